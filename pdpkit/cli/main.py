@@ -1,0 +1,96 @@
+"""`pdp`: argument parsing and dispatch. Imports nothing heavy: `pdp --help` stays instant."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_POLICY = 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pdp",
+        description="Private data planes as code: validate and plan stacks offline, "
+        "import WSO2 Integration resources, release and promote integrations.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    validate = sub.add_parser("validate", help="check a stack file or a named stack")
+    validate.add_argument("file", nargs="*", help="stack config file(s) (stacks/Pulumi.<stack>.yaml)")
+    validate.add_argument("--stack", "-s", action="append", default=[], help="stack name (repeatable)")
+    validate.add_argument("--format", choices=["text", "json"], default="text")
+    validate.set_defaults(handler="validate")
+
+    plan = sub.add_parser("plan", help="run a stack's program offline and show what it would create")
+    plan.add_argument("--stack", "-s", required=True, help="stack name")
+    plan.add_argument("--out", help="write plan.json, manifests/ and helm-releases.yaml here")
+    plan.add_argument("--format", choices=["table", "json"], default="table")
+    plan.set_defaults(handler="plan")
+
+    imp = sub.add_parser("import-cr", help="convert WSO2 Integration custom resources")
+    imp.add_argument("files", nargs="+", metavar="FILE", help="integration_cr.yaml file(s)")
+    imp.add_argument("--out", help="write pdpkit integration definitions here")
+    imp.add_argument("--render", help="write the Kubernetes manifests they produce here")
+    imp.add_argument("--project", default="default", help="project of the imported integrations")
+    imp.set_defaults(handler="import_cr")
+
+    release = sub.add_parser("release", help="record a new build in the pipeline's first environment")
+    release.add_argument("integration")
+    release.add_argument("--stack", "-s", required=True)
+    release.add_argument("--image", required=True, help="digest-pinned image: repo@sha256:…")
+    release.add_argument("--by", help="who records it (default: $GITHUB_ACTOR or $USER)")
+    release.set_defaults(handler="releases")
+
+    promote = sub.add_parser("promote", help="promote the previous environment's build into ENV")
+    promote.add_argument("integration")
+    promote.add_argument("--stack", "-s", required=True)
+    promote.add_argument("--to", required=True, metavar="ENV")
+    promote.add_argument("--approved-by", action="append", default=[], metavar="NAME")
+    promote.add_argument("--by", help="who promotes (default: $GITHUB_ACTOR or $USER)")
+    promote.set_defaults(handler="releases")
+
+    rollback = sub.add_parser("rollback", help="restore the release ENV had before")
+    rollback.add_argument("integration")
+    rollback.add_argument("--stack", "-s", required=True)
+    rollback.add_argument("--env", required=True, metavar="ENV")
+    rollback.add_argument("--by", help="who rolls back (default: $GITHUB_ACTOR or $USER)")
+    rollback.set_defaults(handler="releases")
+
+    releases = sub.add_parser("releases", help="show the pipeline and what runs where")
+    releases.add_argument("--stack", "-s", required=True)
+    releases.add_argument("--format", choices=["table", "json"], default="table")
+    releases.set_defaults(handler="releases")
+
+    ci = sub.add_parser("ci", help="CI workflows for this repository")
+    ci_sub = ci.add_subparsers(dest="ci_command", metavar="ACTION", required=True)
+    generate = ci_sub.add_parser("generate", help="write the GitHub workflows")
+    generate.add_argument("--out", default=".github/workflows")
+    generate.set_defaults(handler="ci")
+
+    policy = sub.add_parser("policy", help="the policy rules")
+    policy_sub = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
+    listing = policy_sub.add_parser("list", help="list the rules")
+    listing.add_argument("--format", choices=["table", "json"], default="table")
+    listing.set_defaults(handler="policy")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    module = importlib.import_module(f"pdpkit.cli.{args.handler}")
+    try:
+        code: int = module.run(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""`pdp plan`: the stack's program on the mock monitor; a tree, counts, verdicts; or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.tree import Tree
+
+from pdpkit.cli.main import EXIT_INVALID, EXIT_OK, EXIT_POLICY
+from pdpkit.plan.document import Plan, to_json
+from pdpkit.spec.errors import SpecError
+from pdpkit.spec.loader import find_project_root
+
+
+def run(args: argparse.Namespace) -> int:
+    err = Console(stderr=True)
+    try:
+        root = find_project_root()
+        from pdpkit.dataplane import NotImplementedTargetError
+        from pdpkit.plan.run import plan_stack
+
+        with err.status(f"planning {args.stack}…") as status:
+            plan = plan_stack(root, args.stack, progress=lambda m: status.update(f"{args.stack}: {m}…"))
+    except SpecError as error:
+        for problem in error.problems:
+            print(problem.render(), file=sys.stderr)
+        return EXIT_INVALID
+    except NotImplementedTargetError as error:
+        print(f"stack {args.stack}: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.out:
+        plan.write(Path(args.out))
+        err.print(f"wrote {args.out}/plan.json, {args.out}/manifests/, {args.out}/helm-releases.yaml")
+    if args.format == "json":
+        print(to_json(plan.document()))
+    else:
+        render_table(plan, Console())
+    return EXIT_POLICY if plan.mandatory_violations() else EXIT_OK
+
+
+def render_table(plan: Plan, console: Console) -> None:
+    resources = plan.resources
+    children: dict[str, list[str]] = {}
+    by_urn = {r.urn: r for r in resources}
+    for r in resources:
+        children.setdefault(r.parent if r.parent in by_urn else "", []).append(r.urn)
+    tree = Tree(f"[bold]{plan.recording.project}/{plan.recording.stack}[/]")
+
+    def add(node: Tree, urn: str) -> None:
+        r = by_urn[urn]
+        flags = " [red]protected[/]" if r.protect else ""
+        flags += " [yellow]retained[/]" if r.retain_on_delete else ""
+        style = "bold cyan" if not r.custom else ""
+        branch = node.add(f"[{style}]{r.name}[/] [dim]{r.type}[/]{flags}" if style else
+                          f"{r.name} [dim]{r.type}[/]{flags}")
+        for child in children.get(urn, []):
+            add(branch, child)
+
+    for urn in children.get("", []):
+        add(tree, urn)
+    console.print(tree)
+
+    counts = Table(title="Resources by type")
+    counts.add_column("type")
+    counts.add_column("count", justify="right")
+    for type_, n in sorted(Counter(r.type for r in resources if r.custom).items()):
+        counts.add_row(type_, str(n))
+    console.print(counts)
+    protected = sum(1 for r in resources if r.protect or r.retain_on_delete)
+    console.print(f"{sum(1 for r in resources if r.custom)} resources, "
+                  f"{sum(1 for r in resources if not r.custom)} components, {protected} protected/retained")
+
+    verdicts = Table(title="Policy")
+    for column in ("rule", "severity", "resource", "message"):
+        verdicts.add_column(column)
+    for v in sorted(plan.verdicts, key=lambda v: (v.severity.value, v.rule, v.urn)):
+        severity = f"waived: {v.waiver}" if v.waiver else v.severity.value
+        verdicts.add_row(v.rule, severity, v.urn.split("::")[-1], v.message)
+    if plan.verdicts:
+        console.print(verdicts)
+    mandatory = len(plan.mandatory_violations())
+    console.print(
+        f"policy: {mandatory} mandatory violation(s), "
+        f"{sum(1 for v in plan.verdicts if v.severity.value == 'advisory' and not v.waiver)} advisory, "
+        f"{sum(1 for v in plan.verdicts if v.waiver)} waived"
+    )

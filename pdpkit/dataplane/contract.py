@@ -1,0 +1,41 @@
+"""What a data plane offers the platform layer, whatever the target."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from pdpkit.spec.enums import Target
+
+
+@dataclass(frozen=True)
+class GatewayRef:
+    """A Gateway API gateway integrations attach HTTPRoutes to."""
+
+    name: str
+    namespace: str
+    hostnames: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DataPlane:
+    """A provisioned data plane: its cluster, secret store and gateways."""
+
+    name: str
+    target: Target
+    kubernetes: k8s.Provider
+    """Provider for the data plane's cluster; every Kubernetes object uses it."""
+    secret_store: str
+    """Name of the `ClusterSecretStore` that resolves the secret store's keys."""
+    secret_prefix: str
+    """Prefix every remote key is read under."""
+    external_gateway: GatewayRef
+    internal_gateway: GatewayRef
+    registry: pulumi.Output[str]
+    """Registry host images are pulled from."""
+    zones: tuple[str, ...]
+    """Topology zones nodes run in (topology spread)."""
+    ready: tuple[pulumi.Resource, ...]
+    """What custom resources of the platform need first (CRDs of ESO and Gateway API)."""

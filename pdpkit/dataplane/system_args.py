@@ -1,0 +1,59 @@
+"""What a target hands the shared system layer: the cloud-specific bits, nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from pdpkit.spec.dataplane import DataPlaneSpec
+
+
+@dataclass(frozen=True)
+class WorkloadIdentity:
+    """How a system workload authenticates to the cloud without static keys."""
+
+    service_account_annotations: pulumi.Input[dict[str, str]] = field(default_factory=dict)
+    """e.g. ``eks.amazonaws.com/role-arn``, ``azure.workload.identity/client-id``,
+    ``iam.gke.io/gcp-service-account``."""
+    pod_labels: dict[str, str] = field(default_factory=dict)
+    """e.g. ``azure.workload.identity/use: "true"``."""
+
+
+@dataclass(frozen=True)
+class LogDestination:
+    """Where the log agent ships: one Fluent Bit output (name + parameters)."""
+
+    output: str
+    """Fluent Bit output plugin: ``azure_logs_ingestion``, ``cloudwatch_logs``, ``stackdriver``, ``loki``, ``opensearch``."""
+    parameters: pulumi.Input[dict[str, Any]]
+    """The plugin's parameters (``region``, ``log_group_name``…); may hold Outputs."""
+    identity: WorkloadIdentity = field(default_factory=WorkloadIdentity)
+
+
+@dataclass(frozen=True)
+class SystemLayerArgs:
+    """Inputs of the shared system layer (`pdpkit.dataplane.system.SystemLayer`)."""
+
+    spec: DataPlaneSpec
+    provider: k8s.Provider
+    """Provider for the data plane's cluster."""
+    install_cilium: bool
+    """False where the cloud runs Cilium (AKS Cilium dataplane, GKE Dataplane V2)."""
+    secret_store_provider: pulumi.Input[dict[str, Any]]
+    """The `ClusterSecretStore` ``spec.provider`` block for the target's secret store."""
+    secret_store_identity: WorkloadIdentity
+    """Identity of the External Secrets controller."""
+    log_destination: LogDestination
+    registry: pulumi.Input[str]
+    """Registry host."""
+    api_server_cidrs: tuple[str, ...]
+    """Where pods reach the Kubernetes API (agent egress policy)."""
+    cilium_values: dict[str, Any] = field(default_factory=dict)
+    """Target-specific Cilium values merged over the defaults (e.g. ENI/chaining on AWS)."""
+    internal_load_balancer_annotations: dict[str, str] = field(default_factory=dict)
+    """Service annotations that make the internal gateway's load balancer private."""
+    depends_on: tuple[pulumi.Resource, ...] = ()
+    """Cluster resources the system layer waits for (node pools)."""

@@ -1,0 +1,127 @@
+"""The plan document: resources, manifests, Helm releases and policy verdicts, deterministic."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pdpkit.plan.recorder import Recording, RecordedResource
+from pdpkit.policy import Verdict
+
+HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
+NOT_MANIFESTS = (HELM_RELEASE, "pulumi:providers:kubernetes")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a stack would create, and what the policy says of it."""
+
+    recording: Recording
+    verdicts: list[Verdict]
+
+    @property
+    def resources(self) -> list[RecordedResource]:
+        return sorted(self.recording.resources, key=lambda r: r.urn)
+
+    def document(self) -> dict[str, Any]:
+        """The `plan.json` document."""
+        return {
+            "stack": self.recording.stack,
+            "project": self.recording.project,
+            "resources": [
+                {
+                    "urn": r.urn,
+                    "type": r.type,
+                    "name": r.name,
+                    "parent": r.parent,
+                    "dependencies": r.dependencies,
+                    "protect": r.protect,
+                    "retainOnDelete": r.retain_on_delete,
+                    "inputs": r.inputs,
+                }
+                for r in self.resources
+            ],
+            "outputs": self.recording.outputs,
+            "policy": [
+                {
+                    "rule": v.rule,
+                    "severity": v.severity.value,
+                    "urn": v.urn,
+                    "message": v.message,
+                    **({"waiver": v.waiver} if v.waiver else {}),
+                }
+                for v in sorted(self.verdicts, key=lambda v: (v.rule, v.urn))
+            ],
+        }
+
+    def manifests(self) -> list[dict[str, Any]]:
+        """Every Kubernetes object the stack declares directly, custom resources included."""
+        return [
+            r.inputs
+            for r in self.resources
+            if r.type.startswith("kubernetes:") and r.type not in NOT_MANIFESTS and r.custom
+        ]
+
+    def helm_releases(self) -> list[dict[str, Any]]:
+        """Helm releases: installed by Pulumi (helm.v3.Release) or by Flux (HelmRelease)."""
+        releases = []
+        for r in self.resources:
+            if r.type == HELM_RELEASE:
+                releases.append({
+                    "installedBy": "pulumi",
+                    "name": r.inputs.get("name", r.name),
+                    "namespace": r.inputs.get("namespace", "default"),
+                    "chart": r.inputs.get("chart"),
+                    "repository": (r.inputs.get("repositoryOpts") or {}).get("repo"),
+                    "version": r.inputs.get("version"),
+                    "values": r.inputs.get("values", {}),
+                })
+            elif r.type.endswith(":HelmRelease") and r.type.startswith("kubernetes:helm.toolkit.fluxcd.io"):
+                meta = r.inputs.get("metadata", {})
+                chart = ((r.inputs.get("spec") or {}).get("chart") or {}).get("spec") or {}
+                releases.append({
+                    "installedBy": "flux",
+                    "name": meta.get("name", r.name),
+                    "namespace": meta.get("namespace", "default"),
+                    "chart": chart.get("chart"),
+                    "repository": (chart.get("sourceRef") or {}).get("name"),
+                    "version": chart.get("version"),
+                    "values": (r.inputs.get("spec") or {}).get("values", {}),
+                })
+        return releases
+
+    def mandatory_violations(self) -> list[Verdict]:
+        return [v for v in self.verdicts if v.severity.value == "mandatory" and not v.waiver]
+
+    def write(self, out: Path) -> None:
+        """Write ``plan.json``, ``manifests/<namespace>.yaml`` and ``helm-releases.yaml`` under `out`."""
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "plan.json").write_text(to_json(self.document()) + "\n", encoding="utf-8")
+        manifests = out / "manifests"
+        manifests.mkdir(exist_ok=True)
+        for stale in manifests.glob("*.yaml"):
+            stale.unlink()
+        by_file: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for obj in self.manifests():
+            namespace = (obj.get("metadata") or {}).get("namespace") or "_cluster"
+            by_file[namespace].append(obj)
+        for namespace, objects in sorted(by_file.items()):
+            objects.sort(key=lambda o: (o.get("kind", ""), (o.get("metadata") or {}).get("name", "")))
+            (manifests / f"{namespace}.yaml").write_text(to_yaml_documents(objects), encoding="utf-8")
+        (out / "helm-releases.yaml").write_text(to_yaml_documents(self.helm_releases()), encoding="utf-8")
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def to_yaml_documents(objects: list[dict[str, Any]]) -> str:
+    return "".join(
+        "---\n" + yaml.safe_dump(o, sort_keys=True, default_flow_style=False, allow_unicode=True, width=120)
+        for o in objects
+    )

@@ -1,0 +1,163 @@
+"""Rules that span fields: ranges that must not overlap, names that must resolve.
+
+Each check yields ``(key path, message)``; the loader turns them into located problems.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable, Iterator
+from itertools import combinations
+
+from pdpkit.spec.enums import Target
+from pdpkit.spec.platform import PlatformSpec
+from pdpkit.spec.stack import StackSpec
+
+Finding = tuple[str, str]
+
+
+def cross_field_problems(stack: StackSpec) -> list[Finding]:
+    """Every cross-field problem of a structurally valid stack."""
+    findings = list(_network(stack))
+    findings += _unique("dataplane.cluster.nodePools", [p.name for p in stack.dataplane.cluster.node_pools])
+    if stack.platform is not None:
+        findings += _platform(stack.platform, stack.dataplane.name)
+    return findings
+
+
+def _network(stack: StackSpec) -> Iterator[Finding]:
+    if stack.dataplane.target is Target.ONPREM:
+        return
+    net = stack.dataplane.network
+    space = ipaddress.ip_network(net.address_space)
+    ranges = {
+        "dataplane.network.addressSpace": space,
+        "dataplane.network.podCidr": ipaddress.ip_network(net.pod_cidr),
+        "dataplane.network.serviceCidr": ipaddress.ip_network(net.service_cidr),
+    }
+    for (a, net_a), (b, net_b) in combinations(ranges.items(), 2):
+        if net_a.overlaps(net_b):
+            yield b, f"{net_b} overlaps {a} {net_a}; choose a range outside it"
+    for i, subnet in enumerate(net.subnets):
+        cidr = ipaddress.ip_network(subnet.cidr)
+        if cidr.version != space.version or not cidr.subnet_of(space):  # type: ignore[arg-type]
+            yield (
+                f"dataplane.network.subnets[{i}].cidr",
+                f"{cidr} is not inside addressSpace {space}; pick a range within it",
+            )
+    for (i, a), (j, b) in combinations(enumerate(net.subnets), 2):
+        if ipaddress.ip_network(a.cidr).overlaps(ipaddress.ip_network(b.cidr)):
+            yield (
+                f"dataplane.network.subnets[{j}].cidr",
+                f"{b.cidr} overlaps subnets[{i}] ({a.name} {a.cidr}); subnets must be disjoint",
+            )
+    yield from _unique("dataplane.network.subnets", [s.name for s in net.subnets])
+
+
+def _unique(path: str, names: Iterable[str]) -> list[Finding]:
+    seen: dict[str, int] = {}
+    findings = []
+    for i, name in enumerate(names):
+        if name in seen:
+            findings.append(
+                (f"{path}[{i}].name", f"duplicate name {name!r} (also at [{seen[name]}]); names must be unique")
+            )
+        seen.setdefault(name, i)
+    return findings
+
+
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
+    known = sorted(known)
+    return f"expected one of {', '.join(known)}" if known else "none are defined"
+
+
+def _platform(platform: PlatformSpec, own_data_plane: str) -> Iterator[Finding]:
+    envs = [e.name for e in platform.environments]
+    yield from _unique("platform.environments", envs)
+    yield from _unique("platform.projects", [p.name for p in platform.projects])
+    yield from _unique("platform.integrations", [i.name for i in platform.integrations])
+    yield from _unique("platform.pipelines", [p.name for p in platform.pipelines])
+
+    data_planes = {own_data_plane, *platform.data_planes}
+    for i, env in enumerate(platform.environments):
+        for j, dp in enumerate(env.data_planes):
+            if dp not in data_planes:
+                yield (
+                    f"platform.environments[{i}].dataPlanes[{j}]",
+                    f"unknown data plane {dp!r}; {_did_you_mean(dp, data_planes)} "
+                    "(list data planes of other stacks under platform.dataPlanes)",
+                )
+
+    pipelines = {p.name for p in platform.pipelines}
+    for i, project in enumerate(platform.projects):
+        if project.pipeline not in pipelines:
+            yield (
+                f"platform.projects[{i}].pipeline",
+                f"unknown pipeline {project.pipeline!r}; {_did_you_mean(project.pipeline, pipelines)}",
+            )
+
+    projects = {p.name for p in platform.projects}
+    env_set = set(envs)
+    for i, integration in enumerate(platform.integrations):
+        if integration.project not in projects:
+            yield (
+                f"platform.integrations[{i}].project",
+                f"unknown project {integration.project!r}; {_did_you_mean(integration.project, projects)}",
+            )
+        for env_name in integration.overrides:
+            if env_name not in env_set:
+                yield (
+                    f"platform.integrations[{i}].overrides.{env_name}",
+                    f"unknown environment {env_name!r}; {_did_you_mean(env_name, env_set)}",
+                )
+        yield from _unique(f"platform.integrations[{i}].endpoints", [e.name for e in integration.endpoints])
+
+    for i, pipeline in enumerate(platform.pipelines):
+        yield from _pipeline(f"platform.pipelines[{i}]", pipeline.paths, pipeline.gates, env_set)
+
+
+def _pipeline(path: str, paths: Iterable, gates: Iterable, envs: set[str]) -> Iterator[Finding]:  # type: ignore[type-arg]
+    edges: dict[str, list[str]] = {}
+    for i, step in enumerate(paths):
+        for name, where in [(step.from_, f"{path}.paths[{i}].from")] + [
+            (to, f"{path}.paths[{i}].to[{j}]") for j, to in enumerate(step.to)
+        ]:
+            if name not in envs:
+                yield where, f"unknown environment {name!r}; {_did_you_mean(name, envs)}"
+        edges.setdefault(step.from_, []).extend(step.to)
+    for i, gate in enumerate(gates):
+        if gate.environment not in envs:
+            yield (
+                f"{path}.gates[{i}].environment",
+                f"unknown environment {gate.environment!r}; {_did_you_mean(gate.environment, envs)}",
+            )
+    cycle = find_cycle(edges)
+    if cycle:
+        yield f"{path}.paths", f"promotion paths form a cycle ({' -> '.join(cycle)}); remove one edge"
+
+
+def find_cycle(edges: dict[str, list[str]]) -> list[str]:
+    """A cycle in a directed graph as a list of nodes (first repeated last), or []."""
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        stack.append(node)
+        for nxt in edges.get(node, []):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt) :], nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return []
+
+    for start in sorted(edges):
+        if start not in state:
+            found = visit(start)
+            if found:
+                return found
+    return []

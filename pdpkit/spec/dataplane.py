@@ -1,0 +1,236 @@
+"""The `pdp:dataplane` section: one private data plane (cluster and what runs in it)."""
+
+from __future__ import annotations
+
+from pydantic import Field, HttpUrl, model_validator
+
+from pdpkit.spec.base import Cidr, DnsName, Duration, NonEmptyStr, SpecModel, Version
+from pdpkit.spec.enums import ManagementModel, Target, TransparentEncryption
+from pdpkit.spec.targets import AwsSpec, AzureSpec, GcpSpec, OnpremSpec
+
+
+class SubnetSpec(SpecModel):
+    """A subnet of the data plane's network."""
+
+    name: DnsName
+    """Subnet name; also its role (``nodes``, ``private-endpoints``, ``apiserver``, ``public``)."""
+    cidr: Cidr
+    """Address range, inside `NetworkSpec.address_space`."""
+    zone: str | None = None
+    """Availability zone for zonal subnets (AWS); left out: regional."""
+
+
+class NetworkSpec(SpecModel):
+    """Addressing of the data plane. Ignored on `onprem`, where the network is given."""
+
+    address_space: Cidr = "10.10.0.0/16"
+    """The VNet / VPC range. Default 10.10.0.0/16."""
+    subnets: tuple[SubnetSpec, ...] = ()
+    """Subnets; left out: the target derives a nodes subnet (and per-zone subnets on AWS)."""
+    pod_cidr: Cidr = "100.64.0.0/16"
+    """Pod range (overlay / secondary range). Must not overlap the address space."""
+    service_cidr: Cidr = "100.65.0.0/16"
+    """Kubernetes Service range. Must not overlap pods or the address space."""
+    availability_zones: tuple[NonEmptyStr, ...] = ("1", "2", "3")
+    """Zones to spread nodes over (Azure "1","2","3"; AWS/GCP zone names)."""
+
+
+class Taint(SpecModel):
+    """A Kubernetes node taint."""
+
+    key: NonEmptyStr
+    value: str = ""
+    effect: str = Field("NoSchedule", pattern="^(NoSchedule|PreferNoSchedule|NoExecute)$")
+
+
+class NodePoolSpec(SpecModel):
+    """A group of identical nodes."""
+
+    name: DnsName = Field(max_length=12)
+    """Pool name (AKS allows at most 12 characters)."""
+    vm_size: NonEmptyStr = "standard"
+    """Machine size in the cloud's vocabulary (Standard_D4ds_v5, m6i.xlarge, e2-standard-4)."""
+    min_count: int = Field(1, ge=0, le=1000)
+    """Autoscaler minimum."""
+    max_count: int = Field(3, ge=1, le=1000)
+    """Autoscaler maximum."""
+    zones: tuple[NonEmptyStr, ...] = ()
+    """Zones of the pool; left out: the network's availability zones."""
+    system: bool = False
+    """A system pool runs critical add-ons only (tainted CriticalAddonsOnly)."""
+    labels: dict[str, str] = {}
+    taints: tuple[Taint, ...] = ()
+
+    @model_validator(mode="after")
+    def _min_le_max(self) -> NodePoolSpec:
+        if self.min_count > self.max_count:
+            raise ValueError(
+                f"minCount {self.min_count} is greater than maxCount {self.max_count}; "
+                "make minCount <= maxCount"
+            )
+        return self
+
+
+class ClusterSpec(SpecModel):
+    """The Kubernetes cluster."""
+
+    kubernetes_version: Version = "1.31"
+    """Kubernetes MAJOR.MINOR (patch chosen by the cloud)."""
+    private_api_endpoint: bool = True
+    """The API server has no public endpoint. Default on."""
+    authorized_ranges: tuple[Cidr, ...] = ()
+    """When the endpoint is public: the only ranges that may reach it (required then)."""
+    node_pools: tuple[NodePoolSpec, ...] = Field(min_length=1)
+    """At least one pool; mark one `system: true` on AKS."""
+    maintenance_window: NonEmptyStr = "Sun 02:00-06:00"
+    """Weekly window for upgrades (day HH:MM-HH:MM, UTC)."""
+    upgrade_channel: str = Field("patch", pattern="^(none|patch|stable|rapid|regular)$")
+    """Automatic upgrade channel (AKS upgrade channel / GKE release channel)."""
+    secrets_encryption: bool = True
+    """Encrypt Kubernetes secrets at rest with a customer-managed key (KMS)."""
+
+    @model_validator(mode="after")
+    def _public_needs_ranges(self) -> ClusterSpec:
+        if not self.private_api_endpoint and not self.authorized_ranges:
+            raise ValueError(
+                "a public API endpoint needs authorizedRanges; set privateApiEndpoint: true "
+                "or list the CIDRs allowed to reach the API server"
+            )
+        return self
+
+
+class RegistrySpec(SpecModel):
+    """The container registry of the data plane."""
+
+    name: str | None = None
+    """Registry name; left out: derived from the data plane name."""
+    public_access: bool = False
+    """Reachable from the internet. Default off (private endpoint)."""
+    retention_days: int = Field(30, ge=1, le=365)
+    """Untagged images are deleted after this many days."""
+
+
+class SecretStoreSpec(SpecModel):
+    """The key vault / secret store the External Secrets Operator reads."""
+
+    name: str | None = None
+    """Vault name; left out: derived from the data plane name."""
+    secret_prefix: NonEmptyStr = "pdp/"
+    """Only secrets under this prefix are readable by the data plane."""
+    soft_delete_days: int = Field(90, ge=7, le=90)
+    """Days a deleted secret can be recovered (Azure Key Vault)."""
+
+
+class LogStorageSpec(SpecModel):
+    """Where logs are kept, in the customer's infrastructure."""
+
+    retention_days: int = Field(30, ge=7, le=3650)
+    """Days logs stay queryable."""
+    archive: bool = True
+    """Also archive logs to object storage."""
+    archive_retention_days: int = Field(365, ge=30, le=3650)
+    """Days archived logs are kept before deletion."""
+
+
+class CiliumSpec(SpecModel):
+    """Cilium, where pdpkit installs it (not on AKS Cilium dataplane nor GKE Dataplane V2)."""
+
+    version: Version | None = None
+    """Chart version; left out: the versions table."""
+    encryption: TransparentEncryption = TransparentEncryption.WIREGUARD
+    """Transparent node-to-node encryption. Default WireGuard."""
+    hubble: bool = True
+    """Hubble flow observability (relay, no UI exposed)."""
+
+
+class GatewaySpec(SpecModel):
+    """One Gateway API gateway."""
+
+    hostnames: tuple[NonEmptyStr, ...] = Field(min_length=1)
+    """Hostnames served (wildcards allowed: *.apps.example.com)."""
+
+
+class GatewaysSpec(SpecModel):
+    """The external and internal gateways every integration endpoint is exposed on."""
+
+    external: GatewaySpec
+    internal: GatewaySpec
+    tls_issuer: str = Field("letsencrypt", pattern="^(letsencrypt|letsencrypt-staging|selfsigned)$")
+    """cert-manager issuer for the gateways' certificates."""
+    acme_email: str = "platform@example.com"
+    """Contact for the ACME account (letsencrypt issuers)."""
+    dns_zone: NonEmptyStr
+    """DNS zone the hostnames live in (for DNS-01 challenges)."""
+
+
+class FluxSpec(SpecModel):
+    """Flux, pointed at the update repository the control plane publishes to."""
+
+    repository_url: HttpUrl
+    """Git URL of the update repository (https)."""
+    branch: NonEmptyStr = "main"
+    path: NonEmptyStr = "./"
+    """Path of the Kustomization in the repository."""
+    interval: Duration = "10m"
+    """How often Flux reconciles."""
+    channels: dict[str, NonEmptyStr] = {}
+    """Semver range per component (``logAgent: "~3.2"``); left out: the pinned version."""
+
+
+class AgentSpec(SpecModel):
+    """The PDP agent: dials the control plane outbound, never listens."""
+
+    control_plane_url: str = Field(pattern=r"^wss://[A-Za-z0-9.-]+(:\d+)?(/\S*)?$")
+    """WebSocket URL of the control plane (``wss://…``)."""
+    data_plane_id: NonEmptyStr
+    """The id the control plane knows this data plane by."""
+    token_secret: NonEmptyStr
+    """Key of the agent's token in the secret store (under the secret prefix)."""
+    image: NonEmptyStr = Field(pattern=r"^\S+@sha256:[0-9a-f]{64}$")
+    """Agent image, pinned by digest."""
+    control_plane_cidrs: tuple[Cidr, ...] = ("0.0.0.0/0",)
+    """Egress allowed to the control plane (its published ranges); port 443 only."""
+
+
+class DataPlaneSpec(SpecModel):
+    """One private data plane."""
+
+    name: DnsName
+    """Name of the data plane; prefix of every cloud resource name."""
+    target: Target
+    region: NonEmptyStr
+    """Cloud region (``westeurope``, ``eu-west-1``, ``europe-west1``; any label on-prem)."""
+    production: bool = False
+    """Production stacks protect and retain everything that holds data."""
+    management: ManagementModel = ManagementModel.CUSTOMER_SUBSCRIPTION
+    network: NetworkSpec = NetworkSpec()
+    cluster: ClusterSpec
+    registry: RegistrySpec = RegistrySpec()
+    secret_store: SecretStoreSpec = SecretStoreSpec()
+    log_storage: LogStorageSpec = LogStorageSpec()
+    cilium: CiliumSpec = CiliumSpec()
+    gateways: GatewaysSpec
+    flux: FluxSpec
+    agent: AgentSpec
+    tags: dict[str, str] = {}
+    """Tags / labels on every cloud resource (plus ``managed-by: pdpkit``)."""
+    azure: AzureSpec | None = None
+    aws: AwsSpec | None = None
+    gcp: GcpSpec | None = None
+    onprem: OnpremSpec | None = None
+
+    @model_validator(mode="after")
+    def _target_section(self) -> DataPlaneSpec:
+        sections = {"azure": self.azure, "aws": self.aws, "gcp": self.gcp, "onprem": self.onprem}
+        if sections[self.target.value] is None:
+            raise ValueError(
+                f"target is {self.target.value} but the {self.target.value} section is missing; "
+                f"add `{self.target.value}:` with its settings"
+            )
+        others = sorted(k for k, v in sections.items() if v is not None and k != self.target.value)
+        if others:
+            raise ValueError(
+                f"target is {self.target.value} but sections for {', '.join(others)} are present; "
+                "remove them"
+            )
+        return self

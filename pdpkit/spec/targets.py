@@ -1,0 +1,113 @@
+"""Per-target sections of `pdp:dataplane`: what only one cloud (or on-prem) needs."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr, model_validator
+
+from pdpkit.spec.base import NonEmptyStr, SpecModel
+from pdpkit.spec.enums import LogStoreKind, RegistryKind
+
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+
+class AzureSpec(SpecModel):
+    """Azure: the subscription and tenant the data plane lives in."""
+
+    subscription_id: str = Field(pattern=UUID_PATTERN)
+    tenant_id: str = Field(pattern=UUID_PATTERN)
+    admin_group_object_ids: tuple[str, ...] = ()
+    """Entra ID groups that get cluster-admin (Azure RBAC)."""
+    api_server_vnet_integration: bool = False
+    """Project the API server into a delegated subnet of the VNet."""
+
+
+class AwsSpec(SpecModel):
+    """AWS: the account, and the role to assume in a customer account."""
+
+    account_id: str = Field(pattern=r"^\d{12}$")
+    assume_role_arn: str | None = Field(None, pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$")
+    """Role pdpkit assumes in the customer's account; left out: the caller's credentials."""
+    external_id: SecretStr | None = None
+    """External id the customer's trust policy requires (confused-deputy protection)."""
+    vpc_endpoints: bool = True
+    """Interface/gateway endpoints so nodes reach AWS APIs without the internet."""
+    nat_gateway_per_zone: bool | None = None
+    """One NAT gateway per zone; left out: on in production stacks, one shared otherwise."""
+
+    @model_validator(mode="after")
+    def _external_id_with_role(self) -> AwsSpec:
+        if self.external_id is not None and self.assume_role_arn is None:
+            raise ValueError("externalId is set but assumeRoleArn is not; set both or neither")
+        return self
+
+
+class GcpSpec(SpecModel):
+    """GCP: the project the data plane lives in."""
+
+    project: str = Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+    master_ipv4_cidr: str = "172.16.0.0/28"
+    """The /28 range of the GKE control plane's private endpoint."""
+
+
+class ExistingRegistrySpec(SpecModel):
+    """A registry that already exists on-prem."""
+
+    server: NonEmptyStr
+    """Registry host (``registry.acme.internal``)."""
+    pull_secret_key: NonEmptyStr
+    """Key in the secret store holding the docker config JSON for pulls."""
+
+
+class HarborSpec(SpecModel):
+    """Harbor installed in the cluster, storing images on S3-compatible storage."""
+
+    hostname: NonEmptyStr
+    bucket: NonEmptyStr = "harbor"
+    admin_password: SecretStr
+    """Initial admin password (a Pulumi secret: ``pulumi config set --secret``)."""
+
+
+class S3StorageSpec(SpecModel):
+    """S3-compatible object storage (MinIO, Ceph RGW, NetApp StorageGRID…)."""
+
+    endpoint: str = Field(pattern=r"^https?://\S+$")
+    region: NonEmptyStr = "us-east-1"
+    credentials_secret_key: NonEmptyStr
+    """Key in the secret store with ``accessKeyId`` and ``secretAccessKey``."""
+
+
+class VaultSpec(SpecModel):
+    """An existing HashiCorp Vault with the Kubernetes auth method enabled."""
+
+    address: str = Field(pattern=r"^https://\S+$")
+    mount_path: NonEmptyStr = "secret"
+    """KV v2 mount holding the data plane's secrets."""
+    auth_mount_path: NonEmptyStr = "kubernetes"
+    role: NonEmptyStr = "external-secrets"
+    """Vault role bound to the External Secrets service account."""
+
+
+class OnpremSpec(SpecModel):
+    """On-prem: an existing cluster and the services around it."""
+
+    kubeconfig: str | None = None
+    """Path of the kubeconfig; left out: the ambient one (KUBECONFIG / ~/.kube/config)."""
+    context: NonEmptyStr
+    """kubeconfig context of the cluster."""
+    registry_kind: RegistryKind = RegistryKind.EXISTING
+    existing_registry: ExistingRegistrySpec | None = None
+    harbor: HarborSpec | None = None
+    vault: VaultSpec
+    storage: S3StorageSpec
+    log_store: LogStoreKind = LogStoreKind.LOKI
+    log_bucket: NonEmptyStr = "pdp-logs"
+    api_server_cidr: str = "10.96.0.1/32"
+    """Where the API server is reached from pods (egress policy of the agent)."""
+
+    @model_validator(mode="after")
+    def _registry_matches_kind(self) -> OnpremSpec:
+        if self.registry_kind is RegistryKind.EXISTING and self.existing_registry is None:
+            raise ValueError("registryKind is existing but existingRegistry is missing; add it")
+        if self.registry_kind is RegistryKind.HARBOR and self.harbor is None:
+            raise ValueError("registryKind is harbor but harbor is missing; add it")
+        return self
