@@ -10,7 +10,9 @@ import pytest
 from pdpkit.plan.document import Plan
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE_STACKS = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
+EXAMPLE_STACKS = sorted(
+    p.name[len("Pulumi.") : -len(".yaml")] for p in (ROOT / "stacks").glob("Pulumi.*.yaml")
+)
 
 
 @cache
