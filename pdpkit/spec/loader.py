@@ -152,7 +152,7 @@ def build_stack(
         and set(platform) == {"path"}
         and isinstance(platform["path"], str)
     ):
-        sections["platform"] = _load_platform_dir(root or Path.cwd(), platform["path"], locations)
+        sections["platform"] = load_platform_dir(root or Path.cwd(), platform["path"], locations)
     if "dataplane" not in sections:
         raise SpecError(
             [
@@ -176,7 +176,7 @@ def build_stack(
     return stack
 
 
-def _load_platform_dir(root: Path, relative: str, locations: dict[KeyPath, Location]) -> Any:
+def load_platform_dir(root: Path, relative: str, locations: dict[KeyPath, Location]) -> Any:
     """A platform kept in files: `platform.yaml` + one file per integration in `integrations/`."""
     base = root / relative
     main = read_yaml(base / "platform.yaml", _display(base / "platform.yaml", root))
