@@ -12,6 +12,7 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -27,7 +28,7 @@ from pdpkit.platform.ledger import (
 from pdpkit.platform.pipeline import pipeline_of, promotion_order
 from pdpkit.platform.promotion import (
     Outcome,
-    PromotionRefused,
+    PromotionRefusedError,
     promote,
     release,
     rollback,
@@ -38,7 +39,7 @@ from pdpkit.spec.loader import find_project_root, load_stack
 from pdpkit.spec.platform import PlatformSpec
 
 
-class _Invalid(Exception):
+class _InvalidInputError(Exception):
     """Bad input found by the CLI itself (stack without platform, bad PDP_NOW)."""
 
 
@@ -50,12 +51,18 @@ def now() -> datetime:
     try:
         return parse_time(pinned.replace("Z", "+00:00"))
     except ValueError:
-        raise _Invalid(f"PDP_NOW={pinned!r} is not an ISO-8601 time (2026-11-20T09:00:00Z)") from None
+        raise _InvalidInputError(
+            f"PDP_NOW={pinned!r} is not an ISO-8601 time (2026-11-20T09:00:00Z)"
+        ) from None
 
 
 def actor(args: argparse.Namespace) -> str:
-    return str(getattr(args, "by", None) or os.environ.get("GITHUB_ACTOR") or os.environ.get("USER")
-               or "unknown")
+    return str(
+        getattr(args, "by", None)
+        or os.environ.get("GITHUB_ACTOR")
+        or os.environ.get("USER")
+        or "unknown"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -65,19 +72,35 @@ def run(args: argparse.Namespace) -> int:
         ledger = load_ledger(platform, root)
         if args.command == "releases":
             return _show(platform, ledger, args.format)
+        who, when = actor(args), now()
         if args.command == "release":
-            outcome = release(platform, ledger, args.integration, args.image, actor(args), now(),
-                              args.stack)
+            outcome = release(
+                platform,
+                ledger,
+                args.integration,
+                args.image,
+                actor=who,
+                now=when,
+                stack=args.stack,
+            )
         elif args.command == "promote":
-            outcome = promote(platform, ledger, args.integration, args.to, args.approved_by,
-                              actor(args), now(), args.stack)
+            outcome = promote(
+                platform,
+                ledger,
+                args.integration,
+                args.to,
+                approved_by=args.approved_by,
+                actor=who,
+                now=when,
+                stack=args.stack,
+            )
         else:
-            outcome = rollback(platform, ledger, args.integration, args.env, actor(args), now())
+            outcome = rollback(platform, ledger, args.integration, args.env, actor=who, now=when)
     except SpecError as error:
         for problem in error.problems:
             print(problem.render(), file=sys.stderr)
         return EXIT_INVALID
-    except (PromotionRefused, _Invalid) as error:
+    except (PromotionRefusedError, _InvalidInputError) as error:
         print(f"pdp {args.command}: refused: {error}", file=sys.stderr)
         return EXIT_INVALID
     return _write(outcome, platform, root)
@@ -86,8 +109,10 @@ def run(args: argparse.Namespace) -> int:
 def _platform(root: Path, stack: str) -> PlatformSpec:
     spec = load_stack(root, stack)
     if spec.platform is None:
-        raise _Invalid(f"stack {stack} has no platform (`pdp:platform`), hence no pipeline or "
-                       "ledger; use a stack that declares or references one")
+        raise _InvalidInputError(
+            f"stack {stack} has no platform (`pdp:platform`), hence no pipeline or "
+            "ledger; use a stack that declares or references one"
+        )
     return spec.platform
 
 
@@ -97,8 +122,10 @@ def _write(outcome: Outcome, platform: PlatformSpec, root: Path) -> int:
         for change in outcome.changes:
             r = change.release
             approvals = f", approved by {', '.join(r.approved_by)}" if r.approved_by else ""
-            print(f"{change.integration}: {change.environment} now runs {short(r.image)} "
-                  f"(revision {r.revision}, {r.source} by {r.promoted_by}{approvals})")
+            print(
+                f"{change.integration}: {change.environment} now runs {short(r.image)} "
+                f"(revision {r.revision}, {r.source} by {r.promoted_by}{approvals})"
+            )
         print(f"wrote {path.relative_to(root)}")
     for note in outcome.notes:
         print(f"note: {note}", file=sys.stderr)
@@ -112,28 +139,33 @@ def _show(platform: PlatformSpec, ledger: Ledger, fmt: str) -> int:
         pipeline = pipeline_of(platform, spec)
         for env in pipeline.order:
             gate = pipeline.gate(env)
-            entry = gates.setdefault(env, {"requiredApprovals": 0, "approvers": [],
-                                           "soakTime": None, "autoPromote": False})
-            entry["requiredApprovals"] = max(int(str(entry["requiredApprovals"])),
-                                             gate.required_approvals)
+            entry = gates.setdefault(
+                env,
+                {"requiredApprovals": 0, "approvers": [], "soakTime": None, "autoPromote": False},
+            )
+            entry["requiredApprovals"] = max(
+                int(str(entry["requiredApprovals"])), gate.required_approvals
+            )
             entry["approvers"] = sorted({*entry["approvers"], *gate.approvers})  # type: ignore[misc]
             entry["soakTime"] = entry["soakTime"] or gate.soak_time
             entry["autoPromote"] = bool(entry["autoPromote"]) or gate.auto_promote
-    rows = []
+    rows: list[dict[str, Any]] = []
     rank = {env: i for i, env in enumerate(order)}
     for (integration, environment), slot in sorted(
         ledger.slots.items(), key=lambda kv: (kv[0][0], rank.get(kv[0][1], len(rank)), kv[0][1])
     ):
         r = slot.current
-        rows.append({
-            "integration": integration,
-            "environment": environment,
-            "image": r.image,
-            "revision": r.revision,
-            "promotedBy": r.promoted_by,
-            "approvedBy": list(r.approved_by),
-            "promotedAt": format_time(r.promoted_at),
-        })
+        rows.append(
+            {
+                "integration": integration,
+                "environment": environment,
+                "image": r.image,
+                "revision": r.revision,
+                "promotedBy": r.promoted_by,
+                "approvedBy": list(r.approved_by),
+                "promotedAt": format_time(r.promoted_at),
+            }
+        )
     if fmt == "json":
         document = {
             "pipeline": [{"environment": env, **gates.get(env, {})} for env in order],
@@ -143,8 +175,12 @@ def _show(platform: PlatformSpec, ledger: Ledger, fmt: str) -> int:
         return EXIT_OK
     console = Console()
     flow = " → ".join(
-        env + (f" ({gates[env]['requiredApprovals']} approvals)"
-               if gates.get(env, {}).get("requiredApprovals") else "")
+        env
+        + (
+            f" ({gates[env]['requiredApprovals']} approvals)"
+            if gates.get(env, {}).get("requiredApprovals")
+            else ""
+        )
         for env in order
     )
     console.print(f"[bold]{platform.name}[/]: {flow}")
@@ -152,13 +188,15 @@ def _show(platform: PlatformSpec, ledger: Ledger, fmt: str) -> int:
     for column in ("integration", *order):
         table.add_column(column)
     by_key = {(r["integration"], r["environment"]): r for r in rows}
-    for integration in sorted({i.name for i in platform.integrations} | {r["integration"] for r in rows}):
+    for integration in sorted(
+        {i.name for i in platform.integrations} | {r["integration"] for r in rows}
+    ):
         cells = []
         for env in order:
             row = by_key.get((integration, env))
-            cells.append(f"{str(row['image']).rpartition('@')[2][7:19]}\n{row['promotedAt']}"
-                         if row else "-")
+            cells.append(
+                f"{str(row['image']).rpartition('@')[2][7:19]}\n{row['promotedAt']}" if row else "-"
+            )
         table.add_row(str(integration), *cells)
     console.print(table)
     return EXIT_OK
-

@@ -163,19 +163,44 @@ def load_ledger(platform: PlatformSpec, root: Path) -> Ledger:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        raise LedgerError([Problem(display, mark.line + 1 if mark else None, "",
-                                   f"YAML syntax error: {getattr(error, 'problem', error)}; "
-                                   "fix the file or restore it from git")]) from None
+        raise LedgerError(
+            [
+                Problem(
+                    display,
+                    mark.line + 1 if mark else None,
+                    "",
+                    f"YAML syntax error: {getattr(error, 'problem', error)}; "
+                    "fix the file or restore it from git",
+                )
+            ]
+        ) from None
     if data is None:
         return Ledger(platform.name)
     if not isinstance(data, dict) or not isinstance(data.get("releases", {}), dict):
-        raise LedgerError([Problem(display, 1, "", "expected a mapping with `platform` and "
-                                   "`releases: {INTEGRATION: {ENV: {...}}}`")])
+        raise LedgerError(
+            [
+                Problem(
+                    display,
+                    1,
+                    "",
+                    "expected a mapping with `platform` and "
+                    "`releases: {INTEGRATION: {ENV: {...}}}`",
+                )
+            ]
+        )
     slots: dict[tuple[str, str], Slot] = {}
     for integration, envs in (data.get("releases") or {}).items():
         if not isinstance(envs, dict):
-            raise LedgerError([Problem(display, None, f"releases.{integration}",
-                                       "expected a mapping of environment to release")])
+            raise LedgerError(
+                [
+                    Problem(
+                        display,
+                        None,
+                        f"releases.{integration}",
+                        "expected a mapping of environment to release",
+                    )
+                ]
+            )
         for environment, entry in envs.items():
             where = f"releases.{integration}.{environment}"
             current = _release(entry, where, display)
@@ -191,17 +216,41 @@ def load_ledger(platform: PlatformSpec, root: Path) -> Ledger:
 
 def _release(entry: Any, where: str, display: str) -> Release:
     if not isinstance(entry, dict):
-        raise LedgerError([Problem(display, None, where, "expected a mapping with image, revision, "
-                                   "promotedAt, promotedBy")])
+        raise LedgerError(
+            [
+                Problem(
+                    display,
+                    None,
+                    where,
+                    "expected a mapping with image, revision, promotedAt, promotedBy",
+                )
+            ]
+        )
     image = entry.get("image")
     if not isinstance(image, str) or not re.match(DIGEST_PATTERN, image):
-        raise LedgerError([Problem(display, None, f"{where}.image",
-                                   f"not a digest-pinned image: {image!r}; expected repo@sha256:<64 hex>")])
+        raise LedgerError(
+            [
+                Problem(
+                    display,
+                    None,
+                    f"{where}.image",
+                    f"not a digest-pinned image: {image!r}; expected repo@sha256:<64 hex>",
+                )
+            ]
+        )
     try:
         moment = parse_time(entry.get("promotedAt"))
     except (TypeError, ValueError):
-        raise LedgerError([Problem(display, None, f"{where}.promotedAt",
-                                   f"not an ISO-8601 time: {entry.get('promotedAt')!r}")]) from None
+        raise LedgerError(
+            [
+                Problem(
+                    display,
+                    None,
+                    f"{where}.promotedAt",
+                    f"not an ISO-8601 time: {entry.get('promotedAt')!r}",
+                )
+            ]
+        ) from None
     approved = entry.get("approvedBy") or []
     return Release(
         image=image,
@@ -227,7 +276,7 @@ def save_ledger(ledger: Ledger, platform: PlatformSpec, root: Path, order: tuple
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        Path(temporary).replace(path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             Path(temporary).unlink()
@@ -252,7 +301,9 @@ def config_revision(platform: PlatformSpec, integration: str, environment: str) 
             mode="json", by_alias=True, exclude_defaults=True, exclude={"image", "overrides"}
         ),
         "override": (
-            override.model_dump(mode="json", by_alias=True, exclude_defaults=True) if override else None
+            override.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+            if override
+            else None
         ),
         "environment": {
             "config": env.config,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from pdpkit.spec.platform import IntegrationSpec, PipelineSpec, PlatformSpec, PromotionGate
 
+
 @dataclass(frozen=True)
 class Pipeline:
     """The environments of one pipeline, in promotion order, with their edges and gates."""
@@ -99,7 +100,11 @@ def approvers_of(platform: PlatformSpec, gate: PromotionGate) -> frozenset[str] 
     return frozenset(users)
 
 
-def hosting_stacks(environment: str, platform: PlatformSpec, data_plane_stacks: dict[str, str]) -> tuple[str, ...]:
+def hosting_stacks(
+    environment: str, platform: PlatformSpec, data_plane_stacks: dict[str, str]
+) -> tuple[str, ...]:
     """Stacks (by data plane name → stack name) whose data plane runs `environment`."""
     env = next(e for e in platform.environments if e.name == environment)
-    return tuple(sorted({data_plane_stacks[dp] for dp in env.data_planes if dp in data_plane_stacks}))
+    return tuple(
+        sorted({data_plane_stacks[dp] for dp in env.data_planes if dp in data_plane_stacks})
+    )

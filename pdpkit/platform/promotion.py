@@ -10,16 +10,16 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from pdpkit.platform.ledger import Ledger, Release, Slot, config_revision, format_time
 from pdpkit.platform.pipeline import Pipeline, approvers_of, pipeline_for
 from pdpkit.spec.base import duration_seconds
-from pdpkit.spec.platform import DIGEST_PATTERN, IntegrationSpec, PlatformSpec
+from pdpkit.spec.platform import DIGEST_PATTERN, IntegrationSpec, PlatformSpec, PromotionGate
 
 
-class PromotionRefused(Exception):
+class PromotionRefusedError(Exception):
     """A command the pipeline does not allow; the message says why and how to fix it."""
 
 
@@ -52,7 +52,7 @@ def find_integration(platform: PlatformSpec, name: str) -> IntegrationSpec:
     for integration in platform.integrations:
         if integration.name == name:
             return integration
-    raise PromotionRefused(
+    raise PromotionRefusedError(
         f"unknown integration {name!r} in platform {platform.name}; "
         + did_you_mean(name, (i.name for i in platform.integrations))
     )
@@ -60,12 +60,12 @@ def find_integration(platform: PlatformSpec, name: str) -> IntegrationSpec:
 
 def _pipeline_env(platform: PlatformSpec, pipeline: Pipeline, integration: str, env: str) -> None:
     if env not in {e.name for e in platform.environments}:
-        raise PromotionRefused(
+        raise PromotionRefusedError(
             f"unknown environment {env!r} in platform {platform.name}; "
             + did_you_mean(env, pipeline.order)
         )
     if env not in pipeline.order:
-        raise PromotionRefused(
+        raise PromotionRefusedError(
             f"environment {env!r} is not on pipeline {pipeline.name} of {integration} "
             f"({' → '.join(pipeline.order)}); pick one of those"
         )
@@ -76,6 +76,7 @@ def release(
     ledger: Ledger,
     integration: str,
     image: str,
+    *,
     actor: str,
     now: datetime,
     stack: str = "STACK",
@@ -83,25 +84,22 @@ def release(
     """Record a new build in the pipeline's entry environment(s), then auto-promote it."""
     spec = find_integration(platform, integration)
     if not re.match(DIGEST_PATTERN, image):
-        raise PromotionRefused(
+        raise PromotionRefusedError(
             f"image {image!r} is not pinned by digest; expected repo@sha256:<64 hex> "
             "(the digest `docker buildx build --push` prints, or `crane digest REPO:TAG`)"
         )
-    pipeline = pipeline_for(platform, spec)
-    changes: list[Change] = []
-    notes: list[str] = []
-    for env in pipeline.entries:
+    move = _Move(platform, pipeline_for(platform, spec), integration, actor, now, stack)
+    for env in move.pipeline.entries:
         current = ledger.current(integration, env)
         if current is not None and current.image == image:
-            notes.append(f"{env} already runs {short(image)}; nothing recorded there")
+            move.notes.append(f"{env} already runs {short(image)}; nothing recorded there")
             continue
-        new = Release(image, config_revision(platform, integration, env), now, actor, (), "release")
+        revision = config_revision(platform, integration, env)
+        new = Release(image, revision, now, actor, (), "release")
         ledger = ledger.record(integration, env, new)
-        changes.append(Change(integration, env, new))
-        ledger = _auto_promote(
-            platform, pipeline, ledger, integration, env, actor, now, stack, changes, notes
-        )
-    return Outcome(ledger, tuple(changes), tuple(notes))
+        move.changes.append(Change(integration, env, new))
+        ledger = move.auto_promote(ledger, env)
+    return move.outcome(ledger)
 
 
 def promote(
@@ -109,6 +107,7 @@ def promote(
     ledger: Ledger,
     integration: str,
     to: str,
+    *,
     approved_by: Iterable[str],
     actor: str,
     now: datetime,
@@ -118,181 +117,161 @@ def promote(
     spec = find_integration(platform, integration)
     pipeline = pipeline_for(platform, spec)
     _pipeline_env(platform, pipeline, integration, to)
-    changes: list[Change] = []
-    notes: list[str] = []
-    ledger = _promote_one(
-        platform, pipeline, ledger, integration, to, tuple(approved_by), actor, now, stack,
-        "promote", changes, notes,
-    )
-    return Outcome(ledger, tuple(changes), tuple(notes))
+    move = _Move(platform, pipeline, integration, actor, now, stack)
+    return move.outcome(move.promote(ledger, to, tuple(approved_by), "promote"))
 
 
-def _promote_one(
-    platform: PlatformSpec,
-    pipeline: Pipeline,
-    ledger: Ledger,
-    integration: str,
-    to: str,
-    approved_by: tuple[str, ...],
-    actor: str,
-    now: datetime,
-    stack: str,
-    verb: str,
-    changes: list[Change],
-    notes: list[str],
-) -> Ledger:
-    command = f"pdp promote {integration} --stack {stack}"
-    predecessors = pipeline.predecessors.get(to, ())
-    if not predecessors:
-        raise PromotionRefused(
-            f"{to} is the first environment of pipeline {pipeline.name}: builds enter it with "
-            f"`pdp release {integration} --stack {stack} --image REPO@sha256:…`, not by promotion"
-        )
-    sources = {p: ledger.current(integration, p) for p in predecessors}
-    missing = [p for p, r in sources.items() if r is None]
-    if missing:
-        raise PromotionRefused(
-            f"cannot promote {integration} to {to}: its predecessor {missing[0]} has no release "
-            f"of {integration} yet; promote to {missing[0]} first (`{command} --to {missing[0]}`)"
-        )
-    found = {p: r for p, r in sources.items() if r is not None}
-    if len({r.image for r in found.values()}) > 1:
-        listing = ", ".join(f"{p} runs {short(r.image)}" for p, r in found.items())
-        raise PromotionRefused(
-            f"cannot promote {integration} to {to}: its predecessors run different builds "
-            f"({listing}); promote the same build into each of them first"
-        )
-    origin, source = max(found.items(), key=lambda item: item[1].promoted_at)
-    current = ledger.current(integration, to)
-    if current is not None and current.image == source.image:
-        ahead = _newer_upstream(pipeline, ledger, integration, origin, source.image)
-        hint = (
-            f"the newer build {short(ahead[1])} in {ahead[0]} has not reached {origin}: "
-            f"promote it to {origin} first (`{command} --to {origin}`); environments "
-            "cannot be skipped"
-            if ahead
-            else "nothing to promote"
-        )
-        raise PromotionRefused(
-            f"{to} already runs {short(source.image)}, the build {origin} runs; {hint}"
-        )
-    gate = pipeline.gate(to)
-    counted = _approvals(platform, gate.environment, gate.approvers, approved_by, actor,
-                         gate.required_approvals, integration, command)
-    if gate.soak_time:
-        soak = timedelta(seconds=duration_seconds(gate.soak_time))
-        ran = now - source.promoted_at
-        if ran < soak:
-            raise PromotionRefused(
-                f"cannot promote {integration} to {to} yet: {short(source.image)} has run in "
-                f"{origin} for {_span(ran)}, and {to} requires a soak time of {gate.soak_time}; "
-                f"promote after {format_time(source.promoted_at + soak)} "
-                f"(in {_span(soak - ran)})"
+@dataclass
+class _Move:
+    """One command's context: who moves which integration along which pipeline, when."""
+
+    platform: PlatformSpec
+    pipeline: Pipeline
+    integration: str
+    actor: str
+    now: datetime
+    stack: str
+    changes: list[Change] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def outcome(self, ledger: Ledger) -> Outcome:
+        return Outcome(ledger, tuple(self.changes), tuple(self.notes))
+
+    @property
+    def command(self) -> str:
+        return f"pdp promote {self.integration} --stack {self.stack}"
+
+    def promote(self, ledger: Ledger, to: str, approved_by: tuple[str, ...], verb: str) -> Ledger:
+        integration, pipeline = self.integration, self.pipeline
+        predecessors = pipeline.predecessors.get(to, ())
+        if not predecessors:
+            raise PromotionRefusedError(
+                f"{to} is the first environment of pipeline {pipeline.name}: builds enter it "
+                f"with `pdp release {integration} --stack {self.stack} --image REPO@sha256:…`, "
+                "not by promotion"
             )
-    label = f"{verb} from {origin}"
-    new = Release(source.image, config_revision(platform, integration, to), now, actor, counted, label)
-    ledger = ledger.record(integration, to, new)
-    changes.append(Change(integration, to, new))
-    return _auto_promote(
-        platform, pipeline, ledger, integration, to, actor, now, stack, changes, notes
-    )
-
-
-def _approvals(
-    platform: PlatformSpec,
-    environment: str,
-    approvers: tuple[str, ...],
-    given: tuple[str, ...],
-    actor: str,
-    required: int,
-    integration: str,
-    command: str,
-) -> tuple[str, ...]:
-    """The approvals that count (deduplicated, in the order given), or a refusal."""
-    from pdpkit.spec.platform import PromotionGate
-
-    gate = PromotionGate(environment=environment, approvers=approvers)
-    try:
-        allowed = approvers_of(platform, gate)
-    except KeyError as error:
-        raise PromotionRefused(
-            f"the gate into {environment} names approver group {error.args[0]!r}, which "
-            "platform.groups does not declare; add it with its members"
-        ) from None
-    counted: list[str] = []
-    ignored: list[str] = []
-    for name in dict.fromkeys(a.strip() for a in given if a.strip()):
-        if name == actor:
-            ignored.append(f"{name} (the promoter cannot approve their own promotion)")
-        elif allowed is not None and name not in allowed:
-            ignored.append(f"{name} (not an approver of {environment})")
-        else:
-            counted.append(name)
-    if len(counted) < required:
-        who = ", ".join(approvers) if approvers else "anyone but the promoter"
-        if allowed is not None:
-            who += f" = {', '.join(sorted(allowed))}"
-        got = ", ".join(counted) or "none"
-        extra = f"; not counted: {'; '.join(ignored)}" if ignored else ""
-        raise PromotionRefused(
-            f"cannot promote {integration} to {environment}: it needs {required} approval(s) "
-            f"from {who}; got {len(counted)} ({got}){extra}. Add `--approved-by NAME` for each "
-            f"approver (`{command} --to {environment} --approved-by NAME …`)"
-        )
-    return tuple(counted)
-
-
-def _newer_upstream(
-    pipeline: Pipeline, ledger: Ledger, integration: str, env: str, image: str
-) -> tuple[str, str] | None:
-    """The nearest ancestor of `env` running another build than `image`, if any."""
-    frontier = list(pipeline.predecessors.get(env, ()))
-    seen: set[str] = set()
-    while frontier:
-        here = frontier.pop(0)
-        if here in seen:
-            continue
-        seen.add(here)
-        current = ledger.current(integration, here)
-        if current is not None and current.image != image:
-            return here, current.image
-        frontier.extend(pipeline.predecessors.get(here, ()))
-    return None
-
-
-def _auto_promote(
-    platform: PlatformSpec,
-    pipeline: Pipeline,
-    ledger: Ledger,
-    integration: str,
-    env: str,
-    actor: str,
-    now: datetime,
-    stack: str,
-    changes: list[Change],
-    notes: list[str],
-) -> Ledger:
-    """Follow gates with ``autoPromote`` out of `env` (those without a soak time)."""
-    for successor in pipeline.successors.get(env, ()):
-        gate = pipeline.gate(successor)
-        if not gate.auto_promote:
-            continue
+        sources = {p: ledger.current(integration, p) for p in predecessors}
+        missing = [p for p, r in sources.items() if r is None]
+        if missing:
+            raise PromotionRefusedError(
+                f"cannot promote {integration} to {to}: its predecessor {missing[0]} has no "
+                f"release of {integration} yet; promote to {missing[0]} first "
+                f"(`{self.command} --to {missing[0]}`)"
+            )
+        found = {p: r for p, r in sources.items() if r is not None}
+        if len({r.image for r in found.values()}) > 1:
+            listing = ", ".join(f"{p} runs {short(r.image)}" for p, r in found.items())
+            raise PromotionRefusedError(
+                f"cannot promote {integration} to {to}: its predecessors run different builds "
+                f"({listing}); promote the same build into each of them first"
+            )
+        origin, source = max(found.items(), key=lambda item: item[1].promoted_at)
+        current = ledger.current(integration, to)
+        if current is not None and current.image == source.image:
+            raise PromotionRefusedError(
+                f"{to} already runs {short(source.image)}, the build {origin} runs; "
+                + self._skip_hint(ledger, origin, source.image)
+            )
+        gate = pipeline.gate(to)
+        counted = self._approvals(to, gate.approvers, approved_by, gate.required_approvals)
         if gate.soak_time:
-            notes.append(
-                f"{successor} auto-promotes after a soak time of {gate.soak_time}: run "
-                f"`pdp promote {integration} --stack {stack} --to {successor}` once it has passed"
-            )
-            continue
+            soak = timedelta(seconds=duration_seconds(gate.soak_time))
+            ran = self.now - source.promoted_at
+            if ran < soak:
+                raise PromotionRefusedError(
+                    f"cannot promote {integration} to {to} yet: {short(source.image)} has run "
+                    f"in {origin} for {_span(ran)}, and {to} requires a soak time of "
+                    f"{gate.soak_time}; promote after "
+                    f"{format_time(source.promoted_at + soak)} (in {_span(soak - ran)})"
+                )
+        revision = config_revision(self.platform, integration, to)
+        new = Release(
+            source.image, revision, self.now, self.actor, counted, f"{verb} from {origin}"
+        )
+        ledger = ledger.record(integration, to, new)
+        self.changes.append(Change(integration, to, new))
+        return self.auto_promote(ledger, to)
+
+    def _skip_hint(self, ledger: Ledger, origin: str, image: str) -> str:
+        """Why nothing moves: a newer build upstream has not reached `origin` yet, or none."""
+        frontier = list(self.pipeline.predecessors.get(origin, ()))
+        seen: set[str] = set()
+        while frontier:
+            here = frontier.pop(0)
+            if here in seen:
+                continue
+            seen.add(here)
+            current = ledger.current(self.integration, here)
+            if current is not None and current.image != image:
+                return (
+                    f"the newer build {short(current.image)} in {here} has not reached "
+                    f"{origin}: promote it to {origin} first (`{self.command} --to {origin}`); "
+                    "environments cannot be skipped"
+                )
+            frontier.extend(self.pipeline.predecessors.get(here, ()))
+        return "nothing to promote"
+
+    def _approvals(
+        self, environment: str, approvers: tuple[str, ...], given: tuple[str, ...], required: int
+    ) -> tuple[str, ...]:
+        """The approvals that count (deduplicated, in the order given), or a refusal."""
+        gate = PromotionGate(environment=environment, approvers=approvers)
         try:
-            ledger = _promote_one(platform, pipeline, ledger, integration, successor, (), actor,
-                                  now, stack, "auto-promote", changes, notes)
-        except PromotionRefused as refused:
-            notes.append(f"no auto-promotion to {successor}: {refused}")
-    return ledger
+            allowed = approvers_of(self.platform, gate)
+        except KeyError as error:
+            raise PromotionRefusedError(
+                f"the gate into {environment} names approver group {error.args[0]!r}, which "
+                "platform.groups does not declare; add it with its members"
+            ) from None
+        counted: list[str] = []
+        ignored: list[str] = []
+        for name in dict.fromkeys(a.strip() for a in given if a.strip()):
+            if name == self.actor:
+                ignored.append(f"{name} (the promoter cannot approve their own promotion)")
+            elif allowed is not None and name not in allowed:
+                ignored.append(f"{name} (not an approver of {environment})")
+            else:
+                counted.append(name)
+        if len(counted) < required:
+            who = ", ".join(approvers) if approvers else "anyone but the promoter"
+            if allowed is not None:
+                who += f" = {', '.join(sorted(allowed))}"
+            got = ", ".join(counted) or "none"
+            extra = f"; not counted: {'; '.join(ignored)}" if ignored else ""
+            raise PromotionRefusedError(
+                f"cannot promote {self.integration} to {environment}: it needs {required} "
+                f"approval(s) from {who}; got {len(counted)} ({got}){extra}. Add "
+                f"`--approved-by NAME` for each approver "
+                f"(`{self.command} --to {environment} --approved-by NAME …`)"
+            )
+        return tuple(counted)
+
+    def auto_promote(self, ledger: Ledger, env: str) -> Ledger:
+        """Follow gates with ``autoPromote`` out of `env` (those without a soak time)."""
+        for successor in self.pipeline.successors.get(env, ()):
+            gate = self.pipeline.gate(successor)
+            if not gate.auto_promote:
+                continue
+            if gate.soak_time:
+                self.notes.append(
+                    f"{successor} auto-promotes after a soak time of {gate.soak_time}: run "
+                    f"`{self.command} --to {successor}` once it has passed"
+                )
+                continue
+            try:
+                ledger = self.promote(ledger, successor, (), "auto-promote")
+            except PromotionRefusedError as refused:
+                self.notes.append(f"no auto-promotion to {successor}: {refused}")
+        return ledger
 
 
 def rollback(
-    platform: PlatformSpec, ledger: Ledger, integration: str, environment: str, actor: str,
+    platform: PlatformSpec,
+    ledger: Ledger,
+    integration: str,
+    environment: str,
+    *,
+    actor: str,
     now: datetime,
 ) -> Outcome:
     """Restore the release `environment` ran before its current one."""
@@ -301,15 +280,19 @@ def rollback(
     _pipeline_env(platform, pipeline, integration, environment)
     slot = ledger.get(integration, environment)
     if slot is None:
-        raise PromotionRefused(f"{environment} has no release of {integration}; nothing to roll back")
+        raise PromotionRefusedError(
+            f"{environment} has no release of {integration}; nothing to roll back"
+        )
     if not slot.history:
-        raise PromotionRefused(
+        raise PromotionRefusedError(
             f"{environment} has no earlier release of {integration} to roll back to (it runs "
             f"{short(slot.current.image)}, its first recorded release)"
         )
     previous = slot.history[0]
     revision = config_revision(platform, integration, environment)
-    restored = Release(previous.image, revision, now, actor, (), f"rollback from {short(slot.current.image)}")
+    restored = Release(
+        previous.image, revision, now, actor, (), f"rollback from {short(slot.current.image)}"
+    )
     notes = []
     if previous.revision and previous.revision != revision:
         notes.append(
