@@ -22,8 +22,6 @@ File format::
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import os
 import re
 import tempfile
@@ -282,39 +280,6 @@ def save_ledger(ledger: Ledger, platform: PlatformSpec, root: Path, order: tuple
             Path(temporary).unlink()
         raise
     return path
-
-
-def config_revision(platform: PlatformSpec, integration: str, environment: str) -> str:
-    """A stable content hash of `integration`'s effective configuration in `environment`.
-
-    Covers what the environment can change without a new build: the integration's
-    definition (image and other environments' overrides excluded), its override for
-    `environment`, and the environment's configuration and secret references. Equal
-    inputs give equal revisions on every machine (canonical JSON, sorted keys); fields
-    left at their default are omitted, so a new optional spec field changes no revision.
-    """
-    spec = next(i for i in platform.integrations if i.name == integration)
-    env = next(e for e in platform.environments if e.name == environment)
-    override = spec.overrides.get(environment)
-    document = {
-        "integration": spec.model_dump(
-            mode="json", by_alias=True, exclude_defaults=True, exclude={"image", "overrides"}
-        ),
-        "override": (
-            override.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-            if override
-            else None
-        ),
-        "environment": {
-            "config": env.config,
-            "secrets": {
-                k: v.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-                for k, v in env.secrets.items()
-            },
-        },
-    }
-    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
 def deployed_images(platform: PlatformSpec, root: Path) -> Mapping[tuple[str, str], str]:

@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from pdpkit.platform.ledger import Ledger, Release, Slot, config_revision, format_time
+from pdpkit.platform.ledger import Ledger, Release, Slot, format_time
 from pdpkit.platform.pipeline import Pipeline, approvers_of, pipeline_for
+from pdpkit.platform.revision import config_revision
 from pdpkit.spec.base import duration_seconds
 from pdpkit.spec.platform import DIGEST_PATTERN, IntegrationSpec, PlatformSpec, PromotionGate
 

@@ -10,12 +10,12 @@ from pdpkit.platform.ledger import (
     Ledger,
     LedgerError,
     Release,
-    config_revision,
     deployed_images,
     load_ledger,
     save_ledger,
 )
 from pdpkit.platform.pipeline import pipeline_for
+from pdpkit.platform.revision import config_revision
 from pdpkit.spec.loader import load_stack
 from pdpkit.spec.platform import PlatformSpec
 from tests.examples import ROOT

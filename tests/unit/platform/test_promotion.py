@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from pdpkit.platform.ledger import Ledger, Release, config_revision
+from pdpkit.platform.ledger import Ledger, Release
 from pdpkit.platform.promotion import PromotionRefusedError, promote, release, rollback
+from pdpkit.platform.revision import config_revision
 from pdpkit.spec.platform import PlatformSpec
 from tests.unit.platform.platforms import T0, A, B, C, platform
 
