@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import itertools
 import json
 import pickle
 import resource
@@ -61,8 +62,7 @@ def generate_project(target: Path, integrations: int, environments: int) -> None
         "pipelines": [
             {
                 "name": "default",
-                "paths": [{"from": a, "to": [b]} for a, b in zip(envs, envs[1:], strict=False)]
-                or [{"from": envs[0], "to": [envs[0]]}][:0],
+                "paths": [{"from": a, "to": [b]} for a, b in itertools.pairwise(envs)],
                 "gates": [{"environment": envs[-1], "requiredApprovals": 1}],
             }
         ],
@@ -128,7 +128,7 @@ def run_baseline(dump: Path, out: Path) -> None:
 def resource_urn(parent: str, type_: str, name: str) -> str:
     """The URN the mock monitor gives a resource (as pulumi.runtime.mocks.MockMonitor.make_urn)."""
     if parent:
-        type_ = parent.split("::")[2].split("$")[-1] + "$" + type_
+        type_ = parent.split("::")[2].rsplit("$", 1)[-1] + "$" + type_
     return f"urn:pulumi:bench::pdp::{type_}::{name}"
 
 
