@@ -234,3 +234,22 @@ def test_rollback_restores_the_previous_release_and_walks_back() -> None:
 def test_rollback_without_any_release_is_refused() -> None:
     message = refused(rollback, platform(), Ledger("test"), "api", "prod", actor="o", now=T0)
     assert "prod has no release of api" in message
+
+
+def test_rollback_says_when_the_configuration_changed_since() -> None:
+    spec = platform()
+    ledger = released(spec, A)
+    ledger = release(spec, ledger, "api", B, actor="ci", now=T0 + HOUR).ledger
+    edited = spec.model_copy(
+        update={
+            "integrations": (
+                spec.integrations[0].model_copy(update={"config": {"A": "2"}}),
+                spec.integrations[1],
+            )
+        }
+    )
+    outcome = rollback(edited, ledger, "api", "dev", actor="ops", now=T0 + 2 * HOUR)
+    dev = outcome.ledger.current("api", "dev")
+    assert dev is not None and dev.image == A
+    assert dev.revision == config_revision(edited, "api", "dev")
+    assert any("configuration changed since that release" in n for n in outcome.notes)
