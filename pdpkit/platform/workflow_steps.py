@@ -179,7 +179,10 @@ def commit_ledger(
 
 
 class _Dumper(yaml.SafeDumper):
-    """Block style for multi-line strings (shell scripts stay readable)."""
+    """Block style for multi-line strings (shell scripts stay readable); no anchors."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # a shared dict written twice, not as &id001/*id001
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
@@ -193,7 +196,12 @@ _Dumper.add_representer(str, _str)
 def dump(workflow: Mapping[str, Any]) -> str:
     """The workflow's text, with each pinned action's release as a trailing comment."""
     text = yaml.dump(
-        dict(workflow), Dumper=_Dumper, sort_keys=False, width=100, default_flow_style=False
+        dict(workflow),
+        Dumper=_Dumper,
+        sort_keys=False,
+        width=100,
+        default_flow_style=False,
+        allow_unicode=True,
     )
     for ref, version in ACTIONS.values():
         if version:

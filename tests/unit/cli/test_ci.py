@@ -149,3 +149,10 @@ def test_no_expression_is_interpolated_into_scripts(files: dict[str, str]) -> No
         for job in load(text)["jobs"].values():
             for step in job["steps"]:
                 assert "${{" not in step.get("run", ""), f"{name}: {step['name']}"
+
+
+def test_no_yaml_anchors_or_escapes(files: dict[str, str]) -> None:
+    # older GitHub runners reject anchors; escaped unicode makes reviews unreadable
+    for name, text in files.items():
+        assert "&id0" not in text and "*id0" not in text, name
+        assert "\\u" not in text, name
