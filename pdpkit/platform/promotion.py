@@ -90,6 +90,12 @@ def release(
             "(the digest `docker buildx build --push` prints, or `crane digest REPO:TAG`)"
         )
     move = _Move(platform, pipeline_for(platform, spec), integration, actor, now, stack)
+    known = (spec.image or "").rpartition("@")[0] or spec.track.registry_repository
+    if known and image.rpartition("@")[0] != known:
+        move.notes.append(
+            f"{image.rpartition('@')[0]} is not {integration}'s repository ({known}); "
+            "check that this is the right build"
+        )
     for env in move.pipeline.entries:
         current = ledger.current(integration, env)
         if current is not None and current.image == image:

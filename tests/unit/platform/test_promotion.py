@@ -253,3 +253,19 @@ def test_rollback_says_when_the_configuration_changed_since() -> None:
     assert dev is not None and dev.image == A
     assert dev.revision == config_revision(edited, "api", "dev")
     assert any("configuration changed since that release" in n for n in outcome.notes)
+
+
+def test_release_from_another_repository_is_noted() -> None:
+    spec = platform()
+    spec = spec.model_copy(
+        update={
+            "integrations": (
+                spec.integrations[0].model_copy(update={"image": A}),
+                spec.integrations[1],
+            )
+        }
+    )
+    other = "reg.example/elsewhere/api@sha256:" + "d" * 64
+    outcome = release(spec, Ledger("test"), "api", other, actor="ci", now=T0)
+    assert any("is not api's repository (reg.example/orders/api)" in n for n in outcome.notes)
+    assert not release(spec, Ledger("test"), "api", B, actor="ci", now=T0).notes
