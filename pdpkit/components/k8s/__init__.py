@@ -1,0 +1,1 @@
+"""Kubernetes components of the shared system layer (cloud-independent)."""
