@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from collections.abc import Callable
 from typing import Any
 
+# Fixed, so that two plans are byte-identical; what matters is the shape the API server returns.
+CREATED = "2026-01-01T00:00:00Z"
+
+
+def _uid(*parts: str) -> str:
+    return str(uuid.UUID(hashlib.sha256("/".join(parts).encode()).hexdigest()[:32]))
+
 
 def _object(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """An object as the API server returns it: uid, resourceVersion, generation, timestamps."""
     metadata = dict(inputs.get("metadata") or {})
     metadata.setdefault("name", name)
     namespace = metadata.get("namespace")
-    return {"id": f"{namespace}/{metadata['name']}" if namespace else metadata["name"], "metadata": metadata}
+    kind = str(inputs.get("kind", ""))
+    metadata |= {
+        "uid": _uid(kind, namespace or "", metadata["name"]),
+        "resourceVersion": "1",
+        "generation": 1,
+        "creationTimestamp": CREATED,
+    }
+    outputs: dict[str, Any] = {
+        "id": f"{namespace}/{metadata['name']}" if namespace else metadata["name"],
+        "metadata": metadata,
+    }
+    if kind == "Namespace":
+        outputs["status"] = {"phase": "Active"}
+    return outputs
 
 
 def _release(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
@@ -25,7 +48,9 @@ def _release(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
             "version": inputs.get("version", ""),
             "revision": 1,
             "status": "deployed",
+            "appVersion": "",
         },
+        "createNamespace": inputs.get("createNamespace", False),
     }
 
 
