@@ -29,7 +29,12 @@ def test_letsencrypt_answers_http01_through_the_external_gateway(run):
     assert acme["email"] == "ops@acme.example"
     (solver,) = acme["solvers"]
     (parent,) = solver["http01"]["gatewayHTTPRoute"]["parentRefs"]
-    assert parent == {"name": "external", "namespace": "gw", "kind": "Gateway", "sectionName": "http"}
+    assert parent == {
+        "name": "external",
+        "namespace": "gw",
+        "kind": "Gateway",
+        "sectionName": "http",
+    }
 
 
 def test_dns01_solver_is_scoped_to_the_zone(run):

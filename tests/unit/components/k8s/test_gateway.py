@@ -29,11 +29,13 @@ def test_crds_are_their_own_release_and_the_controller_skips_them(run):
     assert crds in recorded.named("eg-controller").dependencies
     assert crds in recorded.named("eg-class").dependencies
     (gateway_class,) = recorded.kind("GatewayClass")
-    assert gateway_class["spec"]["controllerName"] == "gateway.envoyproxy.io/gatewayclass-controller"
+    assert (
+        gateway_class["spec"]["controllerName"] == "gateway.envoyproxy.io/gatewayclass-controller"
+    )
 
 
 def test_one_https_listener_per_hostname_with_the_shared_certificate(run):
-    recorded = run(lambda p: build(p))
+    recorded = run(build)
     (gateway,) = recorded.kind("Gateway")
     listeners = gateway["spec"]["listeners"]
     assert [(x["hostname"], x["port"], x["protocol"]) for x in listeners] == [

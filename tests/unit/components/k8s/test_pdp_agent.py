@@ -54,7 +54,10 @@ def test_token_comes_from_the_secret_store(run):
     ]
     (deployment,) = recorded.kind("Deployment")
     volumes = deployment["spec"]["template"]["spec"]["volumes"]
-    assert {"name": "token", "secret": {"secretName": "pdp-agent-token", "defaultMode": 0o440}} in volumes
+    assert {
+        "name": "token",
+        "secret": {"secretName": "pdp-agent-token", "defaultMode": 0o440},
+    } in volumes
     assert recorded.named("agent-token").urn in recorded.named("agent-deployment").dependencies
 
 
@@ -83,8 +86,8 @@ def test_rbac_is_least_privilege(run):
     for rule in rules:
         assert "*" not in rule["verbs"] + rule["resources"] + rule["apiGroups"]
         assert "secrets" not in rule["resources"]
-        assert not {"create", "delete", "deletecollection", "escalate", "bind"} & set(rule["verbs"]) or (
-            rule["resources"] == ["leases"]
-        )
+        assert not {"create", "delete", "deletecollection", "escalate", "bind"} & set(
+            rule["verbs"]
+        ) or (rule["resources"] == ["leases"])
     (cluster_role,) = recorded.kind("ClusterRole")
     assert all(set(r["verbs"]) == {"get", "list", "watch"} for r in cluster_role["rules"])
