@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from pdpkit.plan.recorder import Recording, RecordedResource
+from pdpkit.plan.recorder import RecordedResource, Recording
 from pdpkit.policy import Verdict
 
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
@@ -70,47 +70,57 @@ class Plan:
     def helm_releases(self) -> list[dict[str, Any]]:
         """Helm releases: installed by Pulumi (helm.v3.Release) or by Flux (HelmRelease)."""
         sources = {
-            ((r.inputs.get("metadata") or {}).get("namespace"), (r.inputs.get("metadata") or {}).get("name")):
-                (r.inputs.get("spec") or {}).get("url")
+            (
+                (r.inputs.get("metadata") or {}).get("namespace"),
+                (r.inputs.get("metadata") or {}).get("name"),
+            ): (r.inputs.get("spec") or {}).get("url")
             for r in self.resources
             if r.type == "kubernetes:source.toolkit.fluxcd.io/v1:HelmRepository"
         }
         releases = []
         for r in self.resources:
             if r.type == HELM_RELEASE:
-                chart_ref = r.inputs.get("chart")
-                oci = isinstance(chart_ref, str) and chart_ref.startswith("oci://")
-                releases.append({
-                    "installedBy": "pulumi",
-                    "name": r.inputs.get("name", r.name),
-                    "namespace": r.inputs.get("namespace", "default"),
-                    "chart": chart_ref.rsplit("/", 1)[-1] if oci else chart_ref,
-                    "repository": chart_ref if oci else (r.inputs.get("repositoryOpts") or {}).get("repo"),
-                    "version": r.inputs.get("version"),
-                    "values": r.inputs.get("values", {}),
-                })
-            elif r.type.endswith(":HelmRelease") and r.type.startswith("kubernetes:helm.toolkit.fluxcd.io"):
+                chart_ref = str(r.inputs.get("chart", ""))
+                oci = chart_ref.startswith("oci://")
+                releases.append(
+                    {
+                        "installedBy": "pulumi",
+                        "name": r.inputs.get("name", r.name),
+                        "namespace": r.inputs.get("namespace", "default"),
+                        "chart": chart_ref.rsplit("/", 1)[-1] if oci else chart_ref,
+                        "repository": chart_ref
+                        if oci
+                        else (r.inputs.get("repositoryOpts") or {}).get("repo"),
+                        "version": r.inputs.get("version"),
+                        "values": r.inputs.get("values", {}),
+                    }
+                )
+            elif r.type.endswith(":HelmRelease") and r.type.startswith(
+                "kubernetes:helm.toolkit.fluxcd.io"
+            ):
                 meta = r.inputs.get("metadata", {})
                 spec = r.inputs.get("spec") or {}
                 chart = (spec.get("chart") or {}).get("spec") or {}
                 source = chart.get("sourceRef") or {}
                 source_key = (source.get("namespace", meta.get("namespace")), source.get("name"))
-                releases.append({
-                    "installedBy": "flux",
-                    "name": spec.get("releaseName", meta.get("name", r.name)),
-                    "namespace": spec.get("targetNamespace", meta.get("namespace", "default")),
-                    "chart": chart.get("chart"),
-                    "repository": sources.get(source_key, source.get("name")),
-                    "version": chart.get("version"),
-                    "values": spec.get("values", {}),
-                })
+                releases.append(
+                    {
+                        "installedBy": "flux",
+                        "name": spec.get("releaseName", meta.get("name", r.name)),
+                        "namespace": spec.get("targetNamespace", meta.get("namespace", "default")),
+                        "chart": chart.get("chart"),
+                        "repository": sources.get(source_key, source.get("name")),
+                        "version": chart.get("version"),
+                        "values": spec.get("values", {}),
+                    }
+                )
         return sorted(releases, key=lambda release: (release["namespace"], release["name"]))
 
     def mandatory_violations(self) -> list[Verdict]:
         return [v for v in self.verdicts if v.severity.value == "mandatory" and not v.waiver]
 
     def write(self, out: Path) -> None:
-        """Write ``plan.json``, ``manifests/<namespace>.yaml`` and ``helm-releases.yaml`` under `out`."""
+        """Write ``plan.json``, ``manifests/<namespace>.yaml`` and ``helm-releases.yaml``."""
         out.mkdir(parents=True, exist_ok=True)
         (out / "plan.json").write_text(to_json(self.document()) + "\n", encoding="utf-8")
         manifests = out / "manifests"
@@ -122,9 +132,15 @@ class Plan:
             namespace = (obj.get("metadata") or {}).get("namespace") or "_cluster"
             by_file[namespace].append(obj)
         for namespace, objects in sorted(by_file.items()):
-            objects.sort(key=lambda o: (o.get("kind", ""), (o.get("metadata") or {}).get("name", "")))
-            (manifests / f"{namespace}.yaml").write_text(to_yaml_documents(objects), encoding="utf-8")
-        (out / "helm-releases.yaml").write_text(to_yaml_documents(self.helm_releases()), encoding="utf-8")
+            objects.sort(
+                key=lambda o: (o.get("kind", ""), (o.get("metadata") or {}).get("name", ""))
+            )
+            (manifests / f"{namespace}.yaml").write_text(
+                to_yaml_documents(objects), encoding="utf-8"
+            )
+        (out / "helm-releases.yaml").write_text(
+            to_yaml_documents(self.helm_releases()), encoding="utf-8"
+        )
 
 
 def to_json(value: Any) -> str:
@@ -133,6 +149,7 @@ def to_json(value: Any) -> str:
 
 def to_yaml_documents(objects: list[dict[str, Any]]) -> str:
     return "".join(
-        "---\n" + yaml.safe_dump(o, sort_keys=True, default_flow_style=False, allow_unicode=True, width=120)
+        "---\n"
+        + yaml.safe_dump(o, sort_keys=True, default_flow_style=False, allow_unicode=True, width=120)
         for o in objects
     )

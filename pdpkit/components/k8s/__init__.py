@@ -1,1 +1,1 @@
-"""Kubernetes components of the shared system layer (cloud-independent)."""
+"""Components of the shared Kubernetes system layer."""

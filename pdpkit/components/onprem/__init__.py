@@ -1,1 +1,1 @@
-"""Components only the on-prem target uses: Harbor, the log stores, the registry pull secret."""
+"""Components of the on-prem target."""
