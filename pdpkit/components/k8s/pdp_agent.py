@@ -12,6 +12,7 @@ from pdpkit.components.k8s.objects import MANAGED_BY, PodSecurity, external_secr
 NAMESPACE = "pdp-system"
 NAME = "pdp-agent"
 TOKEN_SECRET = "pdp-agent-token"  # noqa: S105 (a Secret name)
+API_ACCESS_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 TOKEN_DIR = "/var/run/secrets/pdp"  # noqa: S105 (a mount path)
 FLUX_KINDS = {
     "source.toolkit.fluxcd.io": ["gitrepositories", "helmrepositories"],
@@ -24,6 +25,42 @@ OBSERVED = {
     "batch": ["jobs", "cronjobs"],
     "gateway.networking.k8s.io": ["gateways", "httproutes"],
 }
+
+
+def api_access_volume() -> k8s.core.v1.VolumeArgs:
+    """What automounting would give (token, CA, namespace), but explicit and short-lived:
+    the token expires after an hour and is rotated by the kubelet."""
+    return k8s.core.v1.VolumeArgs(
+        name="kube-api-access",
+        projected=k8s.core.v1.ProjectedVolumeSourceArgs(
+            default_mode=0o440,
+            sources=[
+                k8s.core.v1.VolumeProjectionArgs(
+                    service_account_token=k8s.core.v1.ServiceAccountTokenProjectionArgs(
+                        path="token", expiration_seconds=3600
+                    )
+                ),
+                k8s.core.v1.VolumeProjectionArgs(
+                    config_map=k8s.core.v1.ConfigMapProjectionArgs(
+                        name="kube-root-ca.crt",
+                        items=[k8s.core.v1.KeyToPathArgs(key="ca.crt", path="ca.crt")],
+                    )
+                ),
+                k8s.core.v1.VolumeProjectionArgs(
+                    downward_api=k8s.core.v1.DownwardAPIProjectionArgs(
+                        items=[
+                            k8s.core.v1.DownwardAPIVolumeFileArgs(
+                                path="namespace",
+                                field_ref=k8s.core.v1.ObjectFieldSelectorArgs(
+                                    field_path="metadata.namespace"
+                                ),
+                            )
+                        ]
+                    )
+                ),
+            ],
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -245,6 +282,9 @@ class PdpAgent(pulumi.ComponentResource):
             ),
             volume_mounts=[
                 k8s.core.v1.VolumeMountArgs(name="token", mount_path=TOKEN_DIR, read_only=True),
+                k8s.core.v1.VolumeMountArgs(
+                    name="kube-api-access", mount_path=API_ACCESS_DIR, read_only=True
+                ),
                 k8s.core.v1.VolumeMountArgs(name="tmp", mount_path="/tmp"),  # noqa: S108 (emptyDir)
             ],
         )
@@ -262,8 +302,8 @@ class PdpAgent(pulumi.ComponentResource):
                 metadata=k8s.meta.v1.ObjectMetaArgs(labels=labels),
                 spec=k8s.core.v1.PodSpecArgs(
                     service_account_name=NAME,
-                    # the ServiceAccount does not automount; only this pod mounts its API token
-                    automount_service_account_token=True,
+                    # no automount: the API token is projected explicitly below, short-lived
+                    automount_service_account_token=False,
                     enable_service_links=False,
                     security_context=k8s.core.v1.PodSecurityContextArgs(
                         run_as_non_root=True,
@@ -280,6 +320,7 @@ class PdpAgent(pulumi.ComponentResource):
                                 secret_name=TOKEN_SECRET, default_mode=0o440
                             ),
                         ),
+                        api_access_volume(),
                         k8s.core.v1.VolumeArgs(
                             name="tmp",
                             empty_dir=k8s.core.v1.EmptyDirVolumeSourceArgs(size_limit="16Mi"),

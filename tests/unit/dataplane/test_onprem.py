@@ -17,7 +17,7 @@ from pdpkit.plan.run import plan_stack
 from pdpkit.spec.enums import LogStoreKind, RegistryKind
 from pdpkit.spec.loader import load_stack
 from pdpkit.spec.targets import ExistingRegistrySpec
-from tests.conftest import ROOT, plan_of
+from tests.examples import ROOT, plan_of
 
 STACK = "acme-onprem-local"
 GOLDEN = ROOT / "tests" / "golden" / STACK

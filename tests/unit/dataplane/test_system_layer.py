@@ -7,7 +7,7 @@ import pulumi
 from pdpkit.dataplane.system import SystemLayer
 from pdpkit.dataplane.system_args import LogDestination, SystemLayerArgs, WorkloadIdentity
 from pdpkit.spec.loader import load_stack
-from tests.conftest import ROOT
+from tests.examples import ROOT
 
 CRD_SHIPPERS = {
     "cert-manager.io": "cert-manager",

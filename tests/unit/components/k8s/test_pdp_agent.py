@@ -38,6 +38,11 @@ def test_deployment_is_hardened_and_listens_on_nothing(run):
     assert container["livenessProbe"]["exec"] and container["readinessProbe"]["exec"]
     assert set(container["resources"]) == {"requests", "limits"}
     assert pod["serviceAccountName"] == "pdp-agent"
+    # the API token is mounted explicitly and expires (checkov CKV_K8S_38)
+    assert pod["automountServiceAccountToken"] is False
+    (api_access,) = [v for v in pod["volumes"] if v["name"] == "kube-api-access"]
+    token = api_access["projected"]["sources"][0]["serviceAccountToken"]
+    assert token == {"path": "token", "expirationSeconds": 3600}
     assert not recorded.kind("Service")
     assert recorded.kind("PodDisruptionBudget")[0]["spec"]["minAvailable"] == 1
 
