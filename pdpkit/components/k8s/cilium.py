@@ -77,6 +77,10 @@ class Cilium(pulumi.ComponentResource):
                 "tls": {"auto": {"enabled": True, "method": "cronJob"}},
             },
             "operator": {"replicas": 2},
+            # the API server of a self-managed cluster runs on the nodes: without this, the
+            # agent's NetworkPolicy ipBlock for it would never match (Cilium gives node
+            # addresses identities of their own)
+            "policyCIDRMatchMode": ["nodes"],
             "policyEnforcementMode": "default",
             "securityContext": {"privileged": False},
         }

@@ -14,6 +14,7 @@ def test_wireguard_and_hubble_relay_by_default(run):
     assert values["hubble"]["relay"]["enabled"] is True
     assert values["hubble"]["ui"]["enabled"] is False
     assert values["cluster"]["name"] == "dp1"
+    assert values["policyCIDRMatchMode"] == ["nodes"]
 
 
 def test_ipsec_reads_its_key_secret_and_off_disables(run):
