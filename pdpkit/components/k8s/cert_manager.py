@@ -12,6 +12,8 @@ from pdpkit.components.k8s.objects import PodSecurity, custom_resource, helm_rel
 from pdpkit.versions import chart
 
 NAMESPACE = "cert-manager"
+SERVICE_ACCOUNT = "cert-manager"
+"""Targets bind the DNS-01 identity to ``system:serviceaccount:cert-manager:cert-manager``."""
 ACME_SERVERS = {
     "letsencrypt": "https://acme-v02.api.letsencrypt.org/directory",
     "letsencrypt-staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
@@ -67,7 +69,11 @@ class CertManager(pulumi.ComponentResource):
                     "replicaCount": 2,
                     "podDisruptionBudget": {"enabled": True, "minAvailable": 1},
                 },
-                "serviceAccount": {"annotations": args.service_account_annotations},
+                "serviceAccount": {
+                    "create": True,
+                    "name": SERVICE_ACCOUNT,
+                    "annotations": args.service_account_annotations,
+                },
                 "podLabels": args.pod_labels,
                 "config": {
                     "apiVersion": "controller.config.cert-manager.io/v1alpha1",

@@ -13,6 +13,7 @@ from pdpkit.versions import chart
 
 NAMESPACE = "external-secrets"
 SERVICE_ACCOUNT = "external-secrets"
+"""Targets bind workload identity to ``system:serviceaccount:external-secrets:external-secrets``."""
 
 
 @dataclass(frozen=True)

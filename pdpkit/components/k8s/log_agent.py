@@ -13,6 +13,8 @@ from pdpkit.components.k8s.objects import PodSecurity, namespace
 from pdpkit.versions import chart
 
 NAMESPACE = "pdp-logging"
+SERVICE_ACCOUNT = "fluent-bit"
+"""Targets bind workload identity to ``system:serviceaccount:pdp-logging:fluent-bit``."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,11 @@ class LogAgent(pulumi.ComponentResource):
         ).apply(
             lambda resolved: {
                 "kind": "DaemonSet",
-                "serviceAccount": {"create": True, "annotations": resolved[1]},
+                "serviceAccount": {
+                    "create": True,
+                    "name": SERVICE_ACCOUNT,
+                    "annotations": resolved[1],
+                },
                 "podLabels": args.pod_labels,
                 "tolerations": [{"operator": "Exists"}],
                 "priorityClassName": "system-node-critical",

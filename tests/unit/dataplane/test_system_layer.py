@@ -133,3 +133,22 @@ def test_dns01_solver_replaces_the_http_listener(run):
     assert issuer["spec"] == {"selfSigned": {}}
     for gateway in recorded.kind("Gateway"):
         assert all(x["protocol"] == "HTTPS" for x in gateway["spec"]["listeners"])
+
+
+def test_service_accounts_targets_bind_identities_to_are_stable(run):
+    recorded, _ = layer(run, install_cilium=False)
+    releases = recorded.releases()
+    assert (
+        releases["external-secrets"]["namespace"],
+        releases["external-secrets"]["values"]["serviceAccount"]["name"],
+    ) == ("external-secrets", "external-secrets")
+    assert (
+        releases["cert-manager"]["namespace"],
+        releases["cert-manager"]["values"]["serviceAccount"]["name"],
+    ) == ("cert-manager", "cert-manager")
+    (fluent_bit,) = recorded.kind("HelmRelease")
+    assert fluent_bit["spec"]["targetNamespace"] == "pdp-logging"
+    assert fluent_bit["spec"]["values"]["serviceAccount"]["name"] == "fluent-bit"
+    assert fluent_bit["spec"]["values"]["serviceAccount"]["annotations"] == {}
+    esa = releases["external-secrets"]["values"]["serviceAccount"]["annotations"]
+    assert esa == {"iam.gke.io/gcp-service-account": "eso@p"}
