@@ -31,9 +31,51 @@ def _object(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         "id": f"{namespace}/{metadata['name']}" if namespace else metadata["name"],
         "metadata": metadata,
     }
-    if kind == "Namespace":
-        outputs["status"] = {"phase": "Active"}
+    status = _STATUS.get(kind)
+    if status is not None:
+        outputs["status"] = status(metadata["name"], inputs)
     return outputs
+
+
+def _ready(reason: str) -> dict[str, Any]:
+    return {"conditions": [{"type": "Ready", "status": "True", "reason": reason}]}
+
+
+def _deployment_status(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    replicas = (inputs.get("spec") or {}).get("replicas", 1)
+    return {
+        "observedGeneration": 1,
+        "replicas": replicas,
+        "readyReplicas": replicas,
+        "availableReplicas": replicas,
+        "updatedReplicas": replicas,
+    }
+
+
+def _gateway_status(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    # a stable private address per gateway, as a load balancer would assign
+    octet = int(hashlib.sha256(name.encode()).hexdigest()[:2], 16)
+    return {
+        "addresses": [{"type": "IPAddress", "value": f"10.250.0.{octet}"}],
+        "conditions": [
+            {"type": "Accepted", "status": "True", "reason": "Accepted"},
+            {"type": "Programmed", "status": "True", "reason": "Programmed"},
+        ],
+    }
+
+
+_STATUS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
+    "Namespace": lambda name, inputs: {"phase": "Active"},
+    "Deployment": _deployment_status,
+    "Gateway": _gateway_status,
+    "Certificate": lambda name, inputs: _ready("Ready"),
+    "ClusterIssuer": lambda name, inputs: _ready("KeyPairVerified"),
+    "ClusterSecretStore": lambda name, inputs: _ready("Valid"),
+    "ExternalSecret": lambda name, inputs: _ready("SecretSynced"),
+    "HelmRelease": lambda name, inputs: _ready("InstallSucceeded"),
+    "Kustomization": lambda name, inputs: _ready("ReconciliationSucceeded"),
+    "GitRepository": lambda name, inputs: _ready("Succeeded"),
+}
 
 
 def _release(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
