@@ -133,6 +133,13 @@ class SystemLayer(pulumi.ComponentResource):
                 branch=spec.flux.branch,
                 path=spec.flux.path,
                 interval=spec.flux.interval,
+                credentials_key=(
+                    f"{spec.secret_store.secret_prefix}{spec.flux.credentials_secret}"
+                    if spec.flux.credentials_secret
+                    else None
+                ),
+                secret_store=secrets.store_name,
+                secrets_ready=(secrets.release, secrets.store),
                 depends_on=prerequisites,
             ),
             child,
