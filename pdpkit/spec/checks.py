@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from itertools import combinations
 
 from pdpkit.spec.enums import Target
-from pdpkit.spec.platform import PlatformSpec
+from pdpkit.spec.platform import IntegrationSpec, PlatformSpec
 from pdpkit.spec.stack import StackSpec
 
 Finding = tuple[str, str]
@@ -111,6 +111,7 @@ def _platform(platform: PlatformSpec, own_data_plane: str) -> Iterator[Finding]:
                     f"unknown environment {env_name!r}; {_did_you_mean(env_name, env_set)}",
                 )
         yield from _unique(f"platform.integrations[{i}].endpoints", [e.name for e in integration.endpoints])
+        yield from _config_keys(f"platform.integrations[{i}]", integration, platform)
 
     for i, pipeline in enumerate(platform.pipelines):
         yield from _pipeline(f"platform.pipelines[{i}]", pipeline.paths, pipeline.gates, env_set)
@@ -161,3 +162,24 @@ def find_cycle(edges: dict[str, list[str]]) -> list[str]:
             if found:
                 return found
     return []
+
+
+def _config_keys(path: str, integration: IntegrationSpec, platform: PlatformSpec) -> Iterator[Finding]:
+    """Every `env[].config` key must resolve in each environment the integration runs in."""
+    for env in platform.environments:
+        override = integration.overrides.get(env.name)
+        config = {**integration.config, **env.config, **(override.config if override else {})}
+        replaced = {v.name for v in override.env} if override else set()
+        variables = [(f"{path}.env[{j}]", v) for j, v in enumerate(integration.env) if v.name not in replaced]
+        if override:
+            variables += [(f"{path}.overrides.{env.name}.env[{j}]", v) for j, v in enumerate(override.env)]
+        for where, variable in variables:
+            key = variable.config
+            if key is None or key in config or key in env.secrets:
+                continue
+            yield (
+                f"{where}.config",
+                f"key {key!r} is neither configuration nor a secret of environment {env.name!r}; "
+                f"{_did_you_mean(key, {*config, *env.secrets})} (add it to environments[].config, "
+                "to the integration's config or to environments[].secrets)",
+            )
