@@ -60,7 +60,12 @@ def deploy_platform(
             namespaces.setdefault(environment.name, {})[project.name] = ns
         for integration in platform.integrations:
             deployments.setdefault(integration.name, {})[environment.name] = _deploy_integration(
-                platform, dataplane, environment, integration, images, created[integration.project]
+                platform=platform,
+                dataplane=dataplane,
+                environment=environment,
+                integration=integration,
+                images=images,
+                namespace=created[integration.project],
             )
     return {
         "platform": platform.name,
@@ -71,6 +76,7 @@ def deploy_platform(
 
 
 def _deploy_integration(
+    *,
     platform: PlatformSpec,
     dataplane: DataPlane,
     environment: EnvironmentSpec,
@@ -82,8 +88,8 @@ def _deploy_integration(
     if image is None:
         return {
             "deployed": False,
-            "reason": f"no release of {integration.name} in {environment.name} and no bootstrap image; "
-            f"record one with `pdp release {integration.name} --image REPO@sha256:…`",
+            "reason": f"no release of {integration.name} in {environment.name} and no bootstrap "
+            f"image; record one with `pdp release {integration.name} --image REPO@sha256:…`",
         }
     effective = effective_integration(integration, environment, image)
     workload = IntegrationWorkload(

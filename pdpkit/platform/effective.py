@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     )
 
 
-class UnresolvedConfigKey(ValueError):
+class UnresolvedConfigKeyError(ValueError):
     """An ``env[].config`` key that neither configuration nor environment secrets hold."""
 
 
@@ -57,7 +57,7 @@ class EffectiveIntegration:
     config: Mapping[str, str]
     """Effective configuration (integration < environment < override)."""
     secrets: Mapping[str, SecretRef]
-    """Secret per variable name: ``env[].secret`` and ``env[].config`` naming an environment secret."""
+    """Secret per variable: its ``env[].secret``, or the environment secret its ``config`` names."""
     env_from_config: bool
     env_from_secrets: tuple[SecretRef, ...]
     config_files: tuple[ConfigFileSpec, ...]
@@ -90,7 +90,7 @@ def effective_integration(
             secrets[variable.name] = variable.secret
         elif variable.config is not None and variable.config not in config:
             if variable.config not in environment.secrets:
-                raise UnresolvedConfigKey(
+                raise UnresolvedConfigKeyError(
                     f"integration {integration.name}: env {variable.name} reads key "
                     f"{variable.config!r}, which environment {environment.name} does not define"
                 )

@@ -13,7 +13,7 @@ from pdpkit.spec.platform import EgressRule, QuotaSpec, SecretRef
 
 ENVIRONMENT_CONFIG = "environment-config"
 ENVIRONMENT_SECRETS = "environment-secrets"
-SECRET_REFRESH = "1h"
+SECRET_REFRESH = "1h"  # noqa: S105 (an interval, not a secret)
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class EnvironmentNamespaceArgs:
 
 
 class EnvironmentNamespace(pulumi.ComponentResource):
-    """A namespace per project × environment: default-deny network, quota, limits, configuration.
+    """A namespace per project and environment: default-deny network, quota, limits, configuration.
 
     Isolation: every pod may talk to pods of its own namespace, be reached from the
     gateways, resolve DNS and reach the environment's declared egress; nothing else,

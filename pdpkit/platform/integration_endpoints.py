@@ -1,4 +1,4 @@
-"""`IntegrationEndpoints`: a service's ClusterIP Service and one versioned HTTPRoute per endpoint."""
+"""`IntegrationEndpoints`: a service's ClusterIP Service and a versioned HTTPRoute per endpoint."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`IntegrationWorkload`: one integration in one environment, hardened and immutable per revision."""
+"""`IntegrationWorkload`: an integration in one environment, hardened, immutable per revision."""
 
 from __future__ import annotations
 
@@ -86,17 +86,22 @@ class IntegrationWorkload(pulumi.ComponentResource):
             )
         if it.secrets:
             secrets_name = self._external_secret(
-                f"{name}-secrets", f"{it.name}-secrets", dict(it.secrets), args, meta, custom
+                logical=f"{name}-secrets",
+                base=f"{it.name}-secrets",
+                secrets=dict(it.secrets),
+                args=args,
+                meta=meta,
+                opts=custom,
             )
         if it.image_pull_secret is not None:
             pull_name = self._external_secret(
-                f"{name}-pull-secret",
-                f"{it.name}-pull",
-                {".dockerconfigjson": it.image_pull_secret},
-                args,
-                meta,
-                custom,
-                secret_type="kubernetes.io/dockerconfigjson",
+                logical=f"{name}-pull-secret",
+                base=f"{it.name}-pull",
+                secrets={".dockerconfigjson": it.image_pull_secret},
+                args=args,
+                meta=meta,
+                opts=custom,
+                secret_type="kubernetes.io/dockerconfigjson",  # noqa: S106 (a Secret type)
             )
         env_from_secrets = []
         for ref in it.env_from_secrets:
@@ -131,13 +136,16 @@ class IntegrationWorkload(pulumi.ComponentResource):
         )
         workload = self._workload(name, it, meta, template, inside)
         if it.is_service:
-            self._service_extras(name, it, args, meta, inside, workload)
+            self._service_extras(
+                name=name, it=it, args=args, meta=meta, opts=inside, workload=workload
+            )
         self.workload_name = workload.metadata.apply(lambda m: str(m["name"]))
         self.revision = pulumi.Output.from_input(revision)
         self.register_outputs({"workload_name": self.workload_name, "revision": self.revision})
 
     def _external_secret(
         self,
+        *,
         logical: str,
         base: str,
         secrets: dict[str, SecretRef],
@@ -167,7 +175,7 @@ class IntegrationWorkload(pulumi.ComponentResource):
         meta: Any,
         template: dict[str, Any],
         opts: pulumi.ResourceOptions,
-    ) -> pulumi.CustomResource:
+    ) -> Any:  # the SDK's typed Deployment/CronJob/Job (not followed by mypy)
         if it.kind is IntegrationKind.SCHEDULED_TASK:
             return k8s.batch.v1.CronJob(
                 f"{name}-cronjob",
@@ -212,12 +220,13 @@ class IntegrationWorkload(pulumi.ComponentResource):
 
     def _service_extras(
         self,
+        *,
         name: str,
         it: EffectiveIntegration,
         args: IntegrationWorkloadArgs,
         meta: Any,
         opts: pulumi.ResourceOptions,
-        workload: pulumi.CustomResource,
+        workload: Any,
     ) -> None:
         after = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[workload]))
         if it.autoscaling.enabled:

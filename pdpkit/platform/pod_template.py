@@ -41,7 +41,7 @@ def selector_labels(integration: EffectiveIntegration) -> dict[str, str]:
 def pod_template(
     integration: EffectiveIntegration, objects: PodObjects, annotations: Mapping[str, str]
 ) -> dict[str, Any]:
-    """The pod template: non-root, read-only root filesystem, no privilege, RuntimeDefault seccomp."""
+    """The pod template: non-root, read-only root, no privilege, seccomp RuntimeDefault."""
     volumes: list[dict[str, Any]] = [{"name": "tmp", "emptyDir": {"sizeLimit": TMP_SIZE}}]
     mounts: list[dict[str, Any]] = [{"name": "tmp", "mountPath": "/tmp"}]  # noqa: S108 (a private emptyDir)
     if objects.files is not None:

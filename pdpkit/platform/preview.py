@@ -1,4 +1,4 @@
-"""A data plane to render platform manifests without a target (``pdp import-cr --render``, tests)."""
+"""A data plane to render the platform without a target (``pdp import-cr --render``, tests)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def preview_dataplane(name: str = "preview") -> DataPlane:
         name=name,
         target=Target.ONPREM,
         kubernetes=provider,
-        secret_store="pdp-secret-store",
+        secret_store="pdp-secret-store",  # noqa: S106 (a store name)
         secret_prefix=f"pdp/{name}/",
         external_gateway=GatewayRef(
             "external", PREVIEW_GATEWAY_NAMESPACE, (f"*.apps.{name}.example",)

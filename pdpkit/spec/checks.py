@@ -182,15 +182,21 @@ def find_cycle(edges: dict[str, list[str]]) -> list[str]:
     return []
 
 
-def _config_keys(path: str, integration: IntegrationSpec, platform: PlatformSpec) -> Iterator[Finding]:
+def _config_keys(
+    path: str, integration: IntegrationSpec, platform: PlatformSpec
+) -> Iterator[Finding]:
     """Every `env[].config` key must resolve in each environment the integration runs in."""
     for env in platform.environments:
         override = integration.overrides.get(env.name)
         config = {**integration.config, **env.config, **(override.config if override else {})}
         replaced = {v.name for v in override.env} if override else set()
-        variables = [(f"{path}.env[{j}]", v) for j, v in enumerate(integration.env) if v.name not in replaced]
+        variables = [
+            (f"{path}.env[{j}]", v) for j, v in enumerate(integration.env) if v.name not in replaced
+        ]
         if override:
-            variables += [(f"{path}.overrides.{env.name}.env[{j}]", v) for j, v in enumerate(override.env)]
+            variables += [
+                (f"{path}.overrides.{env.name}.env[{j}]", v) for j, v in enumerate(override.env)
+            ]
         for where, variable in variables:
             key = variable.config
             if key is None or key in config or key in env.secrets:
