@@ -39,7 +39,9 @@ def run(args: argparse.Namespace) -> int:
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f":{mark.line + 1}" if mark is not None else ""
-            errors.append(f"{file}{where}: not valid YAML ({getattr(error, 'problem', None) or error})")
+            errors.append(
+                f"{file}{where}: not valid YAML ({getattr(error, 'problem', None) or error})"
+            )
             continue
         for index, document in enumerate(documents):
             if document is None:
@@ -88,7 +90,9 @@ def _duplicates(imported: list[tuple[str, ImportedIntegration]]) -> list[str]:
 
 
 def _yaml(value: Any) -> str:
-    return yaml.safe_dump(value, sort_keys=False, default_flow_style=False, allow_unicode=True, width=100)
+    return yaml.safe_dump(
+        value, sort_keys=False, default_flow_style=False, allow_unicode=True, width=100
+    )
 
 
 def _write_definitions(out: Path, imported: list[tuple[str, ImportedIntegration]]) -> None:
@@ -108,25 +112,38 @@ def _render(out: Path, results: list[ImportedIntegration], project: str) -> None
 
     dataplane_name = "import-preview"
     keys = sorted({k for r in results for k in r.config_keys})
-    platform = PlatformSpec.model_validate({
-        "name": "imported",
-        "environments": [{
-            "name": RENDER_ENVIRONMENT,
-            "dataPlanes": [dataplane_name],
-            # Placeholders for the ConfigMap keys the CRs read: an environment provides them.
-            "config": {k: f"<set {k} in environments[].config>" for k in keys},
-        }],
-        "projects": [{"name": project}],
-        "integrations": [{**r.definition, "image": None} for r in results],
-        "pipelines": [{"name": "default", "paths": [{"from": RENDER_ENVIRONMENT, "to": [RENDER_ENVIRONMENT]}]}],
-    })
+    platform = PlatformSpec.model_validate(
+        {
+            "name": "imported",
+            "environments": [
+                {
+                    "name": RENDER_ENVIRONMENT,
+                    "dataPlanes": [dataplane_name],
+                    # Placeholders for the ConfigMap keys the CRs read (environments give them).
+                    "config": {k: f"<set {k} in environments[].config>" for k in keys},
+                }
+            ],
+            "projects": [{"name": project}],
+            "integrations": [{**r.definition, "image": None} for r in results],
+            "pipelines": [
+                {
+                    "name": "default",
+                    "paths": [{"from": RENDER_ENVIRONMENT, "to": [RENDER_ENVIRONMENT]}],
+                }
+            ],
+        }
+    )
     images = {(r.definition["name"], RENDER_ENVIRONMENT): r.preview_image for r in results}
     recording = record(
-        lambda: deploy_platform(platform, preview_dataplane(dataplane_name), images), "pdp", "import-cr"
+        lambda: deploy_platform(platform, preview_dataplane(dataplane_name), images),
+        "pdp",
+        "import-cr",
     )
     by_namespace: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for manifest in Plan(recording, []).manifests():
-        by_namespace[(manifest.get("metadata") or {}).get("namespace") or "_cluster"].append(manifest)
+        by_namespace[(manifest.get("metadata") or {}).get("namespace") or "_cluster"].append(
+            manifest
+        )
     out.mkdir(parents=True, exist_ok=True)
     for namespace, objects in sorted(by_namespace.items()):
         objects.sort(key=lambda o: (o.get("kind", ""), (o.get("metadata") or {}).get("name", "")))

@@ -22,7 +22,12 @@ def _docs(path: Path) -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("import")
-    assert main(["import-cr", str(EXAMPLE), "--out", str(out / "defs"), "--render", str(out / "render")]) == 0
+    assert (
+        main(
+            ["import-cr", str(EXAMPLE), "--out", str(out / "defs"), "--render", str(out / "render")]
+        )
+        == 0
+    )
     return out
 
 
@@ -31,19 +36,34 @@ def test_definition_keeps_every_field(imported: Path) -> None:
     IntegrationSpec.model_validate(definition)  # a valid pdpkit integration
     assert definition["name"] == "sample-integration" and definition["kind"] == "service"
     assert "image" not in definition  # tag-only: not pinned, never deployed by tag
-    assert definition["track"]["registryRepository"] == "registry.acme.example/integrations/hello-world"
+    assert (
+        definition["track"]["registryRepository"]
+        == "registry.acme.example/integrations/hello-world"
+    )
     assert definition["replicas"] == 1
-    assert definition["resources"] == {"requests": {"cpu": "500m", "memory": "512Mi"},
-                                       "limits": {"cpu": "2000m", "memory": "2048Mi"}}
+    assert definition["resources"] == {
+        "requests": {"cpu": "500m", "memory": "512Mi"},
+        "limits": {"cpu": "2000m", "memory": "2048Mi"},
+    }
     assert definition["probes"]["liveness"]["tcpSocket"] == {"port": 8290}
     assert definition["probes"]["readiness"]["httpGet"] == {"port": 9201, "path": "/healthz"}
     assert definition["probes"]["readiness"]["initialDelaySeconds"] == 30
-    assert definition["autoscaling"] == {"enabled": True, "maxReplicas": 3, "targetCpuUtilization": 50}
+    assert definition["autoscaling"] == {
+        "enabled": True,
+        "maxReplicas": 3,
+        "targetCpuUtilization": 50,
+    }
     assert [(e["name"], e["port"]) for e in definition["endpoints"]] == [
-        ("passthrough", 8290), ("inbound-8000", 8000), ("inbound-9000", 9000)]
+        ("passthrough", 8290),
+        ("inbound-8000", 8000),
+        ("inbound-9000", 9000),
+    ]
     env = {e["name"]: e for e in definition["env"]}
     assert env["DEV_ENV_USER_EP"]["value"] == "https://reqres.in/api"
-    assert env["SECRET_USERNAME"]["secret"] == {"key": "backend-user", "property": "backend-username"}
+    assert env["SECRET_USERNAME"]["secret"] == {
+        "key": "backend-user",
+        "property": "backend-username",
+    }
     assert env["CONFIGMAP_USERNAME"]["config"] == "backend-username"
     assert definition["envFromConfig"] is True
     assert definition["envFromSecrets"] == [{"key": "SECRET_NAME"}]
@@ -52,7 +72,9 @@ def test_definition_keeps_every_field(imported: Path) -> None:
 def test_render_is_faithful(imported: Path) -> None:
     docs = _docs(imported / "render/default-dev.yaml")
     kinds = sorted(d["kind"] for d in docs)
-    assert kinds.count("HTTPRoute") == 3 and "HorizontalPodAutoscaler" in kinds and "Service" in kinds
+    assert (
+        kinds.count("HTTPRoute") == 3 and "HorizontalPodAutoscaler" in kinds and "Service" in kinds
+    )
     deployment = next(d for d in docs if d["kind"] == "Deployment")
     assert "replicas" not in deployment["spec"]  # the HPA (min 1, max 3) owns it
     container = deployment["spec"]["template"]["spec"]["containers"][0]
@@ -68,9 +90,16 @@ def test_render_is_faithful(imported: Path) -> None:
     assert [next(iter(e)) for e in container["envFrom"]] == ["configMapRef", "secretRef"]
     hpa = next(d for d in docs if d["kind"] == "HorizontalPodAutoscaler")["spec"]
     assert (hpa["minReplicas"], hpa["maxReplicas"]) == (1, 3)
-    paths = sorted(r["spec"]["rules"][0]["matches"][0]["path"]["value"] for r in docs if r["kind"] == "HTTPRoute")
-    assert paths == ["/sample-integration-inbound/8000/v1.0", "/sample-integration-inbound/9000/v1.0",
-                     "/sample-integration/v1.0"]
+    paths = sorted(
+        r["spec"]["rules"][0]["matches"][0]["path"]["value"]
+        for r in docs
+        if r["kind"] == "HTTPRoute"
+    )
+    assert paths == [
+        "/sample-integration-inbound/8000/v1.0",
+        "/sample-integration-inbound/9000/v1.0",
+        "/sample-integration/v1.0",
+    ]
     secrets = {d["metadata"]["name"]: d["spec"] for d in docs if d["kind"] == "ExternalSecret"}
     extract = [s["dataFrom"][0]["extract"]["key"] for s in secrets.values() if "dataFrom" in s]
     assert extract == ["pdp/import-preview/SECRET_NAME"]
@@ -78,30 +107,50 @@ def test_render_is_faithful(imported: Path) -> None:
     assert {"key": "pdp/import-preview/backend-user", "property": "backend-username"} in remote
 
 
-def test_tag_only_image_warns_about_digests(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_tag_only_image_warns_about_digests(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     assert main(["import-cr", str(EXAMPLE), "--out", str(tmp_path)]) == 0
     err = capsys.readouterr().err
     assert "pinned by tag only" in err and "sha256" in err
 
 
 def _cr(**spec: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {"image": "r.example/x@sha256:" + "c" * 64,
-                            "deploySpec": {"minReplicas": 2}, "autoScale": {"enabled": "false"}}
-    return {"apiVersion": "integration.wso2.com/v1alpha2", "kind": "Integration",
-            "metadata": {"name": "inbound-samples"}, "spec": {**base, **spec}}
+    base: dict[str, Any] = {
+        "image": "r.example/x@sha256:" + "c" * 64,
+        "deploySpec": {"minReplicas": 2},
+        "autoScale": {"enabled": "false"},
+    }
+    return {
+        "apiVersion": "integration.wso2.com/v1alpha2",
+        "kind": "Integration",
+        "metadata": {"name": "inbound-samples"},
+        "spec": {**base, **spec},
+    }
 
 
-def test_multi_document_and_digest_image(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_multi_document_and_digest_image(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     second = _cr()
     second["metadata"]["name"] = "second"
     second["spec"]["autoScale"] = {"enabled": True, "maxReplicas": 5}
     path = tmp_path / "crs.yaml"
     path.write_text(yaml.safe_dump_all([_cr(), None, second]))
-    assert main(["import-cr", str(path), "--out", str(tmp_path / "out"), "--project", "orders"]) == 0
+    assert (
+        main(["import-cr", str(path), "--out", str(tmp_path / "out"), "--project", "orders"]) == 0
+    )
     first = yaml.safe_load((tmp_path / "out/inbound-samples.yaml").read_text())
-    assert first["image"].endswith("c" * 64) and first["project"] == "orders" and first["replicas"] == 2
+    assert (
+        first["image"].endswith("c" * 64)
+        and first["project"] == "orders"
+        and first["replicas"] == 2
+    )
     assert "autoscaling" not in first  # "false" keeps its meaning
-    assert yaml.safe_load((tmp_path / "out/second.yaml").read_text())["autoscaling"]["maxReplicas"] == 5
+    assert (
+        yaml.safe_load((tmp_path / "out/second.yaml").read_text())["autoscaling"]["maxReplicas"]
+        == 5
+    )
     assert "operator" in capsys.readouterr().err  # default probes/resources are announced
 
 
@@ -112,24 +161,83 @@ INVALID = {
     "no spec": ({"spec": None}, "spec"),
     "no image": ({"spec": {"deploySpec": {}}}, "spec.image"),
     "unknown spec key": ({"spec": {"image": "x:1", "replicas": 2}}, "spec.replicas"),
-    "bad replicas": ({"spec": {"image": "x:1", "deploySpec": {"minReplicas": "two"}}}, "spec.deploySpec.minReplicas"),
-    "bad quantity": ({"spec": {"image": "x:1", "deploySpec": {"requestCPU": "lots"}}}, "spec.deploySpec.requestCPU"),
-    "bad autoscale flag": ({"spec": {"image": "x:1", "autoScale": {"enabled": "yes"}}}, "spec.autoScale.enabled"),
-    "max below min": ({"spec": {"image": "x:1", "deploySpec": {"minReplicas": 4},
-                                "autoScale": {"enabled": "true", "maxReplicas": 2}}}, "spec.autoScale.maxReplicas"),
-    "exec probe": ({"spec": {"image": "x:1", "deploySpec": {"livenessProbe": {"exec": {"command": ["true"]}}}}},
-                   "spec.deploySpec.livenessProbe.exec"),
-    "probe without handler": ({"spec": {"image": "x:1", "deploySpec": {"readinessProbe": {"periodSeconds": 5}}}},
-                              "spec.deploySpec.readinessProbe"),
-    "bad port": ({"spec": {"image": "x:1", "expose": {"passthroPort": 70000}}}, "spec.expose.passthroPort"),
-    "ports not a list": ({"spec": {"image": "x:1", "expose": {"inboundPorts": 8000}}}, "spec.expose.inboundPorts"),
+    "bad replicas": (
+        {"spec": {"image": "x:1", "deploySpec": {"minReplicas": "two"}}},
+        "spec.deploySpec.minReplicas",
+    ),
+    "bad quantity": (
+        {"spec": {"image": "x:1", "deploySpec": {"requestCPU": "lots"}}},
+        "spec.deploySpec.requestCPU",
+    ),
+    "bad autoscale flag": (
+        {"spec": {"image": "x:1", "autoScale": {"enabled": "yes"}}},
+        "spec.autoScale.enabled",
+    ),
+    "max below min": (
+        {
+            "spec": {
+                "image": "x:1",
+                "deploySpec": {"minReplicas": 4},
+                "autoScale": {"enabled": "true", "maxReplicas": 2},
+            }
+        },
+        "spec.autoScale.maxReplicas",
+    ),
+    "exec probe": (
+        {
+            "spec": {
+                "image": "x:1",
+                "deploySpec": {"livenessProbe": {"exec": {"command": ["true"]}}},
+            }
+        },
+        "spec.deploySpec.livenessProbe.exec",
+    ),
+    "probe without handler": (
+        {"spec": {"image": "x:1", "deploySpec": {"readinessProbe": {"periodSeconds": 5}}}},
+        "spec.deploySpec.readinessProbe",
+    ),
+    "bad port": (
+        {"spec": {"image": "x:1", "expose": {"passthroPort": 70000}}},
+        "spec.expose.passthroPort",
+    ),
+    "ports not a list": (
+        {"spec": {"image": "x:1", "expose": {"inboundPorts": 8000}}},
+        "spec.expose.inboundPorts",
+    ),
     "env without name": ({"spec": {"image": "x:1", "env": [{"value": "v"}]}}, "spec.env[0].name"),
-    "env value and valueFrom": ({"spec": {"image": "x:1", "env": [
-        {"name": "A", "value": "v", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}}]}}, "spec.env[0]"),
-    "unknown valueFrom": ({"spec": {"image": "x:1", "env": [
-        {"name": "A", "valueFrom": {"fieldRef": {"fieldPath": "x"}}}]}}, "spec.env[0].valueFrom"),
-    "secretKeyRef without key": ({"spec": {"image": "x:1", "env": [
-        {"name": "A", "valueFrom": {"secretKeyRef": {"name": "s"}}}]}}, "spec.env[0].valueFrom.secretKeyRef.key"),
+    "env value and valueFrom": (
+        {
+            "spec": {
+                "image": "x:1",
+                "env": [
+                    {
+                        "name": "A",
+                        "value": "v",
+                        "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}},
+                    }
+                ],
+            }
+        },
+        "spec.env[0]",
+    ),
+    "unknown valueFrom": (
+        {
+            "spec": {
+                "image": "x:1",
+                "env": [{"name": "A", "valueFrom": {"fieldRef": {"fieldPath": "x"}}}],
+            }
+        },
+        "spec.env[0].valueFrom",
+    ),
+    "secretKeyRef without key": (
+        {
+            "spec": {
+                "image": "x:1",
+                "env": [{"name": "A", "valueFrom": {"secretKeyRef": {"name": "s"}}}],
+            }
+        },
+        "spec.env[0].valueFrom.secretKeyRef.key",
+    ),
     "bad envFrom": ({"spec": {"image": "x:1", "envFrom": [{"prefix": "X"}]}}, "spec.envFrom[0]"),
 }
 
@@ -141,7 +249,7 @@ def test_invalid_cr_is_refused_with_file_and_key(
     change, key = INVALID[case]
     cr = _cr()
     for field, value in change.items():
-        cr[field] = value if field != "spec" or value is None else value
+        cr[field] = value
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(cr))
     assert main(["import-cr", str(path), "--out", str(tmp_path / "out")]) == 1
@@ -158,7 +266,9 @@ def test_unreadable_and_broken_yaml(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "broken.yaml:" in err and "not valid YAML" in err and "missing.yaml: cannot read" in err
 
 
-def test_duplicate_names_and_empty_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_duplicate_names_and_empty_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "dup.yaml"
     path.write_text(yaml.safe_dump_all([_cr(), _cr()]))
     assert main(["import-cr", str(path)]) == 1

@@ -20,8 +20,18 @@ from tests.examples import ROOT
 
 GATEWAYS = "gateway-system"
 CORE_KINDS = {
-    "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "ConfigMap", "ServiceAccount",
-    "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "CronJob", "Job",
+    "Namespace",
+    "NetworkPolicy",
+    "ResourceQuota",
+    "LimitRange",
+    "ConfigMap",
+    "ServiceAccount",
+    "Deployment",
+    "Service",
+    "HorizontalPodAutoscaler",
+    "PodDisruptionBudget",
+    "CronJob",
+    "Job",
 }
 
 
@@ -57,7 +67,9 @@ def record_platform(
     # The returned mapping's plain values (revisions are Outputs: compare them via manifests).
     recording.outputs = {k: v for k, v in returned.items() if k != "integrations"} | {
         "integrations": {
-            name: {env: {k: v for k, v in out.items() if k != "revision"} for env, out in envs.items()}
+            name: {
+                env: {k: v for k, v in out.items() if k != "revision"} for env, out in envs.items()
+            }
             for name, envs in returned["integrations"].items()
         }
     }
@@ -89,8 +101,10 @@ def manifests(recording: Recording) -> list[dict[str, Any]]:
 
 def objects(recording: Recording, kind: str, namespace: str | None = None) -> list[dict[str, Any]]:
     return [
-        m for m in manifests(recording)
-        if m.get("kind") == kind and (namespace is None or m["metadata"].get("namespace") == namespace)
+        m
+        for m in manifests(recording)
+        if m.get("kind") == kind
+        and (namespace is None or m["metadata"].get("namespace") == namespace)
     ]
 
 

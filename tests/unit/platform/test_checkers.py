@@ -32,14 +32,25 @@ def checkov_binary() -> str | None:
 @pytest.mark.parametrize("stack", sorted(RECORDINGS))
 def test_kubernetes_validate_strict(stack: str) -> None:
     core = [m for m in manifests(RECORDINGS[stack]()) if m["kind"] in CORE_KINDS]
-    assert {m["kind"] for m in core} >= {"Namespace", "NetworkPolicy", "Deployment", "CronJob", "Job"}
+    assert {m["kind"] for m in core} >= {
+        "Namespace",
+        "NetworkPolicy",
+        "Deployment",
+        "CronJob",
+        "Job",
+    }
     for manifest in core:
         kubernetes_validate.validate(manifest, "1.31.0", strict=True)
 
 
 def test_kubernetes_validate_rejects_what_it_should() -> None:
     """The checker is live: an unknown field fails strict validation."""
-    bad: dict[str, Any] = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "x"}, "spek": {}}
+    bad: dict[str, Any] = {
+        "apiVersion": "v1",
+        "kind": "Namespace",
+        "metadata": {"name": "x"},
+        "spek": {},
+    }
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(bad, "1.31.0", strict=True)
 
@@ -49,9 +60,23 @@ def _checkov(directory: Path) -> dict[str, Any]:
     if binary is None:
         pytest.skip("checkov not installed (scripts/install-checkers.sh, or set PDP_CHECKOV)")
     result = subprocess.run(
-        [binary, "--config-file", str(ROOT / ".checkov.yaml"), "--framework", "kubernetes",
-         "-d", str(directory), "--output", "json", "--quiet"],
-        capture_output=True, text=True, check=False, cwd=directory, timeout=600,
+        [
+            binary,
+            "--config-file",
+            str(ROOT / ".checkov.yaml"),
+            "--framework",
+            "kubernetes",
+            "-d",
+            str(directory),
+            "--output",
+            "json",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=directory,
+        timeout=600,
     )
     report = json.loads(result.stdout)
     reports = report if isinstance(report, list) else [report]
@@ -66,7 +91,9 @@ def test_checkov_finds_no_failed_check(tmp_path: Path) -> None:
     for stack, recording in RECORDINGS.items():
         by_namespace: dict[str, list[dict[str, Any]]] = {}
         for manifest in manifests(recording()):
-            by_namespace.setdefault(manifest["metadata"].get("namespace") or "_cluster", []).append(manifest)
+            by_namespace.setdefault(manifest["metadata"].get("namespace") or "_cluster", []).append(
+                manifest
+            )
         for namespace, objects in by_namespace.items():
             (tmp_path / f"{stack}-{namespace}.yaml").write_text(to_yaml_documents(objects))
     report = _checkov(tmp_path)
@@ -77,12 +104,26 @@ def test_checkov_finds_no_failed_check(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_checkov_is_live(tmp_path: Path) -> None:
     """A root, writable, privileged Deployment must fail: the config does not skip everything."""
-    deployment = {"apiVersion": "apps/v1", "kind": "Deployment",
-                  "metadata": {"name": "bad", "namespace": "x"},
-                  "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {
-                      "metadata": {"labels": {"a": "b"}},
-                      "spec": {"containers": [{"name": "c", "image": "nginx:latest",
-                                               "securityContext": {"privileged": True}}]}}}}
+    deployment = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "bad", "namespace": "x"},
+        "spec": {
+            "selector": {"matchLabels": {"a": "b"}},
+            "template": {
+                "metadata": {"labels": {"a": "b"}},
+                "spec": {
+                    "containers": [
+                        {
+                            "name": "c",
+                            "image": "nginx:latest",
+                            "securityContext": {"privileged": True},
+                        }
+                    ]
+                },
+            },
+        },
+    }
     (tmp_path / "bad.yaml").write_text(to_yaml_documents([deployment]))
     assert len(_checkov(tmp_path)["failed"]) > 5
 
@@ -101,5 +142,7 @@ def test_every_checkov_skip_has_a_written_reason() -> None:
             while lines[j].strip().startswith("#"):
                 comment.insert(0, lines[j].strip())
                 j -= 1
-            assert comment and comment[0].startswith("# reason:") and len(" ".join(comment)) > 40, match[1]
+            assert comment and comment[0].startswith("# reason:") and len(" ".join(comment)) > 40, (
+                match[1]
+            )
     assert skipped >= 1

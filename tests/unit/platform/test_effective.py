@@ -12,27 +12,45 @@ DIGEST = "r.example/x@sha256:" + "b" * 64
 
 
 def _integration(**extra: object) -> IntegrationSpec:
-    return IntegrationSpec.model_validate({
-        "name": "api", "project": "p", "image": DIGEST, "kind": "manualTask",
-        "config": {"A": "integration", "B": "integration", "C": "integration"},
-        "env": [{"name": "X", "value": "1"}, {"name": "Y", "config": "A"}],
-        "overrides": {"prod": {"config": {"C": "override"}, "replicas": 4,
-                               "env": [{"name": "X", "value": "2"}, {"name": "Z", "config": "DB"}]}},
-        **extra,
-    })
+    return IntegrationSpec.model_validate(
+        {
+            "name": "api",
+            "project": "p",
+            "image": DIGEST,
+            "kind": "manualTask",
+            "config": {"A": "integration", "B": "integration", "C": "integration"},
+            "env": [{"name": "X", "value": "1"}, {"name": "Y", "config": "A"}],
+            "overrides": {
+                "prod": {
+                    "config": {"C": "override"},
+                    "replicas": 4,
+                    "env": [{"name": "X", "value": "2"}, {"name": "Z", "config": "DB"}],
+                }
+            },
+            **extra,
+        }
+    )
 
 
 def _env(name: str) -> EnvironmentSpec:
-    return EnvironmentSpec.model_validate({
-        "name": name, "dataPlanes": ["dp"], "config": {"B": name, "C": name},
-        "secrets": {"DB": {"key": f"{name}/db", "property": "password"}},
-    })
+    return EnvironmentSpec.model_validate(
+        {
+            "name": name,
+            "dataPlanes": ["dp"],
+            "config": {"B": name, "C": name},
+            "secrets": {"DB": {"key": f"{name}/db", "property": "password"}},
+        }
+    )
 
 
 def test_precedence_and_overrides() -> None:
     prod = effective_integration(_integration(), _env("prod"), DIGEST)
     assert dict(prod.config) == {"A": "integration", "B": "prod", "C": "override"}
-    assert [(v.name, v.value or v.config) for v in prod.env] == [("X", "2"), ("Y", "A"), ("Z", "DB")]
+    assert [(v.name, v.value or v.config) for v in prod.env] == [
+        ("X", "2"),
+        ("Y", "A"),
+        ("Z", "DB"),
+    ]
     assert prod.replicas == 4 and prod.namespace == "p-prod"
     assert prod.secrets["Z"].key == "prod/db"  # an environment secret read by key
     dev = effective_integration(_integration(), _env("dev"), DIGEST)

@@ -21,7 +21,9 @@ def _by_namespace() -> dict[str, str]:
     for manifest in manifests(onprem()):
         grouped.setdefault(manifest["metadata"].get("namespace") or "_cluster", []).append(manifest)
     return {
-        f"{ns}.yaml": to_yaml_documents(sorted(objs, key=lambda o: (o["kind"], o["metadata"]["name"])))
+        f"{ns}.yaml": to_yaml_documents(
+            sorted(objs, key=lambda o: (o["kind"], o["metadata"]["name"]))
+        )
         for ns, objs in sorted(grouped.items())
     }
 
@@ -37,4 +39,6 @@ def test_golden_manifests() -> None:
     expected = {p.name: p.read_text(encoding="utf-8") for p in sorted(Path(GOLDEN).glob("*.yaml"))}
     assert sorted(rendered) == sorted(expected), "namespaces changed; PDP_UPDATE_GOLDEN=1 to accept"
     for name, text in rendered.items():
-        assert text == expected[name], f"{name} differs from the golden file; PDP_UPDATE_GOLDEN=1 to accept"
+        assert text == expected[name], (
+            f"{name} differs from the golden file; PDP_UPDATE_GOLDEN=1 to accept"
+        )
