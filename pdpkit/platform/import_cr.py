@@ -33,6 +33,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from pdpkit.platform.cr_env import convert_env, convert_env_from
 from pdpkit.platform.cr_values import (
     IntegrationCrError,
     boolean,
@@ -134,11 +135,11 @@ def convert(cr: Any, project: str) -> ImportedIntegration:
             "targetCpuUtilization": OPERATOR_HPA_CPU,
         }
     out["endpoints"] = _endpoints(spec.get("expose", {}), name)
-    env, config_keys, env_warnings = _env(spec.get("env", []))
+    env, config_keys, env_warnings = convert_env(spec.get("env", []))
     warnings += env_warnings
     if env:
         out["env"] = env
-    env_from, env_from_warnings = _env_from(spec.get("envFrom", []))
+    env_from, env_from_warnings = convert_env_from(spec.get("envFrom", []))
     warnings += env_from_warnings
     out.update(env_from)
     try:
@@ -238,95 +239,6 @@ def _endpoints(expose: Any, name: str) -> list[dict[str, Any]]:
     return endpoints
 
 
-def _env(items: Any) -> tuple[list[dict[str, Any]], list[str], list[str]]:
-    if not isinstance(items, list):
-        raise IntegrationCrError("spec.env", f"got {items!r}; expected a list")
-    env: list[dict[str, Any]] = []
-    keys: list[str] = []
-    warnings: list[str] = []
-    for i, item in enumerate(items):
-        where = f"spec.env[{i}]"
-        entry = mapping(item, where)
-        known(entry, {"name", "value", "valueFrom"}, where)
-        var = entry.get("name")
-        if not isinstance(var, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", var):
-            raise IntegrationCrError(f"{where}.name", f"got {var!r}; expected a variable name")
-        if ("value" in entry) == ("valueFrom" in entry):
-            raise IntegrationCrError(where, f"{var} needs exactly one of value or valueFrom")
-        if "value" in entry:
-            value = entry["value"]
-            if not isinstance(value, str | int | float | bool):
-                raise IntegrationCrError(f"{where}.value", f"got {value!r}; expected a string")
-            env.append(
-                {
-                    "name": var,
-                    "value": str(value).lower() if isinstance(value, bool) else str(value),
-                }
-            )
-            continue
-        source = mapping(entry["valueFrom"], f"{where}.valueFrom")
-        kinds = [k for k in source if k in {"secretKeyRef", "configMapRef", "configMapKeyRef"}]
-        if len(kinds) != 1 or len(source) != 1:
-            raise IntegrationCrError(
-                f"{where}.valueFrom",
-                f"got keys {sorted(source)}; expected one of secretKeyRef, configMapRef",
-            )
-        ref = mapping(source[kinds[0]], f"{where}.valueFrom.{kinds[0]}")
-        known(ref, {"name", "key"}, f"{where}.valueFrom.{kinds[0]}")
-        ref_name = name_of(ref.get("name"), f"{where}.valueFrom.{kinds[0]}.name")
-        key = name_of(ref.get("key"), f"{where}.valueFrom.{kinds[0]}.key")
-        if kinds[0] == "secretKeyRef":
-            env.append({"name": var, "secret": {"key": ref_name, "property": key}})
-            warnings.append(
-                f"{where}: {var} reads property {key!r} of secret {ref_name!r} in the secret store"
-            )
-        else:
-            env.append({"name": var, "config": key})
-            keys.append(key)
-            warnings.append(
-                f"{where}: {var} reads key {key!r} of ConfigMap {ref_name!r}: provide {key!r} as "
-                "configuration (environments[].config or the integration's config)"
-            )
-    return env, keys, warnings
-
-
-def _env_from(items: Any) -> tuple[dict[str, Any], list[str]]:
-    if not isinstance(items, list):
-        raise IntegrationCrError("spec.envFrom", f"got {items!r}; expected a list")
-    out: dict[str, Any] = {}
-    warnings: list[str] = []
-    secrets: list[dict[str, str]] = []
-    for i, item in enumerate(items):
-        where = f"spec.envFrom[{i}]"
-        entry = mapping(item, where)
-        if len(entry) != 1 or next(iter(entry)) not in {
-            "configMapRef",
-            "secretRef",
-            "secretKeyRef",
-        }:
-            raise IntegrationCrError(
-                where, f"got keys {sorted(entry)}; expected one of configMapRef, secretRef"
-            )
-        kind = next(iter(entry))
-        ref = mapping(entry[kind], f"{where}.{kind}")
-        known(ref, {"name"}, f"{where}.{kind}")
-        ref_name = name_of(ref.get("name"), f"{where}.{kind}.name")
-        if kind == "configMapRef":
-            out["envFromConfig"] = True
-            warnings.append(
-                f"{where}: every key of ConfigMap {ref_name!r} becomes a variable: provide them as "
-                "configuration (environments[].config or the integration's config)"
-            )
-        else:
-            secrets.append({"key": ref_name})
-            warnings.append(
-                f"{where}: every property of secret {ref_name!r} (secret store) becomes a variable"
-            )
-    if secrets:
-        out["envFromSecrets"] = secrets
-    return out, warnings
-
-
 def _probe(value: Any, where: str) -> dict[str, Any]:
     probe = mapping(value, where)
     known(probe, _PROBE, where)
@@ -343,6 +255,11 @@ def _probe(value: Any, where: str) -> dict[str, Any]:
     }
     if handlers[0] == "httpGet":
         out["httpGet"]["path"] = str(handler.get("path", "/"))
+    if probe.get("successThreshold", 1) not in (1, "1"):
+        raise IntegrationCrError(
+            f"{where}.successThreshold",
+            f"got {probe['successThreshold']!r}; pdpkit probes succeed on the first success (1)",
+        )
     for key, default in PROBE_DEFAULTS.items():
         out[key] = whole(
             probe.get(key, default),

@@ -196,6 +196,15 @@ INVALID = {
         {"spec": {"image": "x:1", "deploySpec": {"readinessProbe": {"periodSeconds": 5}}}},
         "spec.deploySpec.readinessProbe",
     ),
+    "successThreshold above 1": (
+        {
+            "spec": {
+                "image": "x:1",
+                "deploySpec": {"readinessProbe": {"tcpSocket": {"port": 1}, "successThreshold": 2}},
+            }
+        },
+        "spec.deploySpec.readinessProbe.successThreshold",
+    ),
     "bad port": (
         {"spec": {"image": "x:1", "expose": {"passthroPort": 70000}}},
         "spec.expose.passthroPort",
