@@ -1,4 +1,4 @@
-"""Cross-field rule: every `env[].config` key resolves in every environment."""
+"""Cross-field platform rules: config keys resolve everywhere; quotas hold a rollout."""
 
 from __future__ import annotations
 
@@ -48,3 +48,20 @@ def test_unknown_key_is_named_with_choices() -> None:
 def test_unknown_key_in_an_override() -> None:
     problems = _with_env(EnvVarSpec(name="A", config="NOPE"), override=True)
     assert [p for p, _ in problems] == ["platform.integrations[0].overrides.prod.env[0].config"]
+
+
+def test_quota_must_hold_a_rollout() -> None:
+    stack = load_stack(ROOT, "acme-onprem-local")
+    assert stack.platform is not None
+    envs = tuple(
+        e.model_copy(update={"quota": e.quota.model_copy(update={"cpu": "2"})})
+        if e.name == "dev"
+        else e
+        for e in stack.platform.environments
+    )
+    platform = stack.platform.model_copy(update={"environments": envs})
+    problems = cross_field_problems(stack.model_copy(update={"platform": platform}))
+    # order-api: 2 replicas + 1 surge pod at 1 CPU each = 3 CPU > 2
+    assert [(p, "order-api x3" in m) for p, m in problems] == [
+        ("platform.environments[0].quota", True)
+    ]
