@@ -286,3 +286,19 @@ def test_duplicate_names_and_empty_input(
     empty.write_text("---\n")
     assert main(["import-cr", str(empty)]) == 1
     assert "no Integration custom resource" in capsys.readouterr().err
+
+
+def test_render_matches_golden(imported: Path) -> None:
+    """The example's rendered manifests, reviewable; PDP_UPDATE_GOLDEN=1 to accept a change."""
+    import os
+
+    golden = ROOT / "tests/golden/import-cr"
+    rendered = {p.name: p.read_text() for p in sorted((imported / "render").glob("*.yaml"))}
+    rendered["sample-integration.definition.yaml"] = (
+        imported / "defs/sample-integration.yaml"
+    ).read_text()
+    if os.environ.get("PDP_UPDATE_GOLDEN") == "1":
+        golden.mkdir(parents=True, exist_ok=True)
+        for name, text in rendered.items():
+            (golden / name).write_text(text)
+    assert rendered == {p.name: p.read_text() for p in sorted(golden.glob("*.yaml"))}
