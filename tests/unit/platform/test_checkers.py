@@ -55,7 +55,7 @@ def test_kubernetes_validate_rejects_what_it_should() -> None:
         kubernetes_validate.validate(bad, "1.31.0", strict=True)
 
 
-def _checkov(directory: Path) -> dict[str, Any]:
+def run_checkov(directory: Path) -> dict[str, Any]:
     binary = checkov_binary()
     if binary is None:
         pytest.skip("checkov not installed (scripts/install-checkers.sh, or set PDP_CHECKOV)")
@@ -96,7 +96,7 @@ def test_checkov_finds_no_failed_check(tmp_path: Path) -> None:
             )
         for namespace, objects in by_namespace.items():
             (tmp_path / f"{stack}-{namespace}.yaml").write_text(to_yaml_documents(objects))
-    report = _checkov(tmp_path)
+    report = run_checkov(tmp_path)
     assert report["passed"] > 500
     assert [(f["check_id"], f["resource"], f["file_path"]) for f in report["failed"]] == []
 
@@ -125,7 +125,7 @@ def test_checkov_is_live(tmp_path: Path) -> None:
         },
     }
     (tmp_path / "bad.yaml").write_text(to_yaml_documents([deployment]))
-    assert len(_checkov(tmp_path)["failed"]) > 5
+    assert len(run_checkov(tmp_path)["failed"]) > 5
 
 
 def test_every_checkov_skip_has_a_written_reason() -> None:
