@@ -56,5 +56,15 @@ class SystemLayerArgs:
     """Target-specific Cilium values merged over the defaults (e.g. ENI/chaining on AWS)."""
     internal_load_balancer_annotations: dict[str, str] = field(default_factory=dict)
     """Service annotations that make the internal gateway's load balancer private."""
+    internal_service_hostnames: tuple[str, ...] = ()
+    """Hostnames of the target's own services published on the internal gateway (Harbor
+    on-prem): each gets an HTTPS listener there, covered by the gateway's certificate."""
     depends_on: tuple[pulumi.Resource, ...] = ()
     """Cluster resources the system layer waits for (node pools)."""
+    acme_dns01_solver: dict[str, Any] | None = None
+    """A cert-manager ``dns01`` solver block for the cloud's DNS (``azureDNS``, ``route53``,
+    ``cloudDNS``, with workload identity). Left out: ACME issuers answer HTTP-01 through the
+    external gateway, which cannot issue wildcard hostnames nor internal-only names (use
+    ``tlsIssuer: selfsigned`` or provide a DNS-01 solver then)."""
+    cert_manager_identity: WorkloadIdentity = field(default_factory=WorkloadIdentity)
+    """Identity of the cert-manager controller (for the DNS-01 solver's DNS API)."""
