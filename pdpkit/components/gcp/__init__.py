@@ -1,1 +1,1 @@
-"""GCP components of a pdpkit data plane (VPC, GKE, Artifact Registry, Secret Manager, logs)."""
+"""Components of the gcp target."""
