@@ -279,8 +279,19 @@ def provision(spec: DataPlaneSpec) -> GcpInfrastructure:
         depends_on=tuple(p.node_pool for p in pools),
     )
     return GcpInfrastructure(
-        network, keys, nodes, cluster, pools, registry, secrets, logs, log_agent, provider,
-        system_args, zones, prefix,
+        network,
+        keys,
+        nodes,
+        cluster,
+        pools,
+        registry,
+        secrets,
+        logs,
+        log_agent,
+        provider,
+        system_args,
+        zones,
+        prefix,
     )
 
 

@@ -1,4 +1,4 @@
-"""`ArtifactRegistry`: a private Docker repository in Artifact Registry, readable by the nodes only."""
+"""`ArtifactRegistry`: a private Docker repository, readable by the nodes only."""
 
 from __future__ import annotations
 

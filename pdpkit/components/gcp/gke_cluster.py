@@ -1,4 +1,4 @@
-"""`GkeCluster`: a private, VPC-native GKE Standard cluster with Dataplane V2 and Workload Identity."""
+"""`GkeCluster`: a private, VPC-native GKE cluster with Dataplane V2 and Workload Identity."""
 
 from __future__ import annotations
 
@@ -129,9 +129,7 @@ class GkeCluster(pulumi.ComponentResource):
                 enable_private_endpoint=args.private_endpoint,
                 master_ipv4_cidr_block=args.master_cidr,
                 master_global_access_config=(
-                    container.ClusterPrivateClusterConfigMasterGlobalAccessConfigArgs(
-                        enabled=False
-                    )
+                    container.ClusterPrivateClusterConfigMasterGlobalAccessConfigArgs(enabled=False)
                 ),
             ),
             master_authorized_networks_config=container.ClusterMasterAuthorizedNetworksConfigArgs(
@@ -188,7 +186,12 @@ class GkeCluster(pulumi.ComponentResource):
                 ),
             ),
             logging_config=container.ClusterLoggingConfigArgs(
-                enable_components=["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER"]
+                enable_components=[
+                    "SYSTEM_COMPONENTS",
+                    "APISERVER",
+                    "CONTROLLER_MANAGER",
+                    "SCHEDULER",
+                ]
             ),
             monitoring_config=container.ClusterMonitoringConfigArgs(
                 enable_components=["SYSTEM_COMPONENTS"]
@@ -221,14 +224,16 @@ class GkeCluster(pulumi.ComponentResource):
         self.kubeconfig = pulumi.Output.all(cluster.name, self.endpoint, self.ca_certificate).apply(
             lambda parts: render_kubeconfig(parts[0], parts[1], parts[2])
         )
-        self.register_outputs({
-            "cluster_id": self.cluster_id,
-            "cluster_name": self.cluster_name,
-            "endpoint": self.endpoint,
-            "ca_certificate": self.ca_certificate,
-            "workload_pool": self.workload_pool,
-            "kubeconfig": self.kubeconfig,
-        })
+        self.register_outputs(
+            {
+                "cluster_id": self.cluster_id,
+                "cluster_name": self.cluster_name,
+                "endpoint": self.endpoint,
+                "ca_certificate": self.ca_certificate,
+                "workload_pool": self.workload_pool,
+                "kubeconfig": self.kubeconfig,
+            }
+        )
 
 
 def render_kubeconfig(cluster: str, endpoint: str, ca_certificate: str) -> str:
@@ -243,7 +248,10 @@ def render_kubeconfig(cluster: str, endpoint: str, ca_certificate: str) -> str:
         "clusters": [
             {
                 "name": cluster,
-                "cluster": {"server": f"https://{endpoint}", "certificate-authority-data": ca_certificate},
+                "cluster": {
+                    "server": f"https://{endpoint}",
+                    "certificate-authority-data": ca_certificate,
+                },
             }
         ],
         "contexts": [{"name": cluster, "context": {"cluster": cluster, "user": cluster}}],

@@ -47,7 +47,7 @@ def cluster_log_filter(cluster_name: str, region: str) -> str:
     """The Logging query that selects one cluster's logs."""
     types = " OR ".join(f'"{t}"' for t in CLUSTER_RESOURCE_TYPES)
     return (
-        f"resource.type=({types}) AND resource.labels.cluster_name=\"{cluster_name}\" "
+        f'resource.type=({types}) AND resource.labels.cluster_name="{cluster_name}" '
         f'AND resource.labels.location="{region}"'
     )
 
@@ -143,11 +143,13 @@ class LogStorage(pulumi.ComponentResource):
         self.log_bucket = bucket.id
         self.sink_writer_identity = sink.writer_identity
         self.archive_bucket_url = archive_url
-        self.register_outputs({
-            "log_bucket": self.log_bucket,
-            "sink_writer_identity": self.sink_writer_identity,
-            "archive_bucket_url": self.archive_bucket_url,
-        })
+        self.register_outputs(
+            {
+                "log_bucket": self.log_bucket,
+                "sink_writer_identity": self.sink_writer_identity,
+                "archive_bucket_url": self.archive_bucket_url,
+            }
+        )
 
 
 def _lifecycle(retention_days: int) -> list[storage.BucketLifecycleRuleArgs]:

@@ -11,7 +11,7 @@ _DAY_NAMES = {d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sa
 _PATTERN = re.compile(r"^([A-Za-z]{3})\s+(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 # A fixed Monday anchors the RFC 3339 start/end times: GKE only uses their time of day and
 # the RRULE, and a fixed date keeps the plan stable (never "now").
-_ANCHOR = datetime(2025, 1, 6)  # noqa: DTZ001 (UTC by construction; rendered with Z)
+_ANCHOR = datetime(2025, 1, 6)  # UTC by construction; rendered with Z
 GKE_MIN_HOURS_PER_32_DAYS = 48
 """GKE rejects windows that allow less than 48 hours of maintenance in any 32 days."""
 

@@ -164,13 +164,15 @@ class Network(pulumi.ComponentResource):
         self.services_range_name = pulumi.Output.from_input(SERVICES_RANGE)
         self.router_name = router.name
         self.nat_name = nat.name
-        self.register_outputs({
-            "network_id": self.network_id,
-            "network_self_link": self.network_self_link,
-            "subnet_id": self.subnet_id,
-            "subnet_self_link": self.subnet_self_link,
-            "pods_range_name": self.pods_range_name,
-            "services_range_name": self.services_range_name,
-            "router_name": self.router_name,
-            "nat_name": self.nat_name,
-        })
+        self.register_outputs(
+            {
+                "network_id": self.network_id,
+                "network_self_link": self.network_self_link,
+                "subnet_id": self.subnet_id,
+                "subnet_self_link": self.subnet_self_link,
+                "pods_range_name": self.pods_range_name,
+                "services_range_name": self.services_range_name,
+                "router_name": self.router_name,
+                "nat_name": self.nat_name,
+            }
+        )

@@ -1,4 +1,4 @@
-"""`SecretManagerAccess`: Secret Manager as the data plane's secret store, read through Workload Identity."""
+"""`SecretManagerAccess`: Secret Manager as the secret store, read through Workload Identity."""
 
 from __future__ import annotations
 
@@ -113,9 +113,11 @@ class SecretManagerAccess(pulumi.ComponentResource):
                 }
             }
         )
-        self.register_outputs({
-            "email": self.email,
-            "member": self.member,
-            "provider": self.provider,
-            "condition": self.condition,
-        })
+        self.register_outputs(
+            {
+                "email": self.email,
+                "member": self.member,
+                "provider": self.provider,
+                "condition": self.condition,
+            }
+        )

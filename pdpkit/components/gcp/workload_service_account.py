@@ -1,4 +1,4 @@
-"""`WorkloadServiceAccount`: a Google service account one Kubernetes service account impersonates."""
+"""`WorkloadServiceAccount`: a Google service account one Kubernetes account impersonates."""
 
 from __future__ import annotations
 
@@ -75,8 +75,10 @@ class WorkloadServiceAccount(pulumi.ComponentResource):
         self.annotations = account.email.apply(
             lambda email: {"iam.gke.io/gcp-service-account": email}
         )
-        self.register_outputs({
-            "email": self.email,
-            "member": self.member,
-            "annotations": self.annotations,
-        })
+        self.register_outputs(
+            {
+                "email": self.email,
+                "member": self.member,
+                "annotations": self.annotations,
+            }
+        )

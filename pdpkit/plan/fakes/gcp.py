@@ -25,7 +25,9 @@ def _digest(*parts: str) -> bytes:
 
 def project_number(project: str) -> str:
     """A 12-digit project number, stable per project id."""
-    return str(100_000_000_000 + int.from_bytes(_digest("number", project)[:8], "big") % 899_999_999_999)
+    return str(
+        100_000_000_000 + int.from_bytes(_digest("number", project)[:8], "big") % 899_999_999_999
+    )
 
 
 def _etag(*parts: str) -> str:
@@ -40,19 +42,32 @@ def _region(inputs: dict[str, Any], key: str = "region") -> str:
     return str(inputs.get(key) or _DEFAULT_REGION)
 
 
+def _location_path(inputs: dict[str, Any]) -> str:
+    return f"projects/{_project(inputs)}/locations/{_region(inputs, 'location')}"
+
+
 def _network(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     vpc = inputs.get("name") or name
     path = f"projects/{_project(inputs)}/global/networks/{vpc}"
-    return {"id": path, "name": vpc, "selfLink": f"{COMPUTE}/{path}",
-            "numericId": str(int.from_bytes(_digest(path)[:7], "big"))}
+    return {
+        "id": path,
+        "name": vpc,
+        "selfLink": f"{COMPUTE}/{path}",
+        "numericId": str(int.from_bytes(_digest(path)[:7], "big")),
+    }
 
 
 def _subnetwork(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     subnet = inputs.get("name") or name
     path = f"projects/{_project(inputs)}/regions/{_region(inputs)}/subnetworks/{subnet}"
     cidr = ipaddress.ip_network(inputs.get("ipCidrRange") or "10.0.0.0/20")
-    return {"id": path, "name": subnet, "selfLink": f"{COMPUTE}/{path}",
-            "gatewayAddress": str(cidr.network_address + 1), "fingerprint": _etag(path)}
+    return {
+        "id": path,
+        "name": subnet,
+        "selfLink": f"{COMPUTE}/{path}",
+        "gatewayAddress": str(cidr.network_address + 1),
+        "fingerprint": _etag(path),
+    }
 
 
 def _router(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
@@ -74,23 +89,35 @@ def _firewall(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
 
 def _key_ring(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     ring = inputs.get("name") or name
-    return {"id": f"projects/{_project(inputs)}/locations/{_region(inputs, 'location')}/keyRings/{ring}",
-            "name": ring}
+    return {
+        "id": f"{_location_path(inputs)}/keyRings/{ring}",
+        "name": ring,
+    }
 
 
 def _crypto_key(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     key = inputs.get("name") or name
-    ring = inputs.get("keyRing") or f"projects/{_DEFAULT_PROJECT}/locations/{_DEFAULT_REGION}/keyRings/ring"
-    return {"id": f"{ring}/cryptoKeys/{key}", "name": key, "primary": [{"name": f"{ring}/cryptoKeys/{key}/cryptoKeyVersions/1", "state": "ENABLED"}]}
+    ring = (
+        inputs.get("keyRing")
+        or f"projects/{_DEFAULT_PROJECT}/locations/{_DEFAULT_REGION}/keyRings/ring"
+    )
+    return {
+        "id": f"{ring}/cryptoKeys/{key}",
+        "name": key,
+        "primary": [{"name": f"{ring}/cryptoKeys/{key}/cryptoKeyVersions/1", "state": "ENABLED"}],
+    }
 
 
 def _account(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     project = _project(inputs)
     email = f"{inputs.get('accountId') or name}@{project}.iam.gserviceaccount.com"
-    return {"id": f"projects/{project}/serviceAccounts/{email}",
-            "name": f"projects/{project}/serviceAccounts/{email}", "email": email,
-            "member": f"serviceAccount:{email}",
-            "uniqueId": str(100_000_000_000_000_000_000 + int.from_bytes(_digest(email)[:8], "big"))}
+    return {
+        "id": f"projects/{project}/serviceAccounts/{email}",
+        "name": f"projects/{project}/serviceAccounts/{email}",
+        "email": email,
+        "member": f"serviceAccount:{email}",
+        "uniqueId": str(100_000_000_000_000_000_000 + int.from_bytes(_digest(email)[:8], "big")),
+    }
 
 
 def _ca_certificate(cluster: str) -> str:
@@ -110,9 +137,13 @@ def _cluster(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     digest = _digest("endpoint", project, cluster)
     public_ip = f"34.{76 + digest[0] % 4}.{digest[1]}.{digest[2] % 254 + 1}"
     endpoint = private_ip if private.get("enablePrivateEndpoint") else public_ip
-    private.update({"privateEndpoint": private_ip,
-                    "publicEndpoint": "" if private.get("enablePrivateEndpoint") else public_ip,
-                    "peeringName": ""})
+    private.update(
+        {
+            "privateEndpoint": private_ip,
+            "publicEndpoint": "" if private.get("enablePrivateEndpoint") else public_ip,
+            "peeringName": "",
+        }
+    )
     path = f"projects/{project}/locations/{location}/clusters/{cluster}"
     version = f"{inputs.get('minMasterVersion') or '1.31'}.6-gke.1020000"
     return {
@@ -123,7 +154,9 @@ def _cluster(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         "masterVersion": version,
         "labelFingerprint": _etag(path)[:8],
         "operation": "",
-        "servicesIpv4Cidr": (inputs.get("ipAllocationPolicy") or {}).get("servicesIpv4CidrBlock", ""),
+        "servicesIpv4Cidr": (inputs.get("ipAllocationPolicy") or {}).get(
+            "servicesIpv4CidrBlock", ""
+        ),
         "privateClusterConfig": private,
         "masterAuth": {
             **dict(inputs.get("masterAuth") or {}),
@@ -138,14 +171,21 @@ def _node_pool(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     pool = inputs.get("name") or name
     cluster = str(inputs.get("cluster") or "")
     digest = _digest("pool", cluster, pool).hex()[:8]
-    return {"id": f"{cluster}/nodePools/{pool}", "name": pool,
-            "instanceGroupUrls": [f"{COMPUTE}/projects/{_project(inputs)}/zones/{_region(inputs, 'location')}-b/instanceGroupManagers/gke-{pool}-{digest}-grp"]}
+    zone = f"{COMPUTE}/projects/{_project(inputs)}/zones/{_region(inputs, 'location')}-b"
+    return {
+        "id": f"{cluster}/nodePools/{pool}",
+        "name": pool,
+        "instanceGroupUrls": [f"{zone}/instanceGroupManagers/gke-{pool}-{digest}-grp"],
+    }
 
 
 def _repository(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     repo = inputs.get("repositoryId") or name
-    return {"id": f"projects/{_project(inputs)}/locations/{_region(inputs, 'location')}/repositories/{repo}",
-            "name": repo, "createTime": "2026-01-01T00:00:00Z"}
+    return {
+        "id": f"{_location_path(inputs)}/repositories/{repo}",
+        "name": repo,
+        "createTime": "2026-01-01T00:00:00Z",
+    }
 
 
 def _log_bucket(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
@@ -155,18 +195,27 @@ def _log_bucket(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _sink(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Unique writer identities are per-sink service agents; shared ones the project's."""
     project = _project(inputs)
     sink = inputs.get("name") or name
-    return {"id": f"projects/{project}/sinks/{sink}", "name": sink,
-            "writerIdentity": f"serviceAccount:service-{project_number(project)}@gcp-sa-logging.iam.gserviceaccount.com"
-            if not inputs.get("uniqueWriterIdentity") else
-            f"serviceAccount:p{project_number(project)}-{int.from_bytes(_digest(sink)[:3], 'big')}@gcp-sa-logging.iam.gserviceaccount.com"}
+    number = project_number(project)
+    serial = int.from_bytes(_digest(sink)[:3], "big")
+    writer = f"p{number}-{serial}" if inputs.get("uniqueWriterIdentity") else f"service-{number}"
+    return {
+        "id": f"projects/{project}/sinks/{sink}",
+        "name": sink,
+        "writerIdentity": f"serviceAccount:{writer}@gcp-sa-logging.iam.gserviceaccount.com",
+    }
 
 
 def _bucket(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     bucket = inputs.get("name") or name
-    return {"id": bucket, "name": bucket, "url": f"gs://{bucket}",
-            "selfLink": f"https://www.googleapis.com/storage/v1/b/{bucket}"}
+    return {
+        "id": bucket,
+        "name": bucket,
+        "url": f"gs://{bucket}",
+        "selfLink": f"https://www.googleapis.com/storage/v1/b/{bucket}",
+    }
 
 
 def _iam_member(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
@@ -195,8 +244,14 @@ OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
 
 def _get_project(args: dict[str, Any]) -> dict[str, Any]:
     project = str(args.get("projectId") or _DEFAULT_PROJECT)
-    return {"id": f"projects/{project}", "projectId": project, "name": project,
-            "number": project_number(project), "labels": {}, "autoCreateNetwork": True}
+    return {
+        "id": f"projects/{project}",
+        "projectId": project,
+        "name": project,
+        "number": project_number(project),
+        "labels": {},
+        "autoCreateNetwork": True,
+    }
 
 
 CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
