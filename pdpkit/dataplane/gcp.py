@@ -53,7 +53,7 @@ DEFAULT_MACHINE_TYPE = "e2-standard-4"
 ESO_NAMESPACE = "external-secrets"
 ESO_SERVICE_ACCOUNT = "external-secrets"
 """Kubernetes service account of the External Secrets controller (Workload Identity)."""
-LOG_AGENT_NAMESPACE = "logging"
+LOG_AGENT_NAMESPACE = "pdp-logging"
 LOG_AGENT_SERVICE_ACCOUNT = "fluent-bit"
 """Kubernetes service account of the system layer's log agent (Workload Identity)."""
 INTERNAL_LB = {"networking.gke.io/load-balancer-type": "Internal"}
@@ -214,7 +214,7 @@ def provision(spec: DataPlaneSpec) -> GcpInfrastructure:
             depends_on=grants,
         ),
     )
-    prefix = gcp_secret_prefix(spec.secret_store.secret_prefix)
+    prefix = spec.secret_store.secret_prefix  # a valid Secret Manager id start (spec checks)
     secrets = SecretManagerAccess(
         f"{name}-secrets",
         SecretManagerAccessArgs(
@@ -361,11 +361,6 @@ def gcp_labels(spec: DataPlaneSpec) -> dict[str, str]:
 
     labels = {clean(k): clean(v) for k, v in sorted(spec.tags.items())}
     return {**labels, "managed-by": "pdpkit", "pdp-dataplane": clean(spec.name)}
-
-
-def gcp_secret_prefix(prefix: str) -> str:
-    """Secret Manager ids allow ``[A-Za-z0-9_-]`` only: ``pdp/`` becomes ``pdp-``."""
-    return re.sub(r"[^A-Za-z0-9_-]", "-", prefix)
 
 
 def account_id(name: str, role: str) -> str:

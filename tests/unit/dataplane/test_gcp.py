@@ -272,7 +272,6 @@ def test_names_fit_gcp_limits() -> None:
     assert len(ids) == 3 and all(6 <= len(i) <= 30 for i in ids)
     assert gcp.account_id("dp-one", "eso") == "dp-one-eso"
     assert len(gcp.archive_bucket_name("a-thirty-character-project-id", long)) <= 63
-    assert gcp.gcp_secret_prefix("pdp/") == "pdp-"
     spec = staging_spec()
     assert (
         gcp.nodes_cidr(
