@@ -7,9 +7,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +15,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 from pulumi_gcp import organizations
 
+from pdpkit.components.gcp import names
 from pdpkit.components.gcp.artifact_registry import ArtifactRegistry, ArtifactRegistryArgs
 from pdpkit.components.gcp.gke_cluster import GkeCluster, GkeClusterArgs
 from pdpkit.components.gcp.gke_node_pool import GkeNodePool, GkeNodePoolArgs, NodeTaint
@@ -104,7 +103,7 @@ def provision(spec: DataPlaneSpec) -> GcpInfrastructure:
     """Declare the Google Cloud resources of `spec` (never calls a cloud API by itself)."""
     gcp = _gcp(spec)
     project, region, name = gcp.project, spec.region, spec.name
-    labels = gcp_labels(spec)
+    labels = names.labels(spec.tags, spec.name)
     production = spec.production
     number = _project_number(gcp)
     zones = tuple(z for z in spec.network.availability_zones if z.startswith(f"{region}-"))
@@ -124,7 +123,7 @@ def provision(spec: DataPlaneSpec) -> GcpInfrastructure:
     )
     nodes = NodeServiceAccount(
         f"{name}-nodes",
-        NodeServiceAccountArgs(project=project, account_id=account_id(name, "nodes")),
+        NodeServiceAccountArgs(project=project, account_id=names.account_id(name, "nodes")),
     )
 
     purposes = []
@@ -220,7 +219,7 @@ def provision(spec: DataPlaneSpec) -> GcpInfrastructure:
         SecretManagerAccessArgs(
             project=project,
             project_number=number,
-            account_id=account_id(name, "eso"),
+            account_id=names.account_id(name, "eso"),
             secret_prefix=prefix,
             workload_pool=cluster.workload_pool,
             namespace=ESO_NAMESPACE,
@@ -237,7 +236,9 @@ def provision(spec: DataPlaneSpec) -> GcpInfrastructure:
             cluster_name=name,
             log_bucket_id=f"{name}-logs",
             retention_days=spec.log_storage.retention_days,
-            archive_bucket=archive_bucket_name(project, name) if spec.log_storage.archive else None,
+            archive_bucket=names.archive_bucket_name(project, name)
+            if spec.log_storage.archive
+            else None,
             archive_retention_days=spec.log_storage.archive_retention_days,
             archive_kms_key=key_ids.get("log-archive"),
             protect=production,
@@ -249,7 +250,7 @@ def provision(spec: DataPlaneSpec) -> GcpInfrastructure:
         f"{name}-log-agent",
         WorkloadServiceAccountArgs(
             project=project,
-            account_id=account_id(name, "logs"),
+            account_id=names.account_id(name, "logs"),
             display_name="Log agent (pdpkit)",
             workload_pool=cluster.workload_pool,
             namespace=LOG_AGENT_NAMESPACE,
@@ -267,7 +268,7 @@ def provision(spec: DataPlaneSpec) -> GcpInfrastructure:
         provider=provider,
         install_cilium=False,  # Dataplane V2 is Cilium, run by Google
         secret_store_provider=secrets.provider,
-        secret_store_identity=WorkloadIdentity(service_account_annotations=_annotations(secrets)),
+        secret_store_identity=WorkloadIdentity(service_account_annotations=secrets.annotations),
         log_destination=LogDestination(
             output="stackdriver",
             parameters=_stackdriver(project, region, name),
@@ -316,10 +317,6 @@ def _agent(number: pulumi.Output[str], domain: str) -> pulumi.Output[str]:
     return number.apply(lambda n: f"serviceAccount:service-{n}@{domain}.iam.gserviceaccount.com")
 
 
-def _annotations(secrets: SecretManagerAccess) -> pulumi.Output[dict[str, str]]:
-    return secrets.email.apply(lambda email: {"iam.gke.io/gcp-service-account": email})
-
-
 def _authorized_ranges(spec: DataPlaneSpec) -> tuple[str, ...]:
     """Who may reach the API: the spec's ranges, plus the nodes' subnet when the endpoint is
     private (so jobs inside the VPC reach it)."""
@@ -351,31 +348,3 @@ def nodes_cidr(spec: DataPlaneSpec) -> str:
         return subnets.get("nodes") or spec.network.subnets[0].cidr
     space = ipaddress.ip_network(spec.network.address_space)
     return str(next(space.subnets(new_prefix=20))) if space.prefixlen < 20 else str(space)
-
-
-def gcp_labels(spec: DataPlaneSpec) -> dict[str, str]:
-    """GCP labels from the spec's tags (lowercase, ``[a-z0-9_-]``, at most 63 characters)."""
-
-    def clean(value: str) -> str:
-        return re.sub(r"[^a-z0-9_-]", "-", value.lower())[:63]
-
-    labels = {clean(k): clean(v) for k, v in sorted(spec.tags.items())}
-    return {**labels, "managed-by": "pdpkit", "pdp-dataplane": clean(spec.name)}
-
-
-def account_id(name: str, role: str) -> str:
-    """A service account id (6-30 characters) for `role`, stable and unique per data plane."""
-    candidate = f"{name}-{role}"
-    if len(candidate) <= 30:
-        return candidate
-    digest = hashlib.sha256(name.encode()).hexdigest()[:4]
-    return f"{name[: 30 - len(role) - 6].rstrip('-')}-{digest}-{role}"
-
-
-def archive_bucket_name(project: str, name: str) -> str:
-    """A globally unique GCS name: ``<project>-<name>-logs``, hashed when over 63 characters."""
-    candidate = f"{project}-{name}-logs"
-    if len(candidate) <= 63:
-        return candidate
-    digest = hashlib.sha256(candidate.encode()).hexdigest()[:8]
-    return f"{name[:45].rstrip('-')}-logs-{digest}"

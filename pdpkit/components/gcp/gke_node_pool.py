@@ -42,6 +42,8 @@ class GkeNodePoolArgs:
     max_count: int
     """Autoscaler maximum, for the whole pool (all zones)."""
     zones: tuple[str, ...]
+    """Zones of the pool (at most `max_count` are used, see `pool_zones`); empty: the
+    cluster's."""
     service_account: pulumi.Input[str]
     """Email of the nodes' dedicated service account."""
     node_tag: str
@@ -69,14 +71,15 @@ class GkeNodePool(pulumi.ComponentResource):
         self, name: str, args: GkeNodePoolArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("pdpkit:gcp:GkeNodePool", name, None, opts)
+        zones = pool_zones(args.zones, args.max_count)
         pool = container.NodePool(
             f"{name}-pool",
             name=args.pool_name,
             project=args.project,
             location=args.region,
             cluster=args.cluster,
-            node_locations=list(args.zones),
-            initial_node_count=max(1, args.min_count // max(1, len(args.zones))),
+            node_locations=list(zones),
+            initial_node_count=max(1, args.min_count // max(1, len(zones))),
             autoscaling=container.NodePoolAutoscalingArgs(
                 total_min_node_count=args.min_count,
                 total_max_node_count=args.max_count,
@@ -119,3 +122,10 @@ class GkeNodePool(pulumi.ComponentResource):
         self.node_pool = pool
         self.pool_name = pool.name
         self.register_outputs({"pool_name": self.pool_name})
+
+
+def pool_zones(zones: tuple[str, ...], max_count: int) -> tuple[str, ...]:
+    """The zones a pool spans: GKE starts at least one node per zone, so a pool whose
+    maximum is below its zone count spans only its first `max_count` zones (a 2-node system
+    pool over 3 zones uses 2). Left empty, GKE uses the cluster's zones."""
+    return zones[: max(1, max_count)]

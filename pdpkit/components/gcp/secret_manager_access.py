@@ -51,6 +51,8 @@ class SecretManagerAccess(pulumi.ComponentResource):
     """``{"gcpsm": {"projectID", "auth": {"workloadIdentity": {...}}}}``."""
     condition: pulumi.Output[str]
     """The CEL expression of the accessor grant."""
+    annotations: pulumi.Output[dict[str, str]]
+    """``iam.gke.io/gcp-service-account: <email>`` for the Kubernetes service account."""
 
     def __init__(
         self, name: str, args: SecretManagerAccessArgs, opts: pulumi.ResourceOptions | None = None
@@ -95,6 +97,9 @@ class SecretManagerAccess(pulumi.ComponentResource):
         self.email = account.email
         self.member = member
         self.condition = condition
+        self.annotations = account.email.apply(
+            lambda email: {"iam.gke.io/gcp-service-account": email}
+        )
         self.provider = pulumi.Output.from_input(args.cluster_name).apply(
             lambda cluster: {
                 "gcpsm": {
@@ -119,5 +124,6 @@ class SecretManagerAccess(pulumi.ComponentResource):
                 "member": self.member,
                 "provider": self.provider,
                 "condition": self.condition,
+                "annotations": self.annotations,
             }
         )

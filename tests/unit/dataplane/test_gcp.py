@@ -11,6 +11,7 @@ from typing import Any
 import pulumi
 import pytest
 
+from pdpkit.components.gcp import names
 from pdpkit.dataplane import gcp
 from pdpkit.spec.dataplane import DataPlaneSpec
 from pdpkit.spec.loader import load_stack
@@ -127,6 +128,11 @@ def test_node_pools_follow_the_spec_and_the_system_pool_is_tainted() -> None:
     }
     assert set(pools) == {"system", "apps"}
     assert pools["apps"]["autoscaling"]["totalMaxNodeCount"] == 5
+    assert len(pools["apps"]["nodeLocations"]) == 3
+    assert pools["system"]["nodeLocations"] == ["europe-west1-b", "europe-west1-c"]
+    for pool in pools.values():
+        start = pool["initialNodeCount"] * len(pool["nodeLocations"])
+        assert start <= pool["autoscaling"]["totalMaxNodeCount"]
     assert pools["apps"]["nodeConfig"]["machineType"] == "e2-standard-8"
     assert pools["apps"]["nodeConfig"]["labels"]["workload"] == "integrations"
     assert pools["system"]["nodeConfig"]["taints"] == [
@@ -268,10 +274,10 @@ def test_project_number_is_looked_up_when_the_spec_leaves_it_out() -> None:
 
 def test_names_fit_gcp_limits() -> None:
     long = "a-very-long-data-plane-name-for-tests"
-    ids = {gcp.account_id(long, role) for role in ("nodes", "eso", "logs")}
+    ids = {names.account_id(long, role) for role in ("nodes", "eso", "logs")}
     assert len(ids) == 3 and all(6 <= len(i) <= 30 for i in ids)
-    assert gcp.account_id("dp-one", "eso") == "dp-one-eso"
-    assert len(gcp.archive_bucket_name("a-thirty-character-project-id", long)) <= 63
+    assert names.account_id("dp-one", "eso") == "dp-one-eso"
+    assert len(names.archive_bucket_name("a-thirty-character-project-id", long)) <= 63
     spec = staging_spec()
     assert (
         gcp.nodes_cidr(

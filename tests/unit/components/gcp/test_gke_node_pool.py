@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pdpkit.components.gcp.gke_node_pool import GkeNodePool, GkeNodePoolArgs, NodeTaint
+from pdpkit.components.gcp.gke_node_pool import GkeNodePool, GkeNodePoolArgs, NodeTaint, pool_zones
 from tests.unit.components.gcp.recording import record_program
 
 CLUSTER = "projects/acme-pdp-test/locations/europe-west1/clusters/dp"
@@ -54,3 +54,10 @@ def test_pool_autoscales_over_its_zones_with_secure_nodes() -> None:
     ]
     assert node["tags"] == ["dp-node"]
     assert recorded.outputs["name"] == "system"
+
+
+def test_a_pool_never_starts_above_its_maximum() -> None:
+    zones = ("europe-west1-b", "europe-west1-c", "europe-west1-d")
+    assert pool_zones(zones, 2) == zones[:2]
+    assert pool_zones(zones, 5) == zones
+    assert pool_zones((), 3) == ()
