@@ -114,7 +114,7 @@ class GkeCluster(pulumi.ComponentResource):
             name=args.cluster_name,
             project=args.project,
             location=args.region,
-            node_locations=list(args.node_zones),
+            node_locations=list(args.node_zones) or None,
             network=args.network,
             subnetwork=args.subnetwork,
             networking_mode="VPC_NATIVE",

@@ -78,7 +78,7 @@ class GkeNodePool(pulumi.ComponentResource):
             project=args.project,
             location=args.region,
             cluster=args.cluster,
-            node_locations=list(zones),
+            node_locations=list(zones) or None,
             initial_node_count=max(1, args.min_count // max(1, len(zones))),
             autoscaling=container.NodePoolAutoscalingArgs(
                 total_min_node_count=args.min_count,

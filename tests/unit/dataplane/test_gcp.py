@@ -303,3 +303,15 @@ def test_a_gcp_program_imports_no_other_cloud_sdk() -> None:
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert "IMPORTED ['pulumi_gcp']" in result.stdout
+
+
+def test_generic_zones_let_gke_choose() -> None:
+    spec = staging_spec()
+    generic = spec.model_copy(
+        update={"network": spec.network.model_copy(update={"availability_zones": ("1", "2", "3")})}
+    )
+    recorded = provisioned(generic)
+    assert "nodeLocations" not in recorded.one("gcp:container/cluster:Cluster").inputs
+    assert all(
+        "nodeLocations" not in p.inputs for p in recorded.of_type("gcp:container/nodePool:NodePool")
+    )
