@@ -17,6 +17,7 @@ from pulumi_gcp import organizations
 
 from pdpkit.components.gcp import names
 from pdpkit.components.gcp.artifact_registry import ArtifactRegistry, ArtifactRegistryArgs
+from pdpkit.components.gcp.cloud_dns_solver import CloudDnsSolver, CloudDnsSolverArgs
 from pdpkit.components.gcp.gke_cluster import GkeCluster, GkeClusterArgs
 from pdpkit.components.gcp.gke_node_pool import GkeNodePool, GkeNodePoolArgs, NodeTaint
 from pdpkit.components.gcp.kms_keys import KeyPurpose, KmsKeys, KmsKeysArgs
@@ -32,6 +33,7 @@ from pdpkit.components.gcp.workload_service_account import (
     WorkloadServiceAccount,
     WorkloadServiceAccountArgs,
 )
+from pdpkit.components.k8s import cert_manager, external_secrets, log_agent
 from pdpkit.dataplane.contract import DataPlane
 from pdpkit.dataplane.system_args import LogDestination, SystemLayerArgs, WorkloadIdentity
 from pdpkit.spec.dataplane import DataPlaneSpec
@@ -49,12 +51,6 @@ RELEASE_CHANNELS = {
 minors late) is closest to STABLE; ``none`` leaves the cluster off channels (not advised)."""
 DEFAULT_MACHINE_TYPE = "e2-standard-4"
 """Machine type of a pool whose vmSize is the generic ``standard``."""
-ESO_NAMESPACE = "external-secrets"
-ESO_SERVICE_ACCOUNT = "external-secrets"
-"""Kubernetes service account of the External Secrets controller (Workload Identity)."""
-LOG_AGENT_NAMESPACE = "pdp-logging"
-LOG_AGENT_SERVICE_ACCOUNT = "fluent-bit"
-"""Kubernetes service account of the system layer's log agent (Workload Identity)."""
 INTERNAL_LB = {"networking.gke.io/load-balancer-type": "Internal"}
 SYSTEM_TAINT = NodeTaint(key="CriticalAddonsOnly", value="true", effect="NoSchedule")
 """Taint of a `system: true` pool (GKE's own add-ons tolerate it)."""
@@ -72,7 +68,8 @@ class GcpInfrastructure:
     registry: ArtifactRegistry
     secrets: SecretManagerAccess
     logs: LogStorage
-    log_agent: WorkloadServiceAccount
+    log_writer: WorkloadServiceAccount
+    dns_solver: CloudDnsSolver | None
     provider: k8s.Provider
     system_args: SystemLayerArgs
     zones: tuple[str, ...]
@@ -222,8 +219,8 @@ def provision(spec: DataPlaneSpec) -> GcpInfrastructure:
             account_id=names.account_id(name, "eso"),
             secret_prefix=prefix,
             workload_pool=cluster.workload_pool,
-            namespace=ESO_NAMESPACE,
-            service_account=ESO_SERVICE_ACCOUNT,
+            namespace=external_secrets.NAMESPACE,
+            service_account=external_secrets.SERVICE_ACCOUNT,
             cluster_name=cluster.cluster_name,
             cluster_location=region,
         ),
@@ -246,17 +243,33 @@ def provision(spec: DataPlaneSpec) -> GcpInfrastructure:
             depends_on=grants,
         ),
     )
-    log_agent = WorkloadServiceAccount(
+    log_writer = WorkloadServiceAccount(
         f"{name}-log-agent",
         WorkloadServiceAccountArgs(
             project=project,
             account_id=names.account_id(name, "logs"),
             display_name="Log agent (pdpkit)",
             workload_pool=cluster.workload_pool,
-            namespace=LOG_AGENT_NAMESPACE,
-            service_account=LOG_AGENT_SERVICE_ACCOUNT,
+            namespace=log_agent.NAMESPACE,
+            service_account=log_agent.SERVICE_ACCOUNT,
             project_roles=("roles/logging.logWriter",),
         ),
+    )
+    dns_solver = (
+        CloudDnsSolver(
+            f"{name}-dns01",
+            CloudDnsSolverArgs(
+                project=project,
+                account_id=names.account_id(name, "dns01"),
+                workload_pool=cluster.workload_pool,
+                namespace=cert_manager.NAMESPACE,
+                service_account=cert_manager.SERVICE_ACCOUNT,
+                zone_project=gcp.dns_project or project,
+                managed_zone=gcp.dns_managed_zone,
+            ),
+        )
+        if gcp.dns_managed_zone is not None
+        else None
     )
     provider = k8s.Provider(
         f"{name}-k8s",
@@ -272,12 +285,16 @@ def provision(spec: DataPlaneSpec) -> GcpInfrastructure:
         log_destination=LogDestination(
             output="stackdriver",
             parameters=_stackdriver(project, region, name),
-            identity=WorkloadIdentity(service_account_annotations=log_agent.annotations),
+            identity=WorkloadIdentity(service_account_annotations=log_writer.annotations),
         ),
         registry=registry.host,
         api_server_cidrs=(gcp.master_ipv4_cidr,),
         internal_load_balancer_annotations=dict(INTERNAL_LB),
         depends_on=tuple(p.node_pool for p in pools),
+        acme_dns01_solver=dns_solver.solver if dns_solver else None,
+        cert_manager_identity=WorkloadIdentity(
+            service_account_annotations=dns_solver.annotations if dns_solver else {}
+        ),
     )
     return GcpInfrastructure(
         network,
@@ -288,7 +305,8 @@ def provision(spec: DataPlaneSpec) -> GcpInfrastructure:
         registry,
         secrets,
         logs,
-        log_agent,
+        log_writer,
+        dns_solver,
         provider,
         system_args,
         zones,

@@ -53,6 +53,12 @@ class GcpSpec(SpecModel):
     customer_managed_keys: bool = True
     """Encrypt the registry and the log archive bucket with Cloud KMS keys of the data plane
     (CMEK). Left out: on. Kubernetes secrets follow ``cluster.secretsEncryption``."""
+    dns_managed_zone: str | None = Field(None, pattern=r"^[a-z][a-z0-9-]{0,62}$")
+    """Cloud DNS managed zone (its resource name) serving ``gateways.dnsZone``. Set: ACME
+    certificates are issued over DNS-01 (wildcards work) by cert-manager as a service account
+    that administers this zone only. Left out: HTTP-01 through the external gateway."""
+    dns_project: str | None = Field(None, pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+    """Project of that zone; left out: ``project``."""
 
     @model_validator(mode="after")
     def _master_range_is_28(self) -> GcpSpec:
