@@ -7,6 +7,8 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
+
 from pdpkit.plan.document import Plan
 from pdpkit.plan.recorder import RecordedResource
 from tests.examples import ROOT, plan_of
@@ -111,6 +113,7 @@ def test_kubernetes_objects_use_the_gke_provider_and_wait_for_node_pools() -> No
     assert any(pools <= set(r.dependencies) for r in releases)
 
 
+@pytest.mark.slow
 def test_a_gcp_plan_imports_neither_azure_nor_aws() -> None:
     probe = (
         "import sys, pathlib\n"
