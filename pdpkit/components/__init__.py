@@ -1,0 +1,1 @@
+"""Pulumi ComponentResources with typed Args, one per module; they never read config."""
