@@ -1,1 +1,1 @@
-"""Pulumi ComponentResources with typed Args, one per module; they never read config."""
+"""Pulumi ComponentResources with typed Args; they never read config."""
