@@ -18,6 +18,7 @@ DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
 _context: dict[str, str] = {}
 _ACCOUNT_IN_ARN = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):")
+_REGION_IN_ARN = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:([a-z]{2}(?:-gov)?-[a-z]+-\d):\d{12}:")
 
 
 def _hex(*parts: str, length: int = 17) -> str:
@@ -30,7 +31,10 @@ def _account(inputs: dict[str, Any]) -> str:
 
 
 def _region(inputs: dict[str, Any]) -> str:
-    return str(inputs.get("region") or _context.get("region", DEFAULT_REGION))
+    if inputs.get("region"):
+        return str(inputs["region"])
+    found = _REGION_IN_ARN.search(json.dumps(inputs, sort_keys=True, default=str))
+    return found.group(1) if found else _context.get("region", DEFAULT_REGION)
 
 
 def _uuid(name: str) -> str:
