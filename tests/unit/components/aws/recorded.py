@@ -23,7 +23,9 @@ def run(program: Callable[[], Mapping[str, Any] | None]) -> Recording:
     """Record `program` after an aws provider for `ACCOUNT` (the fakes answer in its region)."""
 
     def with_provider() -> Mapping[str, Any] | None:
-        aws_provider.Provider("test-aws", region=ACCOUNT.region, allowed_account_ids=[ACCOUNT.account_id])
+        aws_provider.Provider(
+            "test-aws", region=ACCOUNT.region, allowed_account_ids=[ACCOUNT.account_id]
+        )
         return program()
 
     return record(with_provider, "pdp", "test")
@@ -35,7 +37,9 @@ def of_type(recording: Recording, type_: str) -> list[RecordedResource]:
 
 def one(recording: Recording, type_: str, name: str | None = None) -> RecordedResource:
     found = [r for r in of_type(recording, type_) if name is None or r.name == name]
-    assert len(found) == 1, f"{len(found)} {type_} named {name}: {[r.name for r in of_type(recording, type_)]}"
+    assert len(found) == 1, (
+        f"{len(found)} {type_} named {name}: {[r.name for r in of_type(recording, type_)]}"
+    )
     return found[0]
 
 

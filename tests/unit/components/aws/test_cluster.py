@@ -13,20 +13,22 @@ DEPLOYER = "arn:aws:iam::210987654321:role/pdpkit-deployer"
 
 
 def cluster(**overrides: Any) -> Recording:
-    args = EksClusterArgs(**{
-        "cluster_name": "dp",
-        "account": ACCOUNT,
-        "kubernetes_version": "1.31",
-        "vpc_cidr": "10.50.0.0/16",
-        "subnet_ids": ["subnet-1", "subnet-2"],
-        "service_cidr": "172.20.0.0/16",
-        "log_retention_days": 90,
-        "logs_key_arn": KEY_ARN,
-        "secrets_key_arn": KEY_ARN,
-        "admin_principal_arns": (DEPLOYER,),
-        "production": True,
-        **overrides,
-    })
+    args = EksClusterArgs(
+        **{
+            "cluster_name": "dp",
+            "account": ACCOUNT,
+            "kubernetes_version": "1.31",
+            "vpc_cidr": "10.50.0.0/16",
+            "subnet_ids": ["subnet-1", "subnet-2"],
+            "service_cidr": "172.20.0.0/16",
+            "log_retention_days": 90,
+            "logs_key_arn": KEY_ARN,
+            "secrets_key_arn": KEY_ARN,
+            "admin_principal_arns": (DEPLOYER,),
+            "production": True,
+            **overrides,
+        }
+    )
     return run(lambda: {"kubeconfig": EksCluster("dp", args).kubeconfig})
 
 
@@ -57,14 +59,25 @@ def test_a_public_endpoint_without_ranges_is_refused() -> None:
 
 def test_secrets_are_envelope_encrypted_and_the_role_may_use_the_key() -> None:
     recording = cluster()
-    assert eks(recording)["encryptionConfig"] == {"resources": ["secrets"], "provider": {"keyArn": KEY_ARN}}
-    grant = policy(one(recording, "aws:iam/rolePolicy:RolePolicy", "dp-cluster-kms"))["Statement"][0]
+    assert eks(recording)["encryptionConfig"] == {
+        "resources": ["secrets"],
+        "provider": {"keyArn": KEY_ARN},
+    }
+    grant = policy(one(recording, "aws:iam/rolePolicy:RolePolicy", "dp-cluster-kms"))["Statement"][
+        0
+    ]
     assert grant["Resource"] == KEY_ARN and "kms:Encrypt" in grant["Action"]
 
 
 def test_every_control_plane_log_type_into_an_encrypted_group_with_retention() -> None:
     recording = cluster()
-    assert eks(recording)["enabledClusterLogTypes"] == ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+    assert eks(recording)["enabledClusterLogTypes"] == [
+        "api",
+        "audit",
+        "authenticator",
+        "controllerManager",
+        "scheduler",
+    ]
     group = one(recording, "aws:cloudwatch/logGroup:LogGroup")
     assert group.inputs["name"] == "/aws/eks/dp/cluster"
     assert group.inputs["retentionInDays"] == 90 and group.inputs["kmsKeyId"] == KEY_ARN
@@ -74,12 +87,15 @@ def test_every_control_plane_log_type_into_an_encrypted_group_with_retention() -
 def test_api_authentication_with_an_access_entry_for_the_deployer() -> None:
     recording = cluster()
     assert eks(recording)["accessConfig"] == {
-        "authenticationMode": "API", "bootstrapClusterCreatorAdminPermissions": False
+        "authenticationMode": "API",
+        "bootstrapClusterCreatorAdminPermissions": False,
     }
     entry = one(recording, "aws:eks/accessEntry:AccessEntry")
     assert entry.inputs["principalArn"] == DEPLOYER
     association = one(recording, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
-    assert association.inputs["policyArn"].endswith(":cluster-access-policy/AmazonEKSClusterAdminPolicy")
+    assert association.inputs["policyArn"].endswith(
+        ":cluster-access-policy/AmazonEKSClusterAdminPolicy"
+    )
     assert association.inputs["accessScope"] == {"type": "cluster"}
 
 
@@ -98,13 +114,22 @@ def test_an_oidc_provider_for_irsa_from_the_cluster_issuer() -> None:
 def test_wireguard_udp_51871_is_open_between_nodes_only() -> None:
     rules = of_type(cluster(), "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
     wireguard = next(r.inputs for r in rules if r.name == "dp-wireguard")
-    assert (wireguard["ipProtocol"], wireguard["fromPort"], wireguard["toPort"]) == ("udp", 51871, 51871)
+    assert (wireguard["ipProtocol"], wireguard["fromPort"], wireguard["toPort"]) == (
+        "udp",
+        51871,
+        51871,
+    )
     assert wireguard["referencedSecurityGroupId"] == wireguard["securityGroupId"]
     assert "cidrIpv4" not in wireguard
 
 
 def test_no_wireguard_rule_when_encryption_is_not_wireguard() -> None:
-    names = {r.name for r in of_type(cluster(wireguard=False), "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")}
+    names = {
+        r.name
+        for r in of_type(
+            cluster(wireguard=False), "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+        )
+    }
     assert "dp-wireguard" not in names
 
 

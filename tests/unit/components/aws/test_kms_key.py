@@ -8,7 +8,11 @@ from tests.unit.components.aws.recorded import ACCOUNT, one, policy, run
 
 @pytest.mark.parametrize("production", [True, False])
 def test_rotated_key_whose_policy_only_names_its_own_account(production: bool) -> None:
-    recording = run(lambda: {"arn": KmsKey("k", KmsKeyArgs(ACCOUNT, "dp/eks", "test", production=production)).arn})
+    recording = run(
+        lambda: {
+            "arn": KmsKey("k", KmsKeyArgs(ACCOUNT, "dp/eks", "test", production=production)).arn
+        }
+    )
     key = one(recording, "aws:kms/key:Key")
     assert key.inputs["enableKeyRotation"] is True
     assert key.inputs["deletionWindowInDays"] == 30

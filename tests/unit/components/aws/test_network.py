@@ -8,13 +8,22 @@ from tests.unit.components.aws.recorded import of_type, one, run
 
 ZONES = ("eu-west-1a", "eu-west-1b", "eu-west-1c")
 SUBNETS = (
-    *(SubnetPlan(f"private-{z[-1]}", f"10.50.{i * 32}.0/19", z, False) for i, z in enumerate(ZONES)),
+    *(
+        SubnetPlan(f"private-{z[-1]}", f"10.50.{i * 32}.0/19", z, False)
+        for i, z in enumerate(ZONES)
+    ),
     *(SubnetPlan(f"public-{z[-1]}", f"10.50.{96 + i}.0/24", z, True) for i, z in enumerate(ZONES)),
 )
 
 
 def network(per_zone: bool, subnets: tuple[SubnetPlan, ...] = SUBNETS) -> Recording:
-    return run(lambda: {"ids": Network("net", NetworkArgs("10.50.0.0/16", subnets, "dp", per_zone)).private_subnet_ids})
+    return run(
+        lambda: {
+            "ids": Network(
+                "net", NetworkArgs("10.50.0.0/16", subnets, "dp", per_zone)
+            ).private_subnet_ids
+        }
+    )
 
 
 def test_vpc_resolves_private_dns_names() -> None:
@@ -54,7 +63,11 @@ def test_public_route_goes_to_the_internet_gateway_private_routes_do_not() -> No
     recording = network(True)
     public = one(recording, "aws:ec2/route:Route", "net-public-internet")
     assert public.inputs["gatewayId"].startswith("igw-")
-    assert all("gatewayId" not in r.inputs for r in of_type(recording, "aws:ec2/route:Route") if r.name.endswith("-egress"))
+    assert all(
+        "gatewayId" not in r.inputs
+        for r in of_type(recording, "aws:ec2/route:Route")
+        if r.name.endswith("-egress")
+    )
 
 
 def test_the_default_security_group_is_emptied() -> None:

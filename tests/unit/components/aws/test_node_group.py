@@ -9,11 +9,19 @@ from tests.unit.components.aws.recorded import ignore_changes, one, run
 
 
 def group(**overrides: Any) -> ManagedNodeGroupArgs:
-    return ManagedNodeGroupArgs(**{
-        "cluster_name": "dp", "pool": "system", "node_role_arn": "arn:aws:iam::210987654321:role/nodes",
-        "subnet_ids": ["subnet-1", "subnet-2"], "instance_type": "m6i.large", "min_size": 2, "max_size": 5,
-        "kubernetes_version": "1.31", **overrides,
-    })
+    return ManagedNodeGroupArgs(
+        **{
+            "cluster_name": "dp",
+            "pool": "system",
+            "node_role_arn": "arn:aws:iam::210987654321:role/nodes",
+            "subnet_ids": ["subnet-1", "subnet-2"],
+            "instance_type": "m6i.large",
+            "min_size": 2,
+            "max_size": 5,
+            "kubernetes_version": "1.31",
+            **overrides,
+        }
+    )
 
 
 def test_the_autoscaler_owns_the_desired_size() -> None:
@@ -36,7 +44,13 @@ def test_the_system_taint_is_not_doubled_when_the_spec_lists_it() -> None:
 
 
 def test_user_pools_carry_their_labels_and_no_taint() -> None:
-    recording = run(lambda: {"n": ManagedNodeGroup("apps", group(pool="apps", labels={"workload": "x"})).node_group_name})
+    recording = run(
+        lambda: {
+            "n": ManagedNodeGroup(
+                "apps", group(pool="apps", labels={"workload": "x"})
+            ).node_group_name
+        }
+    )
     nodes = one(recording, "aws:eks/nodeGroup:NodeGroup").inputs
     assert nodes["labels"] == {"pdp.dev/pool": "apps", "workload": "x"}
     assert not nodes.get("taints")
@@ -52,8 +66,13 @@ def test_imdsv2_only_and_encrypted_root_volumes() -> None:
     assert nodes["launchTemplate"]["id"].startswith("lt-")
 
 
-@pytest.mark.parametrize(("instance", "ami"), [("m6i.large", "AL2023_x86_64_STANDARD"),
-                                                ("m7g.xlarge", "AL2023_ARM_64_STANDARD"),
-                                                ("c6gn.large", "AL2023_ARM_64_STANDARD")])
+@pytest.mark.parametrize(
+    ("instance", "ami"),
+    [
+        ("m6i.large", "AL2023_x86_64_STANDARD"),
+        ("m7g.xlarge", "AL2023_ARM_64_STANDARD"),
+        ("c6gn.large", "AL2023_ARM_64_STANDARD"),
+    ],
+)
 def test_ami_follows_the_architecture(instance: str, ami: str) -> None:
     assert ami_type(instance) == ami

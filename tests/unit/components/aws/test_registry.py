@@ -23,15 +23,23 @@ def test_scan_on_push_immutable_tags_kms() -> None:
 
 
 def test_untagged_images_expire_after_the_retention() -> None:
-    rules = json.loads(one(registry(), "aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs["policy"])["rules"]
+    rules = json.loads(one(registry(), "aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs["policy"])[
+        "rules"
+    ]
     assert rules[0]["selection"] == {
-        "tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 30
+        "tagStatus": "untagged",
+        "countType": "sinceImagePushed",
+        "countUnit": "days",
+        "countNumber": 30,
     }
 
 
 def test_nodes_may_only_pull() -> None:
     attachment = one(registry(), "aws:iam/rolePolicyAttachment:RolePolicyAttachment").inputs
-    assert attachment == {"role": "dp-node-role", "policyArn": "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly"}
+    assert attachment == {
+        "role": "dp-node-role",
+        "policyArn": "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
+    }
 
 
 def test_registry_host_is_the_account_registry() -> None:

@@ -9,8 +9,14 @@ from tests.unit.components.aws.recorded import ACCOUNT, ISSUER, OIDC_ARN, of_typ
 
 def store(production: bool = True) -> Recording:
     args = SecretStoreArgs(
-        account=ACCOUNT, store_name="dp", secret_prefix="pdp/dp/", oidc_provider_arn=OIDC_ARN, oidc_issuer=ISSUER,
-        namespace="external-secrets", service_account="external-secrets", managed_secrets=("agent/token",),
+        account=ACCOUNT,
+        store_name="dp",
+        secret_prefix="pdp/dp/",
+        oidc_provider_arn=OIDC_ARN,
+        oidc_issuer=ISSUER,
+        namespace="external-secrets",
+        service_account="external-secrets",
+        managed_secrets=("agent/token",),
         production=production,
     )
 
@@ -25,8 +31,11 @@ def test_external_secrets_reads_only_under_the_prefix() -> None:
     statements = policy(one(store(), "aws:iam/rolePolicy:RolePolicy"))["Statement"]
     read = next(s for s in statements if s["Sid"] == "ReadSecretsUnderThePrefix")
     assert read["Resource"] == "arn:aws:secretsmanager:eu-west-1:210987654321:secret:pdp/dp/*"
-    assert set(read["Action"]) == {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret",
-                                   "secretsmanager:ListSecretVersionIds"}
+    assert set(read["Action"]) == {
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:DescribeSecret",
+        "secretsmanager:ListSecretVersionIds",
+    }
     resources = json.dumps([s["Resource"] for s in statements])
     assert ":secret:*" not in resources and '"*"' not in resources
 
@@ -35,7 +44,9 @@ def test_decrypt_only_through_secrets_manager() -> None:
     statements = policy(one(store(), "aws:iam/rolePolicy:RolePolicy"))["Statement"]
     decrypt = next(s for s in statements if s["Sid"] == "DecryptThroughSecretsManager")
     assert decrypt["Resource"].startswith("arn:aws:kms:eu-west-1:")
-    assert decrypt["Condition"] == {"StringEquals": {"kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com"}}
+    assert decrypt["Condition"] == {
+        "StringEquals": {"kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com"}
+    }
 
 
 def test_only_the_external_secrets_service_account_assumes_the_role() -> None:
@@ -54,7 +65,14 @@ def test_cluster_secret_store_provider_block() -> None:
         "aws": {
             "service": "SecretsManager",
             "region": "eu-west-1",
-            "auth": {"jwt": {"serviceAccountRef": {"name": "external-secrets", "namespace": "external-secrets"}}},
+            "auth": {
+                "jwt": {
+                    "serviceAccountRef": {
+                        "name": "external-secrets",
+                        "namespace": "external-secrets",
+                    }
+                }
+            },
         }
     }
 

@@ -4,23 +4,41 @@ from pdpkit.components.aws.vpc_endpoints import VpcEndpoints, VpcEndpointsArgs
 from pdpkit.plan.recorder import Recording
 from tests.unit.components.aws.recorded import of_type, one, run
 
-REQUIRED = {"ecr.api", "ecr.dkr", "sts", "kms", "logs", "ec2", "elasticloadbalancing", "secretsmanager"}
+REQUIRED = {
+    "ecr.api",
+    "ecr.dkr",
+    "sts",
+    "kms",
+    "logs",
+    "ec2",
+    "elasticloadbalancing",
+    "secretsmanager",
+}
 
 
 def endpoints() -> Recording:
     args = VpcEndpointsArgs(
-        vpc_id="vpc-0abc", vpc_cidr="10.50.0.0/16", region="eu-west-1",
-        subnet_ids=["subnet-1", "subnet-2"], route_table_ids=["rtb-1", "rtb-2"],
+        vpc_id="vpc-0abc",
+        vpc_cidr="10.50.0.0/16",
+        region="eu-west-1",
+        subnet_ids=["subnet-1", "subnet-2"],
+        route_table_ids=["rtb-1", "rtb-2"],
     )
     return run(lambda: {"ids": VpcEndpoints("ep", args).endpoint_ids})
 
 
 def test_interface_endpoints_for_a_private_cluster_with_private_dns() -> None:
     found = of_type(endpoints(), "aws:ec2/vpcEndpoint:VpcEndpoint")
-    interface = {e.inputs["serviceName"].removeprefix("com.amazonaws.eu-west-1."): e.inputs for e in found
-                 if e.inputs["vpcEndpointType"] == "Interface"}
+    interface = {
+        e.inputs["serviceName"].removeprefix("com.amazonaws.eu-west-1."): e.inputs
+        for e in found
+        if e.inputs["vpcEndpointType"] == "Interface"
+    }
     assert set(interface) == REQUIRED
-    assert all(e["privateDnsEnabled"] is True and e["subnetIds"] == ["subnet-1", "subnet-2"] for e in interface.values())
+    assert all(
+        e["privateDnsEnabled"] is True and e["subnetIds"] == ["subnet-1", "subnet-2"]
+        for e in interface.values()
+    )
 
 
 def test_s3_is_a_gateway_endpoint_on_the_private_route_tables() -> None:
@@ -31,6 +49,7 @@ def test_s3_is_a_gateway_endpoint_on_the_private_route_tables() -> None:
 
 def test_endpoints_accept_https_from_the_vpc_only() -> None:
     rules = of_type(endpoints(), "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
-    assert [(r.inputs["ipProtocol"], r.inputs["fromPort"], r.inputs["toPort"], r.inputs["cidrIpv4"]) for r in rules] == [
-        ("tcp", 443, 443, "10.50.0.0/16")
-    ]
+    assert [
+        (r.inputs["ipProtocol"], r.inputs["fromPort"], r.inputs["toPort"], r.inputs["cidrIpv4"])
+        for r in rules
+    ] == [("tcp", 443, 443, "10.50.0.0/16")]
