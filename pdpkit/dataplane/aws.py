@@ -20,6 +20,7 @@ from pulumi_aws import provider as aws_provider
 
 from pdpkit.components.aws.arn import Account
 from pdpkit.components.aws.cluster import EksCluster, EksClusterArgs
+from pdpkit.components.aws.dns_challenge import Route53DnsChallenge, Route53DnsChallengeArgs
 from pdpkit.components.aws.kms_key import KmsKey, KmsKeyArgs
 from pdpkit.components.aws.log_storage import LogStorage, LogStorageArgs
 from pdpkit.components.aws.network import Network, NetworkArgs
@@ -40,7 +41,9 @@ from pdpkit.spec.enums import Target, TransparentEncryption
 
 EXTERNAL_SECRETS = ("external-secrets", "external-secrets")
 """(namespace, service account) of the External Secrets controller in the system layer."""
-LOG_AGENT = ("logging", "fluent-bit")
+CERT_MANAGER = ("cert-manager", "cert-manager")
+"""(namespace, service account) of the cert-manager controller in the system layer."""
+LOG_AGENT = ("pdp-logging", "fluent-bit")
 """(namespace, service account) of the log agent in the system layer."""
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 
@@ -72,6 +75,8 @@ class AwsInfrastructure:
     registry: Registry
     secret_store: SecretStore
     log_storage: LogStorage
+    dns_challenge: Route53DnsChallenge | None
+    """Present when the gateways' issuer is ACME (DNS-01 in Route 53)."""
     system_args: SystemLayerArgs
 
 
@@ -235,6 +240,20 @@ def provision(spec: DataPlaneSpec, provider: pulumi.ProviderResource) -> AwsInfr
         ),
         opts=opts,
     )
+    dns_challenge = None
+    if spec.gateways.tls_issuer != "selfsigned":
+        dns_challenge = Route53DnsChallenge(
+            f"{name}-dns01",
+            Route53DnsChallengeArgs(
+                dns_zone=spec.gateways.dns_zone,
+                region=spec.region,
+                oidc_provider_arn=cluster.oidc_provider_arn,
+                oidc_issuer=cluster.oidc_issuer,
+                namespace=CERT_MANAGER[0],
+                service_account=CERT_MANAGER[1],
+            ),
+            opts=opts,
+        )
     kubernetes = k8s.Provider(
         f"{name}-k8s", kubeconfig=cluster.kubeconfig, enable_server_side_apply=True
     )
@@ -256,7 +275,7 @@ def provision(spec: DataPlaneSpec, provider: pulumi.ProviderResource) -> AwsInfr
                     "region": spec.region,
                     "log_group_name": group,
                     "log_stream_prefix": "k8s.",
-                    "auto_create_group": "false",  # the group is ours: encrypted, with retention
+                    "auto_create_group": False,  # the group is ours: encrypted, with retention
                 }
             ),
             identity=WorkloadIdentity(
@@ -272,7 +291,7 @@ def provision(spec: DataPlaneSpec, provider: pulumi.ProviderResource) -> AwsInfr
         depends_on=(network, *endpoints, cluster, *node_groups),
     )
     return AwsInfrastructure(
-        network, cluster, node_groups, registry, secret_store, logs, system_args
+        network, cluster, node_groups, registry, secret_store, logs, dns_challenge, system_args
     )
 
 
