@@ -185,11 +185,7 @@ class EksCluster(pulumi.ComponentResource):
                 retain_on_delete=args.production,
             ),
         )
-        issuer = cluster.identities.apply(
-            lambda ids: (
-                ids[0]["oidcs"][0]["issuer"] if isinstance(ids[0], dict) else ids[0].oidcs[0].issuer
-            )
-        )
+        issuer = cluster.identities.apply(lambda ids: ids[0].oidcs[0].issuer)
         oidc = iam.OpenIdConnectProvider(
             f"{name}-oidc",
             url=issuer,
@@ -214,21 +210,13 @@ class EksCluster(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[entry]),
             )
 
-        security_group = cluster.vpc_config.apply(
-            lambda c: (
-                c["cluster_security_group_id"]
-                if isinstance(c, dict)
-                else c.cluster_security_group_id
-            )
-        )
+        security_group = cluster.vpc_config.apply(lambda c: c.cluster_security_group_id)
         self._node_rules(name, args, security_group)
 
         self.cluster_name = cluster.name
         self.arn = cluster.arn
         self.endpoint = cluster.endpoint
-        self.certificate_authority = cluster.certificate_authority.apply(
-            lambda ca: ca["data"] if isinstance(ca, dict) else ca.data
-        )
+        self.certificate_authority = cluster.certificate_authority.apply(lambda ca: ca.data)
         self.oidc_issuer = issuer
         self.oidc_provider_arn = oidc.arn
         self.security_group_id = security_group
