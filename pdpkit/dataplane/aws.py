@@ -11,6 +11,7 @@ or network interface blocks the subnets' deletion.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
@@ -285,7 +286,7 @@ def provision(spec: DataPlaneSpec, provider: pulumi.ProviderResource) -> AwsInfr
             ),
         ),
         registry=registry.registry_host,
-        api_server_cidrs=(spec.network.address_space,),
+        api_server_cidrs=api_server_cidrs(spec),
         internal_load_balancer_annotations=dict(INTERNAL_NLB_ANNOTATIONS),
         # Destroy ordering (module docstring): the system layer goes before all of these.
         depends_on=(network, *endpoints, cluster, *node_groups),
@@ -313,6 +314,13 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         zones=tuple(infrastructure.network.private_subnet_ids_by_zone),
         ready=system.ready,
     )
+
+
+def api_server_cidrs(spec: DataPlaneSpec) -> tuple[str, ...]:
+    """Where pods reach the API: the private endpoint's interfaces in the VPC, and the
+    ``kubernetes`` Service address (with kube-proxy, chained Cilium sees the ClusterIP)."""
+    service_ip = next(ipaddress.ip_network(spec.network.service_cidr).hosts())
+    return (spec.network.address_space, f"{service_ip}/{service_ip.max_prefixlen}")
 
 
 def _pool_subnets(
