@@ -11,7 +11,6 @@ or network interface blocks the subnets' deletion.
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +22,11 @@ from pdpkit.components.aws.arn import Account
 from pdpkit.components.aws.cluster import EksCluster, EksClusterArgs
 from pdpkit.components.aws.dns_challenge import Route53DnsChallenge, Route53DnsChallengeArgs
 from pdpkit.components.aws.kms_key import KmsKey, KmsKeyArgs
-from pdpkit.components.aws.log_storage import LogStorage, LogStorageArgs
+from pdpkit.components.aws.log_storage import (
+    LogStorage,
+    LogStorageArgs,
+    cloudwatch_logs_key_statement,
+)
 from pdpkit.components.aws.network import Network, NetworkArgs
 from pdpkit.components.aws.node_group import (
     DEFAULT_INSTANCE_TYPE,
@@ -34,36 +37,13 @@ from pdpkit.components.aws.node_role import NodeRole, NodeRoleArgs
 from pdpkit.components.aws.registry import Registry, RegistryArgs
 from pdpkit.components.aws.secret_store import SecretStore, SecretStoreArgs
 from pdpkit.components.aws.vpc_endpoints import VpcEndpoints, VpcEndpointsArgs
+from pdpkit.components.aws.vpc_flow_logs import VpcFlowLogs, VpcFlowLogsArgs
 from pdpkit.dataplane.aws_subnets import subnet_plan, zone_name
+from pdpkit.dataplane.aws_system import CERT_MANAGER, EXTERNAL_SECRETS, LOG_AGENT, system_layer_args
 from pdpkit.dataplane.contract import DataPlane
-from pdpkit.dataplane.system_args import LogDestination, SystemLayerArgs, WorkloadIdentity
+from pdpkit.dataplane.system_args import SystemLayerArgs
 from pdpkit.spec.dataplane import DataPlaneSpec
 from pdpkit.spec.enums import Target, TransparentEncryption
-
-EXTERNAL_SECRETS = ("external-secrets", "external-secrets")
-"""(namespace, service account) of the External Secrets controller in the system layer."""
-CERT_MANAGER = ("cert-manager", "cert-manager")
-"""(namespace, service account) of the cert-manager controller in the system layer."""
-LOG_AGENT = ("pdp-logging", "fluent-bit")
-"""(namespace, service account) of the log agent in the system layer."""
-IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
-
-CILIUM_CHAINED_WITH_VPC_CNI: dict[str, Any] = {
-    # The VPC CNI keeps IP address management (pods get VPC addresses, EKS supports it as a
-    # managed add-on); Cilium is chained after it for network policy, Hubble and WireGuard.
-    "cni": {"chainingMode": "aws-cni", "exclusive": False},
-    "enableIPv4Masquerade": False,  # the VPC CNI SNATs to the node's address
-    "routingMode": "native",  # pod addresses are routable in the VPC: no tunnel
-    "endpointRoutes": {"enabled": True},
-    "kubeProxyReplacement": False,  # kube-proxy stays (an EKS default add-on)
-}
-"""Cilium values for the chained mode (docs.cilium.io "AWS VPC CNI plugin" chaining)."""
-
-INTERNAL_NLB_ANNOTATIONS = {
-    "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
-    "service.beta.kubernetes.io/aws-load-balancer-internal": "true",  # in-tree controller
-    "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",  # AWS LB controller
-}
 
 
 @dataclass(frozen=True)
@@ -146,7 +126,23 @@ def provision(spec: DataPlaneSpec, provider: pulumi.ProviderResource) -> AwsInfr
             opts=opts,
         )
 
-    logs_key = key("logs", "CloudWatch log groups and the log archive", (_logs_statement(account),))
+    logs_key = key(
+        "logs",
+        "CloudWatch log groups and the log archive",
+        (cloudwatch_logs_key_statement(account),),
+    )
+    VpcFlowLogs(
+        f"{name}-flow-logs",
+        VpcFlowLogsArgs(
+            account=account,
+            vpc_id=network.vpc_id,
+            log_group_name=f"/pdp/{name}/vpc-flow-logs",
+            retention_days=spec.log_storage.retention_days,
+            kms_key_arn=logs_key.arn,
+            production=production,
+        ),
+        opts=opts,
+    )
     secrets_key = (
         key("eks", "EKS envelope encryption of Kubernetes secrets")
         if spec.cluster.secrets_encryption
@@ -258,36 +254,13 @@ def provision(spec: DataPlaneSpec, provider: pulumi.ProviderResource) -> AwsInfr
     kubernetes = k8s.Provider(
         f"{name}-k8s", kubeconfig=cluster.kubeconfig, enable_server_side_apply=True
     )
-    system_args = SystemLayerArgs(
-        spec=spec,
-        provider=kubernetes,
-        install_cilium=True,
-        cilium_values=CILIUM_CHAINED_WITH_VPC_CNI,
-        secret_store_provider=secret_store.provider,
-        secret_store_identity=WorkloadIdentity(
-            service_account_annotations=secret_store.role_arn.apply(
-                lambda arn: {IRSA_ANNOTATION: arn}
-            )
-        ),
-        log_destination=LogDestination(
-            output="cloudwatch_logs",
-            parameters=logs.log_group_name.apply(
-                lambda group: {
-                    "region": spec.region,
-                    "log_group_name": group,
-                    "log_stream_prefix": "k8s.",
-                    "auto_create_group": False,  # the group is ours: encrypted, with retention
-                }
-            ),
-            identity=WorkloadIdentity(
-                service_account_annotations=logs.agent_role_arn.apply(
-                    lambda arn: {IRSA_ANNOTATION: arn}
-                )
-            ),
-        ),
-        registry=registry.registry_host,
-        api_server_cidrs=api_server_cidrs(spec),
-        internal_load_balancer_annotations=dict(INTERNAL_NLB_ANNOTATIONS),
+    system_args = system_layer_args(
+        spec,
+        kubernetes=kubernetes,
+        secret_store=secret_store,
+        logs=logs,
+        registry_host=registry.registry_host,
+        dns_challenge=dns_challenge,
         # Destroy ordering (module docstring): the system layer goes before all of these.
         depends_on=(network, *endpoints, cluster, *node_groups),
     )
@@ -316,13 +289,6 @@ def build(spec: DataPlaneSpec) -> DataPlane:
     )
 
 
-def api_server_cidrs(spec: DataPlaneSpec) -> tuple[str, ...]:
-    """Where pods reach the API: the private endpoint's interfaces in the VPC, and the
-    ``kubernetes`` Service address (with kube-proxy, chained Cilium sees the ClusterIP)."""
-    service_ip = next(ipaddress.ip_network(spec.network.service_cidr).hosts())
-    return (spec.network.address_space, f"{service_ip}/{service_ip.max_prefixlen}")
-
-
 def _pool_subnets(
     spec: DataPlaneSpec, network: Network, zones: tuple[str, ...]
 ) -> pulumi.Output[list[str]]:
@@ -340,23 +306,3 @@ def _pool_subnets(
     return pulumi.Output.all(*(by_zone[z] for z in names)).apply(
         lambda ids: [i for group in ids for i in group]
     )
-
-
-def _logs_statement(account: Account) -> dict[str, Any]:
-    """CloudWatch Logs may use the key, for this account's log groups only."""
-    return {
-        "Sid": "CloudWatchLogsEncryptsThisAccountsLogGroups",
-        "Effect": "Allow",
-        "Principal": {"Service": account.service_principal("logs")},
-        "Action": [
-            "kms:Encrypt*",
-            "kms:Decrypt*",
-            "kms:ReEncrypt*",
-            "kms:GenerateDataKey*",
-            "kms:Describe*",
-        ],
-        "Resource": "*",
-        "Condition": {
-            "ArnLike": {"kms:EncryptionContext:aws:logs:arn": account.arn("logs", "log-group:*")}
-        },
-    }

@@ -37,6 +37,26 @@ class LogStorageArgs:
     production: bool = False
 
 
+def cloudwatch_logs_key_statement(account: Account) -> dict[str, Any]:
+    """CloudWatch Logs may use the key, for this account's log groups only."""
+    return {
+        "Sid": "CloudWatchLogsEncryptsThisAccountsLogGroups",
+        "Effect": "Allow",
+        "Principal": {"Service": account.service_principal("logs")},
+        "Action": [
+            "kms:Encrypt*",
+            "kms:Decrypt*",
+            "kms:ReEncrypt*",
+            "kms:GenerateDataKey*",
+            "kms:Describe*",
+        ],
+        "Resource": "*",
+        "Condition": {
+            "ArnLike": {"kms:EncryptionContext:aws:logs:arn": account.arn("logs", "log-group:*")}
+        },
+    }
+
+
 def agent_policy(log_group_arn: str) -> dict[str, Any]:
     """Write to the one log group (streams are created by the agent), nothing else."""
     return {

@@ -217,6 +217,7 @@ OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
     },
     "aws:ec2/route:Route": lambda n, i: {"id": f"r-rtb-0{_hex('r', n)}1080289494"},
     "aws:ec2/vpcEndpoint:VpcEndpoint": _prefixed("vpce"),
+    "aws:ec2/flowLog:FlowLog": _prefixed("fl"),
     "aws:ec2/securityGroup:SecurityGroup": _prefixed("sg"),
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": _prefixed("sg"),
     "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from pdpkit.dataplane.aws import (
-    CILIUM_CHAINED_WITH_VPC_CNI,
     AwsInfrastructure,
     account_provider,
     provision,
 )
+from pdpkit.dataplane.aws_system import CILIUM_CHAINED_WITH_VPC_CNI
 from pdpkit.plan import recorder
 from pdpkit.plan.recorder import Recording, record
 from pdpkit.spec.dataplane import DataPlaneSpec
