@@ -12,15 +12,16 @@ import pulumi_kubernetes as k8s
 from pdpkit.components.aws.dns_challenge import Route53DnsChallenge
 from pdpkit.components.aws.log_storage import LogStorage
 from pdpkit.components.aws.secret_store import SecretStore
+from pdpkit.components.k8s import cert_manager, external_secrets, log_agent
 from pdpkit.dataplane.system_args import LogDestination, SystemLayerArgs, WorkloadIdentity
 from pdpkit.spec.dataplane import DataPlaneSpec
 
-EXTERNAL_SECRETS = ("external-secrets", "external-secrets")
-"""(namespace, service account) of the External Secrets controller in the system layer."""
-CERT_MANAGER = ("cert-manager", "cert-manager")
-"""(namespace, service account) of the cert-manager controller in the system layer."""
-LOG_AGENT = ("pdp-logging", "fluent-bit")
-"""(namespace, service account) of the log agent in the system layer."""
+EXTERNAL_SECRETS = (external_secrets.NAMESPACE, external_secrets.SERVICE_ACCOUNT)
+"""(namespace, service account) of the External Secrets controller: its IRSA subject."""
+CERT_MANAGER = (cert_manager.NAMESPACE, cert_manager.SERVICE_ACCOUNT)
+"""(namespace, service account) of the cert-manager controller: its IRSA subject."""
+LOG_AGENT = (log_agent.NAMESPACE, log_agent.SERVICE_ACCOUNT)
+"""(namespace, service account) of the log agent: its IRSA subject."""
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 
 CILIUM_CHAINED_WITH_VPC_CNI: dict[str, Any] = {
@@ -88,5 +89,9 @@ def system_layer_args(
         registry=registry_host,
         api_server_cidrs=api_server_cidrs(spec),
         internal_load_balancer_annotations=dict(INTERNAL_NLB_ANNOTATIONS),
+        acme_dns01_solver=None if dns_challenge is None else dns_challenge.solver,
+        cert_manager_identity=WorkloadIdentity()
+        if dns_challenge is None
+        else irsa(dns_challenge.role_arn),
         depends_on=depends_on,
     )
