@@ -50,6 +50,7 @@ def provisioned(
             "log": args.log_destination.parameters,
             "provider": args.secret_store_provider,
             "registry": args.registry,
+            "certManager": args.cert_manager_identity.service_account_annotations,
         }
 
     return record(program, "pdp", "acme-aws-prod"), captured
@@ -151,6 +152,7 @@ def test_what_the_system_layer_gets() -> None:
         == "internal"
     )
     assert args.log_destination.output == "cloudwatch_logs"
+    assert args.acme_dns01_solver == {"route53": {"region": "eu-west-1"}}
     outputs = recording.outputs
     assert (
         outputs["log"]["log_group_name"] == "/pdp/acme-aws-prod/workloads"
@@ -164,6 +166,7 @@ def test_what_the_system_layer_gets() -> None:
         != outputs["annotations"]["eks.amazonaws.com/role-arn"]
     )
     assert outputs["provider"]["aws"]["service"] == "SecretsManager"
+    assert "dns01-solver-role" in outputs["certManager"]["eks.amazonaws.com/role-arn"]
     assert outputs["registry"] == "210987654321.dkr.ecr.eu-west-1.amazonaws.com"
 
 
@@ -216,3 +219,17 @@ def test_an_aws_plan_imports_neither_azure_nor_gcp() -> None:
     )
     line = next(x for x in result.stdout.splitlines() if x.startswith("IMPORTED"))
     assert line == "IMPORTED pulumi_aws"
+
+
+def test_no_dns_challenge_role_with_a_self_signed_issuer() -> None:
+    raw = raw_sections("acme-aws-prod")
+    raw["dataplane"]["gateways"]["tlsIssuer"] = "selfsigned"
+    spec = build_stack(raw).dataplane
+    captured: dict[str, Any] = {}
+
+    def program() -> None:
+        captured["args"] = provision(spec, account_provider(spec)).system_args
+
+    recording = record(program, "pdp", "t")
+    assert not [r for r in recording.resources if r.type == "pdpkit:aws:Route53DnsChallenge"]
+    assert captured["args"].acme_dns01_solver is None
