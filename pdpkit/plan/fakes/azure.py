@@ -82,7 +82,14 @@ def _cluster(outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
     _state["clusters"][name] = private_fqdn if private else fqdn
     node_group = inputs.get("nodeResourceGroup") or f"MC_{inputs.get('resourceGroupName')}_{name}_{location}"
     kubelet = f"{_rg_id(node_group)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}-agentpool"
+    identity = dict(inputs.get("identity") or {})
+    # the API takes a list of identity ids and answers with a map id -> client/principal ids
+    identity["userAssignedIdentities"] = {
+        i: {"clientId": _guid(i, "client"), "principalId": _guid(i, "principal")}
+        for i in identity.get("userAssignedIdentities") or []
+    }
     return {
+        "identity": identity,
         "fqdn": None if private else fqdn,
         "privateFQDN": private_fqdn if private else None,
         "azurePortalFQDN": f"{prefix}.portal.hcp.{location}.azmk8s.io",
