@@ -1,1 +1,1 @@
-"""Pulumi ComponentResources with typed Args; they never read config or files."""
+"""Pulumi ComponentResources with typed Args; they never read config."""

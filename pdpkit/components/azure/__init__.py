@@ -1,1 +1,1 @@
-"""Azure components of the data plane; only `pulumi_azure_native` submodules are imported here."""
+"""Components of the azure target."""
