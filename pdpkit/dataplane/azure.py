@@ -8,9 +8,6 @@ workload identity, Logs Ingestion for the log agent, an internal load balancer a
 from __future__ import annotations
 
 import base64
-import hashlib
-import ipaddress
-import re
 from typing import Any
 
 import pulumi
@@ -18,12 +15,7 @@ import pulumi_kubernetes as k8s
 import yaml
 from pulumi_azure_native import authorization, containerservice, provider, resources
 
-from pdpkit.components.azure.aks_cluster import (
-    AksCluster,
-    AksClusterArgs,
-    EtcdEncryption,
-    MaintenanceWindow,
-)
+from pdpkit.components.azure.aks_cluster import AksCluster, AksClusterArgs, EtcdEncryption
 from pdpkit.components.azure.builtin_roles import BuiltinRole, assignment_name, role_definition_id
 from pdpkit.components.azure.diagnostics import LogRouting
 from pdpkit.components.azure.federated_identity import (
@@ -34,29 +26,34 @@ from pdpkit.components.azure.federated_identity import (
 from pdpkit.components.azure.key_vault import KeyVault, KeyVaultArgs
 from pdpkit.components.azure.log_storage import LogStorage, LogStorageArgs
 from pdpkit.components.azure.network import AzureNetwork, AzureNetworkArgs
-from pdpkit.components.azure.node_pool import NodePool
 from pdpkit.components.azure.private_endpoint import PrivateAccess
 from pdpkit.components.azure.registry import ContainerRegistry, ContainerRegistryArgs
 from pdpkit.components.k8s import external_secrets
+from pdpkit.dataplane.azure_layout import (
+    UPGRADE_CHANNELS,
+    api_server_cidrs,
+    api_server_vnet_integration,
+    azure_section,
+    key_vault_name,
+    maintenance_window,
+    node_pools,
+    registry_name,
+    storage_account_name,
+    subnet_plan,
+)
 from pdpkit.dataplane.contract import DataPlane
 from pdpkit.dataplane.system import SystemLayer
 from pdpkit.dataplane.system_args import LogDestination, SystemLayerArgs, WorkloadIdentity
-from pdpkit.spec.dataplane import DataPlaneSpec, NodePoolSpec
-from pdpkit.spec.targets import AzureSpec
+from pdpkit.spec.dataplane import DataPlaneSpec
 
-SUBNET_ROLES = ("nodes", "apiserver", "private-endpoints")
-DEFAULT_VM_SIZE = "Standard_D4ds_v5"
-"""What ``vmSize: standard`` means on Azure (4 vCPU, 16 GiB, local temp disk)."""
 INTERNAL_LB = {"service.beta.kubernetes.io/azure-load-balancer-internal": "true"}
 KUBELOGIN_LOGIN = "azurecli"
 """How `pulumi up` authenticates to the cluster: the operator's (or CI's) `az login`."""
-_DAYS = {d[:3]: d for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
-_UPGRADE_CHANNELS = {"regular": "stable"}  # GKE's name for AKS's "stable"
 
 
 def build(spec: DataPlaneSpec) -> DataPlane:
     """Declare the Azure data plane of `spec` and the system layer on it."""
-    azure = _azure(spec)
+    azure = azure_section(spec)
     name = spec.name
     tags = {**spec.tags, "managed-by": "pdpkit", "pdp-data-plane": name}
     keep = spec.production
@@ -140,9 +137,13 @@ def build(spec: DataPlaneSpec) -> DataPlane:
             private_api=spec.cluster.private_api_endpoint,
             authorized_ranges=tuple(spec.cluster.authorized_ranges),
             admin_group_object_ids=tuple(azure.admin_group_object_ids),
-            upgrade_channel=_UPGRADE_CHANNELS.get(spec.cluster.upgrade_channel, spec.cluster.upgrade_channel),
+            upgrade_channel=UPGRADE_CHANNELS.get(
+                spec.cluster.upgrade_channel, spec.cluster.upgrade_channel
+            ),
             etcd_encryption=(
-                EtcdEncryption(key_id=vault.kms_key_id.apply(lambda k: k or ""), vault_id=vault.vault_id)
+                EtcdEncryption(
+                    key_id=vault.kms_key_id.apply(lambda k: k or ""), vault_id=vault.vault_id
+                )
                 if spec.cluster.secrets_encryption
                 else None
             ),
@@ -252,118 +253,6 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         zones=tuple(f"{spec.region}-{z}" for z in spec.network.availability_zones),
         ready=system.ready,
     )
-
-
-def _azure(spec: DataPlaneSpec) -> AzureSpec:
-    if spec.azure is None:  # the spec validator guarantees it; this keeps mypy honest
-        raise ValueError("target azure needs the azure section")
-    return spec.azure
-
-
-def api_server_vnet_integration(spec: DataPlaneSpec) -> bool:
-    """Project the API server into the VNet: when asked, and whenever KMS is on.
-
-    KMS with a private (default-deny) key vault is supported only over API server VNet
-    integration, so `secretsEncryption` implies it.
-    """
-    return _azure(spec).api_server_vnet_integration or spec.cluster.secrets_encryption
-
-
-def subnet_plan(spec: DataPlaneSpec) -> dict[str, str]:
-    """CIDR per subnet role: the stack's subnets by name, the rest carved from the VNet.
-
-    Left out: nodes take the first quarter-of-a-/16-style block (prefix + 4), private
-    endpoints the first /24 of the next block, the API server the /28 after it.
-    """
-    given = {s.name: s.cidr for s in spec.network.subnets}
-    unknown = sorted(set(given) - set(SUBNET_ROLES))
-    if unknown:
-        raise ValueError(
-            f"subnets {', '.join(unknown)} have no role on Azure; name subnets "
-            f"{', '.join(SUBNET_ROLES)}"
-        )
-    space = ipaddress.ip_network(spec.network.address_space)
-    blocks = list(space.subnets(new_prefix=min(space.prefixlen + 4, 28)))
-    spare = blocks[1]
-    small = list(spare.subnets(new_prefix=max(spare.prefixlen, 24)))
-    derived = {
-        "nodes": str(blocks[0]),
-        "private-endpoints": str(small[0]),
-        "apiserver": str(next((small[1] if len(small) > 1 else spare).subnets(new_prefix=28))),
-    }
-    return {role: given.get(role, derived[role]) for role in SUBNET_ROLES}
-
-
-def api_server_cidrs(spec: DataPlaneSpec) -> tuple[str, ...]:
-    """Where pods reach the API server: its delegated subnet, else its private endpoint in the
-    nodes subnet, else (public endpoint) anywhere on 443."""
-    plan = subnet_plan(spec)
-    if api_server_vnet_integration(spec):
-        return (plan["apiserver"],)
-    if spec.cluster.private_api_endpoint:
-        return (plan["nodes"],)
-    return ("0.0.0.0/0",)
-
-
-def node_pools(spec: DataPlaneSpec) -> tuple[NodePool, ...]:
-    """The spec's pools in AKS terms; with none marked system, the first one is."""
-    any_system = any(p.system for p in spec.cluster.node_pools)
-    return tuple(
-        _pool(p, spec, system=p.system or (not any_system and i == 0))
-        for i, p in enumerate(spec.cluster.node_pools)
-    )
-
-
-def _pool(pool: NodePoolSpec, spec: DataPlaneSpec, system: bool) -> NodePool:
-    return NodePool(
-        name=pool.name.replace("-", ""),
-        vm_size=DEFAULT_VM_SIZE if pool.vm_size == "standard" else pool.vm_size,
-        min_count=pool.min_count,
-        max_count=pool.max_count,
-        zones=tuple(pool.zones or spec.network.availability_zones),
-        system=system,
-        labels=dict(pool.labels),
-        taints=tuple(f"{t.key}={t.value}:{t.effect}" for t in pool.taints),
-    )
-
-
-def maintenance_window(window: str) -> MaintenanceWindow:
-    """``Sun 02:00-06:00`` as an AKS weekly window (at least the 4 hours AKS requires)."""
-    match = re.fullmatch(r"\s*(\w{3})\w*\s+(\d{2}):(\d{2})-(\d{2}):(\d{2})\s*", window)
-    if not match or match.group(1).title() not in _DAYS:
-        raise ValueError(f"maintenance window {window!r} is not like 'Sun 02:00-06:00'")
-    day, h1, m1, h2, m2 = match.groups()
-    minutes = (int(h2) * 60 + int(m2) - int(h1) * 60 - int(m1)) % (24 * 60)
-    return MaintenanceWindow(
-        day_of_week=_DAYS[day.title()],
-        start_time=f"{h1}:{m1}",
-        duration_hours=max(4, -(-minutes // 60)),
-    )
-
-
-def _short_hash(*parts: str, length: int = 5) -> str:
-    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
-
-
-def registry_name(spec: DataPlaneSpec) -> str:
-    """``registry.name``, else the data plane name without dashes + ``acr`` (ACR: alphanumeric)."""
-    if spec.registry.name:
-        return spec.registry.name
-    return (re.sub(r"[^a-z0-9]", "", spec.name) + "acr")[:50]
-
-
-def key_vault_name(spec: DataPlaneSpec) -> str:
-    """``secretStore.name``, else ``<name>-kv`` cut to Key Vault's 24 characters."""
-    if spec.secret_store.name:
-        return spec.secret_store.name
-    return f"{spec.name[:21].rstrip('-')}-kv"
-
-
-def storage_account_name(spec: DataPlaneSpec) -> str:
-    """Archive account: 3-24 lowercase alphanumerics, globally unique, so a stable hash of
-    subscription and name follows the readable prefix."""
-    prefix = re.sub(r"[^a-z0-9]", "", spec.name)[:15]
-    return f"{prefix}logs{_short_hash(_azure(spec).subscription_id, spec.name)}"
 
 
 def key_vault_store(vault_uri: pulumi.Input[str], tenant_id: str) -> pulumi.Output[dict[str, Any]]:

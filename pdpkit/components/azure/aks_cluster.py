@@ -6,11 +6,17 @@ import ipaddress
 from dataclasses import dataclass, field
 
 import pulumi
-from pulumi_azure_native import authorization, containerservice, managedidentity, privatedns
+from pulumi_azure_native import authorization, containerservice, managedidentity
 
 from pdpkit.components.azure.builtin_roles import BuiltinRole, assignment_name, role_definition_id
 from pdpkit.components.azure.diagnostics import LogRouting, diagnostic_setting
+from pdpkit.components.azure.maintenance import (
+    AksMaintenance,
+    AksMaintenanceArgs,
+    MaintenanceWindow,
+)
 from pdpkit.components.azure.node_pool import AksNodePool, AksNodePoolArgs, NodePool
+from pdpkit.components.azure.private_dns_zone import PrivateDnsZone, PrivateDnsZoneArgs
 
 CONTROL_PLANE_LOGS = (
     "kube-apiserver",
@@ -25,18 +31,6 @@ CONTROL_PLANE_LOGS = (
     "csi-snapshot-controller",
 )
 """Control-plane log categories (``kube-audit-admin``: audit without get/list noise)."""
-
-
-@dataclass(frozen=True)
-class MaintenanceWindow:
-    """A weekly window (UTC) for cluster and node image upgrades."""
-
-    day_of_week: str
-    """``Sunday`` … ``Saturday``."""
-    start_time: str
-    """``HH:MM``."""
-    duration_hours: int
-    """At least 4 (AKS minimum)."""
 
 
 @dataclass(frozen=True)
@@ -124,14 +118,25 @@ class AksCluster(pulumi.ComponentResource):
         grants = [self._grant(identity, "network", BuiltinRole.NETWORK_CONTRIBUTOR, args.vnet_id)]
         private_zone_id: pulumi.Input[str] | None = None
         if args.private_api:
-            zone = self._private_zone()
-            private_zone_id = zone.id
+            zone = PrivateDnsZone(
+                f"{name}-api",
+                PrivateDnsZoneArgs(
+                    f"privatelink.{args.location}.azmk8s.io",
+                    args.resource_group_name,
+                    args.vnet_id,
+                    args.tags,
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            private_zone_id = zone.zone_id
             grants.append(
-                self._grant(identity, "dns", BuiltinRole.PRIVATE_DNS_ZONE_CONTRIBUTOR, zone.id)
+                self._grant(identity, "dns", BuiltinRole.PRIVATE_DNS_ZONE_CONTRIBUTOR, zone.zone_id)
             )
         kms = args.etcd_encryption
         if kms is not None:
-            grants.append(self._grant(identity, "kms", BuiltinRole.KEY_VAULT_CRYPTO_USER, kms.vault_id))
+            grants.append(
+                self._grant(identity, "kms", BuiltinRole.KEY_VAULT_CRYPTO_USER, kms.vault_id)
+            )
             # a private key vault: AKS creates its own private link to it
             grants.append(
                 self._grant(identity, "kms-link", BuiltinRole.KEY_VAULT_CONTRIBUTOR, kms.vault_id)
@@ -211,7 +216,9 @@ class AksCluster(pulumi.ComponentResource):
                 upgrade_channel=args.upgrade_channel,
                 node_os_upgrade_channel=args.node_os_upgrade_channel,
             ),
-            addon_profiles={"azurepolicy": containerservice.ManagedClusterAddonProfileArgs(enabled=True)},
+            addon_profiles={
+                "azurepolicy": containerservice.ManagedClusterAddonProfileArgs(enabled=True)
+            },
             support_plan="KubernetesOfficial",
             tags=args.tags,
             opts=pulumi.ResourceOptions(
@@ -241,7 +248,11 @@ class AksCluster(pulumi.ComponentResource):
                     opts=pulumi.ResourceOptions(parent=self),
                 ).agent_pool
             )
-        self._maintenance(cluster)
+        AksMaintenance(
+            f"{name}-maintenance",
+            AksMaintenanceArgs(args.maintenance, cluster.name, args.resource_group_name),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
         diagnostic_setting(
             f"{name}-cluster-diagnostics", cluster.id, args.routing, CONTROL_PLANE_LOGS, parent=self
         )
@@ -279,47 +290,3 @@ class AksCluster(pulumi.ComponentResource):
             principal_type="ServicePrincipal",
             opts=pulumi.ResourceOptions(parent=self),
         )
-
-    def _private_zone(self) -> privatedns.PrivateZone:
-        args = self._args
-        zone = privatedns.PrivateZone(
-            f"{self._name}-api-zone",
-            private_zone_name=f"privatelink.{args.location}.azmk8s.io",
-            resource_group_name=args.resource_group_name,
-            location="global",
-            tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        privatedns.VirtualNetworkLink(
-            f"{self._name}-api-zone-link",
-            virtual_network_link_name=f"{self._name}-api",
-            private_zone_name=zone.name,
-            resource_group_name=args.resource_group_name,
-            location="global",
-            registration_enabled=False,
-            virtual_network=privatedns.SubResourceArgs(id=args.vnet_id),
-            tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        return zone
-
-    def _maintenance(self, cluster: containerservice.ManagedCluster) -> None:
-        window = self._args.maintenance
-        for config in ("aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"):
-            containerservice.MaintenanceConfiguration(
-                f"{self._name}-{config}",
-                config_name=config,
-                resource_name_=cluster.name,
-                resource_group_name=self._args.resource_group_name,
-                maintenance_window=containerservice.MaintenanceWindowArgs(
-                    schedule=containerservice.ScheduleArgs(
-                        weekly=containerservice.WeeklyScheduleArgs(
-                            day_of_week=window.day_of_week, interval_weeks=1
-                        )
-                    ),
-                    start_time=window.start_time,
-                    duration_hours=window.duration_hours,
-                    utc_offset="+00:00",
-                ),
-                opts=pulumi.ResourceOptions(parent=self),
-            )

@@ -9,7 +9,7 @@ from pulumi_azure_native import authorization, managedidentity
 
 from pdpkit.components.azure.builtin_roles import BuiltinRole, assignment_name, role_definition_id
 
-TOKEN_AUDIENCE = "api://AzureADTokenExchange"
+TOKEN_AUDIENCE = "api://AzureADTokenExchange"  # noqa: S105 (an audience, not a secret)
 
 
 @dataclass(frozen=True)

@@ -34,9 +34,9 @@ class AzureNetwork(pulumi.ComponentResource):
 
     Every subnet gets its own NSG: the nodes subnet admits the gateway ports from the internet
     (Azure's default rules already admit the VNet and the load balancer probes); the private
-    endpoints subnet admits only HTTPS from inside the VNet and denies the rest; the API server
-    subnet admits 443/4443 from inside the VNet. Subnets are created one after another because Azure rejects
-    concurrent writes to one VNet.
+    endpoints subnet admits only HTTPS from inside the VNet and denies the rest; the API
+    server subnet admits 443/4443 from inside the VNet. Subnets are created one after
+    another because Azure rejects concurrent writes to one VNet.
     """
 
     vnet_id: pulumi.Output[str]
@@ -121,6 +121,7 @@ class AzureNetwork(pulumi.ComponentResource):
         role: str,
         cidr: str,
         rules: list[network.SecurityRuleArgs],
+        *,
         previous: network.Subnet | None,
         delegation: str | None = None,
         endpoint_policies: bool = False,

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pulumi
-from pulumi_azure_native import network, privatedns
+from pulumi_azure_native import network
+
+from pdpkit.components.azure.private_dns_zone import PrivateDnsZone, PrivateDnsZoneArgs
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,8 @@ class PrivateEndpointArgs:
     group_id: str
     """Sub-resource of the target (``registry``, ``vault``)."""
     dns_zone: str
-    """The service's privatelink zone (``privatelink.azurecr.io``, ``privatelink.vaultcore.azure.net``)."""
+    """The service's privatelink zone (``privatelink.azurecr.io``,
+    ``privatelink.vaultcore.azure.net``)."""
     tags: dict[str, str] = field(default_factory=dict)
 
 
@@ -50,23 +53,9 @@ class PrivateEndpoint(pulumi.ComponentResource):
     ) -> None:
         super().__init__("pdpkit:azure:PrivateEndpoint", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        zone = privatedns.PrivateZone(
-            f"{name}-zone",
-            private_zone_name=args.dns_zone,
-            resource_group_name=args.resource_group_name,
-            location="global",
-            tags=args.tags,
-            opts=child,
-        )
-        privatedns.VirtualNetworkLink(
-            f"{name}-zone-link",
-            virtual_network_link_name=f"{name}-link",
-            private_zone_name=zone.name,
-            resource_group_name=args.resource_group_name,
-            location="global",
-            registration_enabled=False,
-            virtual_network=privatedns.SubResourceArgs(id=args.vnet_id),
-            tags=args.tags,
+        zone = PrivateDnsZone(
+            f"{name}-dns",
+            PrivateDnsZoneArgs(args.dns_zone, args.resource_group_name, args.vnet_id, args.tags),
             opts=child,
         )
         endpoint = network.PrivateEndpoint(
@@ -86,15 +75,17 @@ class PrivateEndpoint(pulumi.ComponentResource):
             opts=child,
         )
         network.PrivateDnsZoneGroup(
-            f"{name}-dns",
+            f"{name}-dns-group",
             private_dns_zone_group_name="default",
             private_endpoint_name=endpoint.name,
             resource_group_name=args.resource_group_name,
             private_dns_zone_configs=[
-                network.PrivateDnsZoneConfigArgs(name=args.group_id, private_dns_zone_id=zone.id)
+                network.PrivateDnsZoneConfigArgs(
+                    name=args.group_id, private_dns_zone_id=zone.zone_id
+                )
             ],
             opts=child,
         )
         self.endpoint_id = endpoint.id
-        self.dns_zone_id = zone.id
+        self.dns_zone_id = zone.zone_id
         self.register_outputs({"endpoint_id": self.endpoint_id, "dns_zone_id": self.dns_zone_id})

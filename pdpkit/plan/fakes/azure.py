@@ -58,7 +58,10 @@ def _arm(namespace: str, *path: str) -> Callable[[str, dict[str, Any]], Outputs]
     return fake
 
 
-def _with(base: Callable[[str, dict[str, Any]], Outputs], extra: Callable[[Outputs, dict[str, Any]], Outputs]) -> Callable[[str, dict[str, Any]], Outputs]:
+def _with(
+    base: Callable[[str, dict[str, Any]], Outputs],
+    extra: Callable[[Outputs, dict[str, Any]], Outputs],
+) -> Callable[[str, dict[str, Any]], Outputs]:
     def fake(name: str, inputs: dict[str, Any]) -> Outputs:
         outputs = base(name, inputs)
         return {**outputs, **extra(outputs, inputs)}
@@ -80,8 +83,13 @@ def _cluster(outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
     fqdn = f"{prefix}.hcp.{location}.azmk8s.io"
     private_fqdn = f"{prefix}.{_guid(name, 'zone')}.privatelink.{location}.azmk8s.io"
     _state["clusters"][name] = private_fqdn if private else fqdn
-    node_group = inputs.get("nodeResourceGroup") or f"MC_{inputs.get('resourceGroupName')}_{name}_{location}"
-    kubelet = f"{_rg_id(node_group)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}-agentpool"
+    node_group = (
+        inputs.get("nodeResourceGroup") or f"MC_{inputs.get('resourceGroupName')}_{name}_{location}"
+    )
+    kubelet = (
+        f"{_rg_id(node_group)}/providers/Microsoft.ManagedIdentity/"
+        f"userAssignedIdentities/{name}-agentpool"
+    )
     identity = dict(inputs.get("identity") or {})
     # the API takes a list of identity ids and answers with a map id -> client/principal ids
     identity["userAssignedIdentities"] = {
@@ -98,7 +106,9 @@ def _cluster(outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
         "powerState": {"code": "Running"},
         "oidcIssuerProfile": {
             "enabled": True,
-            "issuerURL": f"https://{location}.oic.prod-aks.azure.com/{tenant}/{_guid(name, 'oidc')}/",
+            "issuerURL": (
+                f"https://{location}.oic.prod-aks.azure.com/{tenant}/{_guid(name, 'oidc')}/"
+            ),
         },
         "identityProfile": {
             "kubeletidentity": {
@@ -130,7 +140,8 @@ def _key(outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
 
 
 def _dce(outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
-    host = f"{outputs['name']}-{_hex(outputs['id'], length=4)}.{inputs.get('location', 'westeurope')}-1"
+    location = inputs.get("location", "westeurope")
+    host = f"{outputs['name']}-{_hex(outputs['id'], length=4)}.{location}-1"
     return {
         "logsIngestion": {"endpoint": f"https://{host}.ingest.monitor.azure.com"},
         "configurationAccess": {"endpoint": f"https://{host}.handler.control.monitor.azure.com"},
@@ -165,7 +176,9 @@ def _kubeconfig(args: dict[str, Any]) -> dict[str, Any]:
                 },
             }
         ],
-        "contexts": [{"name": cluster, "context": {"cluster": cluster, "user": f"clusterUser_{cluster}"}}],
+        "contexts": [
+            {"name": cluster, "context": {"cluster": cluster, "user": f"clusterUser_{cluster}"}}
+        ],
         "current-context": cluster,
         "users": [
             {
@@ -175,9 +188,13 @@ def _kubeconfig(args: dict[str, Any]) -> dict[str, Any]:
                         "apiVersion": "client.authentication.k8s.io/v1beta1",
                         "command": "kubelogin",
                         "args": [
-                            "get-token", "--login", "devicecode", "--server-id",
+                            "get-token",
+                            "--login",
+                            "devicecode",
+                            "--server-id",
                             "6dae42f8-4368-4678-94ff-3960e28e3630",
-                            "--environment", "AzurePublicCloud",
+                            "--environment",
+                            "AzurePublicCloud",
                         ],
                         "interactiveMode": "IfAvailable",
                         "provideClusterInfo": False,
@@ -200,11 +217,19 @@ OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
     "pulumi:providers:azure-native": _provider,
     "azure-native:resources:ResourceGroup": _resource_group,
     "azure-native:network:VirtualNetwork": _arm(_NET, "virtualNetworks", "virtualNetworkName"),
-    "azure-native:network:Subnet": _arm(_NET, "virtualNetworks", "virtualNetworkName", "subnets", "subnetName"),
-    "azure-native:network:NetworkSecurityGroup": _arm(_NET, "networkSecurityGroups", "networkSecurityGroupName"),
+    "azure-native:network:Subnet": _arm(
+        _NET, "virtualNetworks", "virtualNetworkName", "subnets", "subnetName"
+    ),
+    "azure-native:network:NetworkSecurityGroup": _arm(
+        _NET, "networkSecurityGroups", "networkSecurityGroupName"
+    ),
     "azure-native:network:PrivateEndpoint": _arm(_NET, "privateEndpoints", "privateEndpointName"),
     "azure-native:network:PrivateDnsZoneGroup": _arm(
-        _NET, "privateEndpoints", "privateEndpointName", "privateDnsZoneGroups", "privateDnsZoneGroupName"
+        _NET,
+        "privateEndpoints",
+        "privateEndpointName",
+        "privateDnsZoneGroups",
+        "privateDnsZoneGroupName",
     ),
     "azure-native:privatedns:PrivateZone": _arm(_DNS, "privateDnsZones", "privateZoneName"),
     "azure-native:privatedns:VirtualNetworkLink": _arm(
@@ -225,14 +250,19 @@ OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
         _arm(_MI, "userAssignedIdentities", "resourceName"), _identity
     ),
     "azure-native:managedidentity:FederatedIdentityCredential": _arm(
-        _MI, "userAssignedIdentities", "resourceName",
-        "federatedIdentityCredentials", "federatedIdentityCredentialResourceName",
+        _MI,
+        "userAssignedIdentities",
+        "resourceName",
+        "federatedIdentityCredentials",
+        "federatedIdentityCredentialResourceName",
     ),
     "azure-native:operationalinsights:Workspace": _with(
         _arm(_OI, *_WORKSPACE), lambda o, i: {"customerId": _guid(o["id"], "customer")}
     ),
     "azure-native:operationalinsights:Table": _arm(_OI, *_WORKSPACE, "tables", "tableName"),
-    "azure-native:operationalinsights:DataExport": _arm(_OI, *_WORKSPACE, "dataExports", "dataExportName"),
+    "azure-native:operationalinsights:DataExport": _arm(
+        _OI, *_WORKSPACE, "dataExports", "dataExportName"
+    ),
     "azure-native:storage:StorageAccount": _with(
         _arm(_ST, "storageAccounts", "accountName"),
         lambda o, i: {"primaryEndpoints": {"blob": f"https://{o['name']}.blob.core.windows.net/"}},
@@ -247,8 +277,12 @@ OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
         _arm(_MON, "dataCollectionRules", "dataCollectionRuleName"),
         lambda o, i: {"immutableId": f"dcr-{_hex(o['id'], length=32)}"},
     ),
-    "azure-native:monitor:DiagnosticSetting": _scoped("microsoft.insights/diagnosticSettings", "resourceUri"),
-    "azure-native:authorization:RoleAssignment": _scoped("Microsoft.Authorization/roleAssignments", "scope"),
+    "azure-native:monitor:DiagnosticSetting": _scoped(
+        "microsoft.insights/diagnosticSettings", "resourceUri"
+    ),
+    "azure-native:authorization:RoleAssignment": _scoped(
+        "Microsoft.Authorization/roleAssignments", "scope"
+    ),
 }
 
 CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {

@@ -10,12 +10,19 @@ from pdpkit.components.azure.aks_cluster import (
     AksCluster,
     AksClusterArgs,
     EtcdEncryption,
-    MaintenanceWindow,
 )
 from pdpkit.components.azure.builtin_roles import BuiltinRole
 from pdpkit.components.azure.diagnostics import LogRouting
+from pdpkit.components.azure.maintenance import MaintenanceWindow
 from pdpkit.components.azure.node_pool import CRITICAL_ADDONS_ONLY, NodePool
-from tests.unit.components.azure.conftest import RG, SUBNET_ID, SUBSCRIPTION, TENANT, VNET_ID, WORKSPACE_ID
+from tests.unit.components.azure.recorded import (
+    RG,
+    SUBNET_ID,
+    SUBSCRIPTION,
+    TENANT,
+    VNET_ID,
+    WORKSPACE_ID,
+)
 
 CLUSTER = "azure-native:containerservice:ManagedCluster"
 POOL = "azure-native:containerservice:AgentPool"
@@ -72,7 +79,10 @@ def test_private_cluster_gets_private_dns_zone(run):
     assert zone.inputs["privateZoneName"] == "privatelink.westeurope.azmk8s.io"
     assert access["privateDNSZone"].endswith("/privateDnsZones/privatelink.westeurope.azmk8s.io")
     assert "authorizedIPRanges" not in access
-    roles = [r.inputs["roleDefinitionId"] for r in plan.of_type("azure-native:authorization:RoleAssignment")]
+    roles = [
+        r.inputs["roleDefinitionId"]
+        for r in plan.of_type("azure-native:authorization:RoleAssignment")
+    ]
     assert any(r.endswith(BuiltinRole.PRIVATE_DNS_ZONE_CONTRIBUTOR.value) for r in roles)
 
 
@@ -130,8 +140,12 @@ def test_upgrade_channels_and_maintenance(run):
 
 
 def test_kms_uses_the_vault_key_and_grants_the_control_plane(run):
-    vault_id = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RG}/providers/Microsoft.KeyVault/vaults/kv"
-    args = replace(ARGS, etcd_encryption=EtcdEncryption("https://kv.vault.azure.net/keys/etcd/1", vault_id))
+    vault_id = (
+        f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RG}/providers/Microsoft.KeyVault/vaults/kv"
+    )
+    args = replace(
+        ARGS, etcd_encryption=EtcdEncryption("https://kv.vault.azure.net/keys/etcd/1", vault_id)
+    )
     plan = run(lambda: AksCluster("pdp", args))
     kms = plan.one(CLUSTER).inputs["securityProfile"]["azureKeyVaultKms"]
     assert kms == {

@@ -9,10 +9,12 @@ from pdpkit.components.azure.federated_identity import (
     FederatedIdentityArgs,
     RoleGrant,
 )
-from tests.unit.components.azure.conftest import RG, SUBSCRIPTION
+from tests.unit.components.azure.recorded import RG, SUBSCRIPTION
 
 ISSUER = "https://westeurope.oic.prod-aks.azure.com/tenant/cluster/"
-VAULT_ID = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RG}/providers/Microsoft.KeyVault/vaults/kv"
+VAULT_ID = (
+    f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RG}/providers/Microsoft.KeyVault/vaults/kv"
+)
 ARGS = FederatedIdentityArgs(
     resource_group_name=RG,
     location="westeurope",

@@ -9,7 +9,7 @@ import pytest
 from pdpkit.components.azure.diagnostics import LogRouting
 from pdpkit.components.azure.key_vault import KeyVault, KeyVaultArgs
 from pdpkit.components.azure.private_endpoint import PrivateAccess
-from tests.unit.components.azure.conftest import PE_SUBNET_ID, RG, TENANT, VNET_ID, WORKSPACE_ID
+from tests.unit.components.azure.recorded import PE_SUBNET_ID, RG, TENANT, VNET_ID, WORKSPACE_ID
 
 VAULT = "azure-native:keyvault:Vault"
 KEY = "azure-native:keyvault:Key"
@@ -45,7 +45,9 @@ def test_private_endpoint(run):
 
 
 def test_audit_events_reach_the_workspace(run):
-    setting = run(lambda: KeyVault("pdp-secrets", ARGS)).one("azure-native:monitor:DiagnosticSetting")
+    setting = run(lambda: KeyVault("pdp-secrets", ARGS)).one(
+        "azure-native:monitor:DiagnosticSetting"
+    )
     assert [log["category"] for log in setting.inputs["logs"]] == ["AuditEvent"]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pdpkit.components.azure.log_storage import CONTAINER_LOGS_TABLE, LogStorage, LogStorageArgs
-from tests.unit.components.azure.conftest import RG
+from tests.unit.components.azure.recorded import RG
 
 WORKSPACE = "azure-native:operationalinsights:Workspace"
 ACCOUNT = "azure-native:storage:StorageAccount"
@@ -25,8 +25,18 @@ def test_workspace_retention_and_local_auth(run):
 
 
 def test_retention_is_clamped_to_what_log_analytics_accepts(run):
-    assert run(lambda: LogStorage("l", replace(ARGS, retention_days=7))).one(WORKSPACE).inputs["retentionInDays"] == 30
-    assert run(lambda: LogStorage("l", replace(ARGS, retention_days=3650))).one(WORKSPACE).inputs["retentionInDays"] == 730
+    assert (
+        run(lambda: LogStorage("l", replace(ARGS, retention_days=7)))
+        .one(WORKSPACE)
+        .inputs["retentionInDays"]
+        == 30
+    )
+    assert (
+        run(lambda: LogStorage("l", replace(ARGS, retention_days=3650)))
+        .one(WORKSPACE)
+        .inputs["retentionInDays"]
+        == 730
+    )
 
 
 def test_archive_account_is_hardened(run):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pdpkit.components.azure.network import API_SERVER_DELEGATION, AzureNetwork, AzureNetworkArgs
-from tests.unit.components.azure.conftest import RG
+from tests.unit.components.azure.recorded import RG
 
 ARGS = AzureNetworkArgs(
     resource_group_name=RG,
@@ -34,7 +34,9 @@ def test_every_subnet_has_its_own_nsg(run):
         assert subnet.inputs["networkSecurityGroup"]["id"].endswith(
             f"/networkSecurityGroups/pdp-{subnet.inputs['subnetName']}-nsg"
         )
-    endpoint_rules = {r["name"]: r for r in nsgs["pdp-private-endpoints-nsg"].inputs["securityRules"]}
+    endpoint_rules = {
+        r["name"]: r for r in nsgs["pdp-private-endpoints-nsg"].inputs["securityRules"]
+    }
     assert endpoint_rules["allow-https-from-vnet"]["sourceAddressPrefix"] == "VirtualNetwork"
     assert endpoint_rules["deny-other-inbound"]["access"] == "Deny"
     node_rules = nsgs["pdp-nodes-nsg"].inputs["securityRules"]
@@ -45,7 +47,9 @@ def test_api_server_subnet_is_delegated(run):
     args = AzureNetworkArgs(**{**ARGS.__dict__, "api_server_cidr": "10.20.16.0/28"})
     plan = run(lambda: AzureNetwork("pdp", args))
     subnet = next(
-        s for s in plan.of_type("azure-native:network:Subnet") if s.inputs["subnetName"] == "apiserver"
+        s
+        for s in plan.of_type("azure-native:network:Subnet")
+        if s.inputs["subnetName"] == "apiserver"
     )
     assert subnet.inputs["delegations"] == [
         {"name": "aks-api-server", "serviceName": API_SERVER_DELEGATION}

@@ -10,7 +10,13 @@ from pdpkit.components.azure.builtin_roles import BuiltinRole
 from pdpkit.components.azure.diagnostics import LogRouting
 from pdpkit.components.azure.private_endpoint import PrivateAccess
 from pdpkit.components.azure.registry import ContainerRegistry, ContainerRegistryArgs
-from tests.unit.components.azure.conftest import PE_SUBNET_ID, RG, SUBSCRIPTION, VNET_ID, WORKSPACE_ID
+from tests.unit.components.azure.recorded import (
+    PE_SUBNET_ID,
+    RG,
+    SUBSCRIPTION,
+    VNET_ID,
+    WORKSPACE_ID,
+)
 
 REGISTRY = "azure-native:containerregistry:Registry"
 KUBELET = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
@@ -62,7 +68,11 @@ def test_acr_pull_for_the_kubelet_identity(run):
 
 
 def test_public_registry_when_asked(run):
-    plan = run(lambda: ContainerRegistry("pdp-images", replace(ARGS, public_access=True, private_access=None)))
+    plan = run(
+        lambda: ContainerRegistry(
+            "pdp-images", replace(ARGS, public_access=True, private_access=None)
+        )
+    )
     assert plan.one(REGISTRY).inputs["publicNetworkAccess"] == "Enabled"
     assert plan.of_type("azure-native:network:PrivateEndpoint") == []
 
