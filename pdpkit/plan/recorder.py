@@ -85,7 +85,8 @@ class RealisticMocks(pulumi.runtime.Mocks):
     def call(
         self, args: pulumi.runtime.MockCallArgs
     ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return fake_call(args.token, args.args), None
+        # an empty failure list: the SDK iterates it (None would raise)
+        return fake_call(args.token, args.args), []
 
 
 class PlanMonitor(sdk_mocks.MockMonitor):
