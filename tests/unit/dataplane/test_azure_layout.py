@@ -63,7 +63,9 @@ def test_unknown_subnet_roles_are_refused():
 
 
 def test_names_respect_azure_rules():
-    derived = variant(registry__name=None, secretStore__name=None, name="a-very-long-data-plane-name")
+    derived = variant(
+        registry__name=None, secretStore__name=None, name="a-very-long-data-plane-name"
+    )
     assert registry_name(dev()) == "acmepdpdevacr"
     assert key_vault_name(dev()) == "acme-pdp-dev-kv"
     assert REGISTRY_NAME.match(registry_name(derived))
@@ -99,7 +101,9 @@ def test_first_pool_is_system_when_none_is_marked():
 def test_api_server_cidrs_follow_the_access_mode():
     assert api_server_cidrs(dev()) == ("10.20.16.0/28",)
     private = variant(
-        cluster__secretsEncryption=False, azure__apiServerVnetIntegration=False,
-        cluster__privateApiEndpoint=True, cluster__authorizedRanges=[],
+        cluster__secretsEncryption=False,
+        azure__apiServerVnetIntegration=False,
+        cluster__privateApiEndpoint=True,
+        cluster__authorizedRanges=[],
     )
     assert api_server_cidrs(private) == ("10.20.0.0/20",)
