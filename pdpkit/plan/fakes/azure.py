@@ -76,7 +76,7 @@ def _resource_group(name: str, inputs: dict[str, Any]) -> Outputs:
 
 def _cluster(outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
     name, location = outputs["name"], inputs.get("location", "westeurope")
-    tenant = (inputs.get("aadProfile") or {}).get("tenantId", _guid("tenant"))
+    tenant = (inputs.get("aadProfile") or {}).get("tenantID", _guid("tenant"))
     access = inputs.get("apiServerAccessProfile") or {}
     prefix = f"{inputs.get('dnsPrefix', name)}-{_hex(name)}"
     private = bool(access.get("enablePrivateCluster"))
