@@ -8,7 +8,7 @@ workload identity, Logs Ingestion for the log agent, an internal load balancer a
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -129,7 +129,10 @@ def build(spec: DataPlaneSpec) -> DataPlane:
             node_pools=node_pools(spec),
             vnet_id=net.vnet_id,
             nodes_subnet_id=net.nodes_subnet_id,
-            api_server_subnet_id=net.api_server_subnet_id if vnet_integration else None,
+            # present exactly when vnet_integration (AzureNetwork created the subnet)
+            api_server_subnet_id=(
+                cast(pulumi.Output[str], net.api_server_subnet_id) if vnet_integration else None
+            ),
             pod_cidr=spec.network.pod_cidr,
             service_cidr=spec.network.service_cidr,
             routing=routing,

@@ -54,6 +54,8 @@ def subnet_plan(spec: DataPlaneSpec) -> dict[str, str]:
             f"{', '.join(SUBNET_ROLES)}"
         )
     space = ipaddress.ip_network(spec.network.address_space)
+    if not isinstance(space, ipaddress.IPv4Network):
+        raise ValueError(f"addressSpace {space} is IPv6; the Azure target plans IPv4 VNets")
     blocks = list(space.subnets(new_prefix=min(space.prefixlen + 4, 28)))
     spare = blocks[1]
     small = list(spare.subnets(new_prefix=max(spare.prefixlen, 24)))

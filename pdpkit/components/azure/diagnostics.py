@@ -13,7 +13,7 @@ class LogRouting:
     """Where diagnostic logs go: the Log Analytics workspace, and the archive account if any."""
 
     workspace_id: pulumi.Input[str]
-    archive_storage_id: pulumi.Input[str] | None = None
+    archive_storage_id: pulumi.Input[str | None] = None
     """Storage account that keeps a copy for the archive retention; left out: workspace only."""
 
 

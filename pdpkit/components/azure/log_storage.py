@@ -255,7 +255,8 @@ class LogStorage(pulumi.ComponentResource):
             enable=True,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[table]),
         )
-        return account.id.apply(lambda i: i)
+        archive_id: pulumi.Output[str | None] = account.id.apply(lambda i: i)
+        return archive_id
 
 
 def _after(days: int) -> storage.DateAfterModificationArgs:
