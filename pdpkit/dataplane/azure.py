@@ -34,6 +34,7 @@ from pdpkit.dataplane.azure_layout import (
     api_server_cidrs,
     api_server_vnet_integration,
     azure_section,
+    check_secret_prefix,
     key_vault_name,
     maintenance_window,
     node_pools,
@@ -54,6 +55,7 @@ KUBELOGIN_LOGIN = "azurecli"
 def build(spec: DataPlaneSpec) -> DataPlane:
     """Declare the Azure data plane of `spec` and the system layer on it."""
     azure = azure_section(spec)
+    check_secret_prefix(spec)
     name = spec.name
     tags = {**spec.tags, "managed-by": "pdpkit", "pdp-data-plane": name}
     keep = spec.production

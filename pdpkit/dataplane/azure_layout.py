@@ -137,3 +137,13 @@ def storage_account_name(spec: DataPlaneSpec) -> str:
     subscription and name follows the readable prefix."""
     prefix = re.sub(r"[^a-z0-9]", "", spec.name)[:15]
     return f"{prefix}logs{_short_hash(azure_section(spec).subscription_id, spec.name)}"
+
+
+def check_secret_prefix(spec: DataPlaneSpec) -> None:
+    """Key Vault secret names allow only letters, digits and dashes, so must the prefix."""
+    prefix = spec.secret_store.secret_prefix
+    if not re.fullmatch(r"[A-Za-z0-9-]+", prefix):
+        raise ValueError(
+            f"secretStore.secretPrefix {prefix!r} cannot start a Key Vault secret name "
+            "(letters, digits and '-' only); use e.g. 'pdp-'"
+        )

@@ -11,6 +11,7 @@ from pdpkit.components.azure.key_vault import VAULT_NAME
 from pdpkit.components.azure.registry import REGISTRY_NAME
 from pdpkit.dataplane.azure_layout import (
     api_server_cidrs,
+    check_secret_prefix,
     key_vault_name,
     maintenance_window,
     node_pools,
@@ -107,3 +108,9 @@ def test_api_server_cidrs_follow_the_access_mode():
         cluster__authorizedRanges=[],
     )
     assert api_server_cidrs(private) == ("10.20.0.0/20",)
+
+
+def test_secret_prefix_must_fit_key_vault_names():
+    check_secret_prefix(dev())
+    with pytest.raises(ValueError, match="Key Vault secret name"):
+        check_secret_prefix(variant(secretStore__secretPrefix="pdp/"))
