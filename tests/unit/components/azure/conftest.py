@@ -7,16 +7,9 @@ from typing import Any
 
 import pytest
 
-from pdpkit.plan.recorder import record
-from tests.unit.components.azure.recorded import Recorded
+from tests.unit.components.azure.recorded import Recorded, record_program
 
 
 @pytest.fixture
 def run() -> Callable[[Callable[[], Any]], Recorded]:
-    def runner(program: Callable[[], Any]) -> Recorded:
-        def wrapped() -> None:
-            program()
-
-        return Recorded(record(wrapped, "pdp", "test"))
-
-    return runner
+    return record_program

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pdpkit.plan.recorder import RecordedResource, Recording
+from collections.abc import Callable
+from typing import Any
+
+from pdpkit.plan.recorder import RecordedResource, Recording, record
 
 SUBSCRIPTION = "3f2b9c1e-7a4d-4e8b-9c2f-1a5d6e7f8a9b"
 TENANT = "8c7d6e5f-4a3b-4c2d-9e1f-0a1b2c3d4e5f"
@@ -33,3 +36,12 @@ class Recorded:
 
     def named(self, name: str) -> RecordedResource:
         return next(r for r in self.resources if r.name == name)
+
+
+def record_program(program: Callable[[], Any]) -> Recorded:
+    """Run `program` (declaring components) on the recorder."""
+
+    def wrapped() -> None:
+        program()
+
+    return Recorded(record(wrapped, "pdp", "test"))

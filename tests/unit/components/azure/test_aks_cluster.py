@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cache
 
 import pytest
 
@@ -22,6 +23,8 @@ from tests.unit.components.azure.recorded import (
     TENANT,
     VNET_ID,
     WORKSPACE_ID,
+    Recorded,
+    record_program,
 )
 
 CLUSTER = "azure-native:containerservice:ManagedCluster"
@@ -48,8 +51,14 @@ ARGS = AksClusterArgs(
 )
 
 
+@cache
+def default() -> Recorded:
+    """The component with the module's ARGS, recorded once."""
+    return record_program(lambda: AksCluster("pdp", ARGS))
+
+
 def test_network_is_cilium_overlay(run):
-    plan = run(lambda: AksCluster("pdp", ARGS))
+    plan = default()
     net = plan.one(CLUSTER).inputs["networkProfile"]
     assert net["networkPlugin"] == "azure"
     assert net["networkPluginMode"] == "overlay"
@@ -59,7 +68,7 @@ def test_network_is_cilium_overlay(run):
 
 
 def test_identity_and_access_defaults(run):
-    inputs = run(lambda: AksCluster("pdp", ARGS)).one(CLUSTER).inputs
+    inputs = default().one(CLUSTER).inputs
     assert inputs["oidcIssuerProfile"] == {"enabled": True}
     assert inputs["securityProfile"]["workloadIdentity"] == {"enabled": True}
     assert inputs["disableLocalAccounts"] is True
@@ -71,7 +80,7 @@ def test_identity_and_access_defaults(run):
 
 
 def test_private_cluster_gets_private_dns_zone(run):
-    plan = run(lambda: AksCluster("pdp", ARGS))
+    plan = default()
     access = plan.one(CLUSTER).inputs["apiServerAccessProfile"]
     assert access["enablePrivateCluster"] is True
     assert access["enablePrivateClusterPublicFQDN"] is False
@@ -108,7 +117,7 @@ def test_vnet_integration_uses_the_delegated_subnet(run):
 
 
 def test_only_the_system_pool_is_inline_and_tainted(run):
-    plan = run(lambda: AksCluster("pdp", ARGS))
+    plan = default()
     inline = plan.one(CLUSTER).inputs["agentPoolProfiles"]
     assert [p["name"] for p in inline] == ["system"]
     assert inline[0]["mode"] == "System"
@@ -126,7 +135,7 @@ def test_only_the_system_pool_is_inline_and_tainted(run):
 
 
 def test_upgrade_channels_and_maintenance(run):
-    plan = run(lambda: AksCluster("pdp", ARGS))
+    plan = default()
     profile = plan.one(CLUSTER).inputs["autoUpgradeProfile"]
     assert profile == {"upgradeChannel": "patch", "nodeOSUpgradeChannel": "NodeImage"}
     configs = plan.of_type("azure-native:containerservice:MaintenanceConfiguration")
@@ -164,12 +173,12 @@ def test_kms_uses_the_vault_key_and_grants_the_control_plane(run):
 
 
 def test_no_kms_by_default(run):
-    inputs = run(lambda: AksCluster("pdp", ARGS)).one(CLUSTER).inputs
+    inputs = default().one(CLUSTER).inputs
     assert "azureKeyVaultKms" not in inputs["securityProfile"]
 
 
 def test_control_plane_logs_go_to_the_workspace(run):
-    plan = run(lambda: AksCluster("pdp", ARGS))
+    plan = default()
     setting = plan.one("azure-native:monitor:DiagnosticSetting")
     categories = {log["category"] for log in setting.inputs["logs"]}
     assert {"kube-audit-admin", "guard", "cluster-autoscaler", "kube-apiserver"} <= categories
@@ -183,7 +192,7 @@ def test_logical_name_and_protection(run):
     assert cluster.name == "acme-azure-dev-cluster"
     assert cluster.protect and cluster.retain_on_delete
     assert cluster.inputs["sku"]["tier"] == "Standard"
-    dev = run(lambda: AksCluster("pdp", ARGS)).one(CLUSTER)
+    dev = default().one(CLUSTER)
     assert not dev.protect and not dev.retain_on_delete
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from pdpkit.components.azure.builtin_roles import BuiltinRole, assignment_name
 from pdpkit.components.azure.federated_identity import (
     TOKEN_AUDIENCE,
@@ -9,7 +11,7 @@ from pdpkit.components.azure.federated_identity import (
     FederatedIdentityArgs,
     RoleGrant,
 )
-from tests.unit.components.azure.recorded import RG, SUBSCRIPTION
+from tests.unit.components.azure.recorded import RG, SUBSCRIPTION, Recorded, record_program
 
 ISSUER = "https://westeurope.oic.prod-aks.azure.com/tenant/cluster/"
 VAULT_ID = (
@@ -26,8 +28,14 @@ ARGS = FederatedIdentityArgs(
 )
 
 
+@cache
+def default() -> Recorded:
+    """The component with the module's ARGS, recorded once."""
+    return record_program(lambda: FederatedIdentity("eso", ARGS))
+
+
 def test_federated_credential_pins_issuer_and_subject(run):
-    plan = run(lambda: FederatedIdentity("eso", ARGS))
+    plan = default()
     credential = plan.one("azure-native:managedidentity:FederatedIdentityCredential").inputs
     assert credential["issuer"] == ISSUER
     assert credential["subject"] == "system:serviceaccount:external-secrets:external-secrets"
@@ -35,7 +43,7 @@ def test_federated_credential_pins_issuer_and_subject(run):
 
 
 def test_grant_is_scoped_to_the_vault(run):
-    plan = run(lambda: FederatedIdentity("eso", ARGS))
+    plan = default()
     grant = plan.one("azure-native:authorization:RoleAssignment").inputs
     assert grant["scope"] == VAULT_ID
     assert grant["roleDefinitionId"].endswith("/4633458b-17de-408a-b874-0445c86b69e6")

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cache
 
 import pytest
 
 from pdpkit.components.azure.diagnostics import LogRouting
 from pdpkit.components.azure.key_vault import KeyVault, KeyVaultArgs
 from pdpkit.components.azure.private_endpoint import PrivateAccess
-from tests.unit.components.azure.recorded import PE_SUBNET_ID, RG, TENANT, VNET_ID, WORKSPACE_ID
+from tests.unit.components.azure.recorded import (
+    PE_SUBNET_ID,
+    RG,
+    TENANT,
+    VNET_ID,
+    WORKSPACE_ID,
+    Recorded,
+    record_program,
+)
 
 VAULT = "azure-native:keyvault:Vault"
 KEY = "azure-native:keyvault:Key"
@@ -24,8 +33,14 @@ ARGS = KeyVaultArgs(
 )
 
 
+@cache
+def default() -> Recorded:
+    """The component with the module's ARGS, recorded once."""
+    return record_program(lambda: KeyVault("pdp-secrets", ARGS))
+
+
 def test_secure_defaults(run):
-    props = run(lambda: KeyVault("pdp-secrets", ARGS)).one(VAULT).inputs["properties"]
+    props = default().one(VAULT).inputs["properties"]
     assert props["enableRbacAuthorization"] is True
     assert props["enableSoftDelete"] is True
     assert props["softDeleteRetentionInDays"] == 30
@@ -36,7 +51,7 @@ def test_secure_defaults(run):
 
 
 def test_private_endpoint(run):
-    plan = run(lambda: KeyVault("pdp-secrets", ARGS))
+    plan = default()
     endpoint = plan.one("azure-native:network:PrivateEndpoint").inputs
     assert endpoint["privateLinkServiceConnections"][0]["groupIds"] == ["vault"]
     assert plan.one("azure-native:privatedns:PrivateZone").inputs["privateZoneName"] == (
@@ -45,14 +60,12 @@ def test_private_endpoint(run):
 
 
 def test_audit_events_reach_the_workspace(run):
-    setting = run(lambda: KeyVault("pdp-secrets", ARGS)).one(
-        "azure-native:monitor:DiagnosticSetting"
-    )
+    setting = default().one("azure-native:monitor:DiagnosticSetting")
     assert [log["category"] for log in setting.inputs["logs"]] == ["AuditEvent"]
 
 
 def test_kms_key_only_when_asked(run):
-    assert run(lambda: KeyVault("pdp-secrets", ARGS)).of_type(KEY) == []
+    assert default().of_type(KEY) == []
     key = run(lambda: KeyVault("pdp-secrets", replace(ARGS, kms_key=True))).one(KEY)
     assert key.inputs["properties"]["kty"] == "RSA"
     assert key.inputs["properties"]["attributes"]["exportable"] is False

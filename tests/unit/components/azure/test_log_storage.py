@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cache
 
 from pdpkit.components.azure.log_storage import CONTAINER_LOGS_TABLE, LogStorage, LogStorageArgs
-from tests.unit.components.azure.recorded import RG
+from tests.unit.components.azure.recorded import RG, Recorded, record_program
 
 WORKSPACE = "azure-native:operationalinsights:Workspace"
 ACCOUNT = "azure-native:storage:StorageAccount"
@@ -18,8 +19,14 @@ ARGS = LogStorageArgs(
 )
 
 
+@cache
+def default() -> Recorded:
+    """The component with the module's ARGS, recorded once."""
+    return record_program(lambda: LogStorage("pdp-logs", ARGS))
+
+
 def test_workspace_retention_and_local_auth(run):
-    ws = run(lambda: LogStorage("pdp-logs", ARGS)).one(WORKSPACE).inputs
+    ws = default().one(WORKSPACE).inputs
     assert ws["retentionInDays"] == 45
     assert ws["features"]["disableLocalAuth"] is True
 
@@ -40,7 +47,7 @@ def test_retention_is_clamped_to_what_log_analytics_accepts(run):
 
 
 def test_archive_account_is_hardened(run):
-    account = run(lambda: LogStorage("pdp-logs", ARGS)).one(ACCOUNT).inputs
+    account = default().one(ACCOUNT).inputs
     assert account["minimumTlsVersion"] == "TLS1_2"
     assert account["allowBlobPublicAccess"] is False
     assert account["enableHttpsTrafficOnly"] is True
@@ -48,7 +55,7 @@ def test_archive_account_is_hardened(run):
 
 
 def test_lifecycle_deletes_after_archive_retention(run):
-    policy = run(lambda: LogStorage("pdp-logs", ARGS)).one("azure-native:storage:ManagementPolicy")
+    policy = default().one("azure-native:storage:ManagementPolicy")
     rules = {r["name"]: r for r in policy.inputs["policy"]["rules"]}
     blob = rules["age-out-logs"]["definition"]["actions"]["baseBlob"]
     assert blob["delete"] == {"daysAfterModificationGreaterThan": 365}
@@ -58,14 +65,14 @@ def test_lifecycle_deletes_after_archive_retention(run):
 
 
 def test_container_logs_are_exported_to_the_archive(run):
-    plan = run(lambda: LogStorage("pdp-logs", ARGS))
+    plan = default()
     export = plan.one("azure-native:operationalinsights:DataExport").inputs
     assert export["tableNames"] == [CONTAINER_LOGS_TABLE]
     assert export["resourceId"].endswith("/storageAccounts/acmeazuredevlogs1a2b3")
 
 
 def test_ingestion_path_for_the_log_agent(run):
-    plan = run(lambda: LogStorage("pdp-logs", ARGS))
+    plan = default()
     table = plan.one("azure-native:operationalinsights:Table").inputs
     assert table["tableName"] == CONTAINER_LOGS_TABLE
     rule = plan.one("azure-native:monitor:DataCollectionRule").inputs

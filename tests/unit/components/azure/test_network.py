@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from pdpkit.components.azure.network import API_SERVER_DELEGATION, AzureNetwork, AzureNetworkArgs
-from tests.unit.components.azure.recorded import RG
+from tests.unit.components.azure.recorded import RG, Recorded, record_program
 
 ARGS = AzureNetworkArgs(
     resource_group_name=RG,
@@ -14,8 +16,14 @@ ARGS = AzureNetworkArgs(
 )
 
 
+@cache
+def default() -> Recorded:
+    """The component with the module's ARGS, recorded once."""
+    return record_program(lambda: AzureNetwork("pdp", ARGS))
+
+
 def test_vnet_and_subnets(run):
-    plan = run(lambda: AzureNetwork("pdp", ARGS))
+    plan = default()
     vnet = plan.one("azure-native:network:VirtualNetwork")
     assert vnet.inputs["addressSpace"] == {"addressPrefixes": ["10.20.0.0/16"]}
     subnets = {s.inputs["subnetName"]: s for s in plan.of_type("azure-native:network:Subnet")}
@@ -27,7 +35,7 @@ def test_vnet_and_subnets(run):
 
 
 def test_every_subnet_has_its_own_nsg(run):
-    plan = run(lambda: AzureNetwork("pdp", ARGS))
+    plan = default()
     nsgs = {n.name: n for n in plan.of_type("azure-native:network:NetworkSecurityGroup")}
     assert set(nsgs) == {"pdp-nodes-nsg", "pdp-private-endpoints-nsg"}
     for subnet in plan.of_type("azure-native:network:Subnet"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cache
 
 import pytest
 
@@ -16,6 +17,8 @@ from tests.unit.components.azure.recorded import (
     SUBSCRIPTION,
     VNET_ID,
     WORKSPACE_ID,
+    Recorded,
+    record_program,
 )
 
 REGISTRY = "azure-native:containerregistry:Registry"
@@ -32,8 +35,14 @@ ARGS = ContainerRegistryArgs(
 )
 
 
+@cache
+def default() -> Recorded:
+    """The component with the module's ARGS, recorded once."""
+    return record_program(lambda: ContainerRegistry("pdp-images", ARGS))
+
+
 def test_secure_defaults(run):
-    plan = run(lambda: ContainerRegistry("pdp-images", ARGS))
+    plan = default()
     acr = plan.one(REGISTRY).inputs
     assert acr["adminUserEnabled"] is False
     assert acr["anonymousPullEnabled"] is False
@@ -44,7 +53,7 @@ def test_secure_defaults(run):
 
 
 def test_private_endpoint_and_dns(run):
-    plan = run(lambda: ContainerRegistry("pdp-images", ARGS))
+    plan = default()
     endpoint = plan.one("azure-native:network:PrivateEndpoint").inputs
     assert endpoint["subnet"]["id"] == PE_SUBNET_ID
     assert endpoint["privateLinkServiceConnections"][0]["groupIds"] == ["registry"]
@@ -56,7 +65,7 @@ def test_private_endpoint_and_dns(run):
 
 
 def test_acr_pull_for_the_kubelet_identity(run):
-    plan = run(lambda: ContainerRegistry("pdp-images", ARGS))
+    plan = default()
     grant = plan.one("azure-native:authorization:RoleAssignment").inputs
     assert grant["principalId"] == KUBELET
     assert grant["principalType"] == "ServicePrincipal"
