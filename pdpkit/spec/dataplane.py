@@ -175,6 +175,9 @@ class FluxSpec(SpecModel):
     """How often Flux reconciles."""
     channels: dict[str, NonEmptyStr] = {}
     """Semver range per component (``logAgent: "~3.2"``); left out: the pinned version."""
+    credentials_secret: NonEmptyStr | None = None
+    """Key in the secret store (under the secret prefix) with ``username`` and ``password``
+    of a private update repository; left out: the repository is read anonymously."""
 
 
 class AgentSpec(SpecModel):
