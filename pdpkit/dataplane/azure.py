@@ -46,6 +46,7 @@ from pdpkit.dataplane.contract import DataPlane
 from pdpkit.dataplane.system import SystemLayer
 from pdpkit.dataplane.system_args import LogDestination, SystemLayerArgs, WorkloadIdentity
 from pdpkit.spec.dataplane import DataPlaneSpec
+from pdpkit.spec.enums import TransparentEncryption
 
 INTERNAL_LB = {"service.beta.kubernetes.io/azure-load-balancer-internal": "true"}
 KUBELOGIN_LOGIN = "azurecli"
@@ -84,6 +85,8 @@ def build(spec: DataPlaneSpec) -> DataPlane:
             nodes_cidr=subnets["nodes"],
             private_endpoints_cidr=subnets["private-endpoints"],
             api_server_cidr=subnets["apiserver"] if vnet_integration else None,
+            # the spec's transparent encryption, done by the VNet since AKS manages Cilium
+            encrypt_traffic=spec.cilium.encryption is not TransparentEncryption.OFF,
             tags=tags,
         ),
         opts,

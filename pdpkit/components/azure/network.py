@@ -24,6 +24,9 @@ class AzureNetworkArgs:
     """Subnet of the private endpoints (registry, key vault)."""
     api_server_cidr: str | None = None
     """Delegated subnet (at least /28) for API server VNet integration; left out: none."""
+    encrypt_traffic: bool = True
+    """Azure VNet encryption of VM-to-VM traffic (node to node, hence pod to pod): AKS's Cilium
+    has no WireGuard of its own. VM sizes without support still talk, unencrypted."""
     ingress_ports: tuple[int, ...] = (80, 443)
     """Ports the internet may reach on the nodes subnet (the external gateway's load balancer)."""
     tags: dict[str, str] = field(default_factory=dict)
@@ -56,6 +59,9 @@ class AzureNetwork(pulumi.ComponentResource):
             resource_group_name=args.resource_group_name,
             location=args.location,
             address_space=network.AddressSpaceArgs(address_prefixes=[args.address_space]),
+            encryption=network.VirtualNetworkEncryptionArgs(
+                enabled=args.encrypt_traffic, enforcement="AllowUnencrypted"
+            ),
             tags=args.tags,
             opts=pulumi.ResourceOptions(parent=self),
         )

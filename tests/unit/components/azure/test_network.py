@@ -26,6 +26,7 @@ def test_vnet_and_subnets(run):
     plan = default()
     vnet = plan.one("azure-native:network:VirtualNetwork")
     assert vnet.inputs["addressSpace"] == {"addressPrefixes": ["10.20.0.0/16"]}
+    assert vnet.inputs["encryption"] == {"enabled": True, "enforcement": "AllowUnencrypted"}
     subnets = {s.inputs["subnetName"]: s for s in plan.of_type("azure-native:network:Subnet")}
     assert set(subnets) == {"nodes", "private-endpoints"}
     assert subnets["nodes"].inputs["addressPrefix"] == "10.20.0.0/20"
