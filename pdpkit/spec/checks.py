@@ -132,6 +132,15 @@ def _platform(platform: PlatformSpec, own_data_plane: str) -> Iterator[Finding]:
 
     for i, pipeline in enumerate(platform.pipelines):
         yield from _pipeline(f"platform.pipelines[{i}]", pipeline.paths, pipeline.gates, env_set)
+        for j, gate in enumerate(pipeline.gates):
+            for k, approver in enumerate(gate.approvers):
+                group = approver.removeprefix("group:")
+                if approver.startswith("group:") and group not in platform.groups:
+                    yield (
+                        f"platform.pipelines[{i}].gates[{j}].approvers[{k}]",
+                        f"unknown approver group {group!r}; {_choices(group, platform.groups)} "
+                        "(declare its members under platform.groups)",
+                    )
 
 
 def _pipeline(path: str, paths: Iterable, gates: Iterable, envs: set[str]) -> Iterator[Finding]:  # type: ignore[type-arg]
