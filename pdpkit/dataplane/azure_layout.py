@@ -12,10 +12,10 @@ import re
 
 from pdpkit.components.azure.maintenance import MaintenanceWindow
 from pdpkit.components.azure.node_pool import NodePool
+from pdpkit.spec.azure_rules import SUBNET_ROLES
 from pdpkit.spec.dataplane import DataPlaneSpec, NodePoolSpec
 from pdpkit.spec.targets import AzureSpec
 
-SUBNET_ROLES = ("nodes", "apiserver", "private-endpoints")
 DEFAULT_VM_SIZE = "Standard_D4ds_v5"
 """What ``vmSize: standard`` means on Azure (4 vCPU, 16 GiB, local temp disk)."""
 _DAYS = {
@@ -89,7 +89,7 @@ def node_pools(spec: DataPlaneSpec) -> tuple[NodePool, ...]:
 
 def _pool(pool: NodePoolSpec, spec: DataPlaneSpec, system: bool) -> NodePool:
     return NodePool(
-        name=pool.name.replace("-", ""),
+        name=pool.name,
         vm_size=DEFAULT_VM_SIZE if pool.vm_size == "standard" else pool.vm_size,
         min_count=pool.min_count,
         max_count=pool.max_count,
@@ -122,7 +122,7 @@ def registry_name(spec: DataPlaneSpec) -> str:
     """``registry.name``, else the data plane name without dashes + ``acr`` (ACR: alphanumeric)."""
     if spec.registry.name:
         return spec.registry.name
-    return (re.sub(r"[^a-z0-9]", "", spec.name) + "acr")[:50]
+    return (re.sub(r"[^a-z0-9]", "", spec.name) + "acr").ljust(5, "0")[:50]
 
 
 def key_vault_name(spec: DataPlaneSpec) -> str:

@@ -10,6 +10,7 @@ import ipaddress
 from collections.abc import Iterable, Iterator
 from itertools import combinations
 
+from pdpkit.spec.azure_rules import azure_problems
 from pdpkit.spec.enums import Target
 from pdpkit.spec.platform import IntegrationSpec, PlatformSpec
 from pdpkit.spec.stack import StackSpec
@@ -23,6 +24,7 @@ def cross_field_problems(stack: StackSpec) -> list[Finding]:
     findings += _unique(
         "dataplane.cluster.nodePools", [p.name for p in stack.dataplane.cluster.node_pools]
     )
+    findings += azure_problems(stack)
     if stack.platform is not None:
         findings += _platform(stack.platform, stack.dataplane.name)
     return findings

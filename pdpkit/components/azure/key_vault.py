@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import pulumi
@@ -14,8 +13,7 @@ from pdpkit.components.azure.private_endpoint import (
     PrivateEndpoint,
     PrivateEndpointArgs,
 )
-
-VAULT_NAME = re.compile(r"^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$")
+from pdpkit.spec.azure_rules import VAULT_NAME
 
 
 @dataclass(frozen=True)

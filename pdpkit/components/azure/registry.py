@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import pulumi
@@ -15,8 +14,7 @@ from pdpkit.components.azure.private_endpoint import (
     PrivateEndpoint,
     PrivateEndpointArgs,
 )
-
-REGISTRY_NAME = re.compile(r"^[a-zA-Z0-9]{5,50}$")
+from pdpkit.spec.azure_rules import REGISTRY_NAME
 
 
 @dataclass(frozen=True)

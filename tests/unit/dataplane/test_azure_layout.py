@@ -7,8 +7,6 @@ from functools import cache
 
 import pytest
 
-from pdpkit.components.azure.key_vault import VAULT_NAME
-from pdpkit.components.azure.registry import REGISTRY_NAME
 from pdpkit.dataplane.azure_layout import (
     api_server_cidrs,
     check_secret_prefix,
@@ -19,6 +17,7 @@ from pdpkit.dataplane.azure_layout import (
     storage_account_name,
     subnet_plan,
 )
+from pdpkit.spec.azure_rules import REGISTRY_NAME, VAULT_NAME
 from pdpkit.spec.dataplane import DataPlaneSpec
 from pdpkit.spec.loader import load_stack
 from tests.examples import ROOT
