@@ -95,7 +95,6 @@ class RealisticMocks(pulumi.runtime.Mocks):
     def call(
         self, args: pulumi.runtime.MockCallArgs
     ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        # an empty failure list: the SDK iterates it (None would raise)
         return fake_call(args.token, args.args), []
 
 

@@ -34,7 +34,7 @@ def test_deploy_passes_the_ledgers_images(
     assert main(["release", "invoice-sync", "--stack", "acme-onprem-local", "--image", NEW]) == 0
     capsys.readouterr()
 
-    import pdpkit.platform
+    import pdpkit.platform.deploy
     import pdpkit.program
 
     seen: dict[tuple[str, str], str] = {}
@@ -52,7 +52,7 @@ def test_deploy_passes_the_ledgers_images(
             name=spec.name, target=Target.ONPREM, registry="harbor", secret_store="vault"
         ),
     )
-    monkeypatch.setattr(pdpkit.platform, "deploy_platform", fake_platform)
+    monkeypatch.setattr(pdpkit.platform.deploy, "deploy_platform", fake_platform)
     spec = load_stack(tmp_path, "acme-onprem-local")
     record(lambda: pdpkit.program.deploy(spec, tmp_path), "pdp", "acme-onprem-local")
     assert seen[("invoice-sync", "dev")] == NEW
