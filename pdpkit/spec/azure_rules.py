@@ -16,7 +16,6 @@ REGISTRY_NAME = re.compile(r"^[a-zA-Z0-9]{5,50}$")
 VAULT_NAME = re.compile(r"^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$")
 SECRET_NAME_PART = re.compile(r"^[A-Za-z0-9-]+$")
 POOL_NAME = re.compile(r"^[a-z][a-z0-9]{0,11}$")
-WINDOW = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\w* (\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 SUBNET_ROLES = ("nodes", "apiserver", "private-endpoints")
 """The subnets the Azure target knows (by name); others would be silently unused."""
 
@@ -56,8 +55,3 @@ def azure_problems(stack: StackSpec) -> Iterator[tuple[str, str]]:
                 f"{pool.name!r} is not an AKS pool name: up to 12 lowercase letters and digits, "
                 "starting with a letter",
             )
-    if not WINDOW.match(dp.cluster.maintenance_window):
-        yield (
-            "dataplane.cluster.maintenanceWindow",
-            f"{dp.cluster.maintenance_window!r} is not a weekly window like 'Sun 02:00-06:00'",
-        )

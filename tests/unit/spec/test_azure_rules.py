@@ -28,7 +28,6 @@ def test_the_example_stack_is_valid() -> None:
         (("secretStore", "name"), "acme--kv", "secretStore.name", "Key Vault name"),
         (("secretStore", "name"), "a" * 25, "secretStore.name", "3-24"),
         (("secretStore", "secretPrefix"), "pdp/", "secretStore.secretPrefix", "'pdp-'"),
-        (("cluster", "maintenanceWindow"), "weekends", "maintenanceWindow", "Sun 02:00-06:00"),
     ],
 )
 def test_bad_azure_names_are_located(
