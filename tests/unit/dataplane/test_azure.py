@@ -218,3 +218,21 @@ def test_planning_azure_imports_no_other_cloud():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_pdp_plan_cli_writes_the_azure_plan(tmp_path, capsys):
+    from pdpkit.cli.main import main
+
+    code = main(["plan", "--stack", STACK, "--out", str(tmp_path), "--format", "json"])
+    assert code in (0, 3)  # 3 only for a mandatory policy violation
+    document = json.loads((tmp_path / "plan.json").read_text())
+    assert json.loads(capsys.readouterr().out) == document
+    types = {r["type"] for r in document["resources"]}
+    assert {
+        CLUSTER,
+        "azure-native:containerservice:AgentPool",
+        "azure-native:keyvault:Vault",
+    } <= types
+    manifests = "\n".join(p.read_text() for p in (tmp_path / "manifests").glob("*.yaml"))
+    assert "azurekv:" in manifests and "authType: WorkloadIdentity" in manifests
+    assert "azure_logs_ingestion" in (tmp_path / "helm-releases.yaml").read_text()
