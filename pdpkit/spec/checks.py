@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from itertools import combinations
 
+from pdpkit.spec.azure_rules import azure_problems
 from pdpkit.spec.enums import Target
 from pdpkit.spec.gateway_checks import gateway_problems
 from pdpkit.spec.platform import IntegrationSpec, PlatformSpec
@@ -28,6 +29,7 @@ def cross_field_problems(stack: StackSpec) -> list[Finding]:
     findings += _unique(
         "dataplane.cluster.nodePools", [p.name for p in stack.dataplane.cluster.node_pools]
     )
+    findings += azure_problems(stack)
     if stack.dataplane.target is Target.GCP:
         findings += _gcp(stack)
     if stack.platform is not None:
