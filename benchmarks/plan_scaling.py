@@ -2,9 +2,10 @@
 
 Prints figures, asserts nothing. The last line of stdout is one JSON object:
 ``{"integrations", "environments", "resources", "seconds", "peak_rss_mb", "baseline_seconds",
-"overhead"}``. `baseline_seconds` is the time the bare Pulumi SDK takes to register the same
-resources (same types, names, parents and inputs) under the same mock monitor, measured in
-the same run, so `overhead` = seconds / baseline_seconds is pdpkit's own cost.
+"overhead"}``. `baseline_seconds` is the time the Pulumi SDKs alone take to register the same resources
+(same typed classes, names, parents and resolved inputs) under the same mock monitor,
+measured in the same run, so `overhead` = seconds / baseline_seconds is pdpkit's own cost
+(loading and validating the stack, deriving every object, Outputs between resources, policy).
 
     python benchmarks/plan_scaling.py --integrations 400 --environments 3 --format json
 """
@@ -101,28 +102,57 @@ def run_plan(project: Path, dump: Path) -> None:
 
 
 def run_baseline(dump: Path, out: Path) -> None:
-    """Child process: the bare SDK registers the same resources under the same mock monitor."""
+    """Child process: the Pulumi SDKs alone register the same resources under the same mock
+    monitor: the same typed classes (``pulumi_kubernetes.apps.v1.Deployment``…), names,
+    parents and (already resolved) inputs, with none of pdpkit's logic in between."""
     import pulumi
 
     from pdpkit.plan.recorder import record
 
     registered = pickle.loads(dump.read_bytes())["registered"]
+    classes = {type_: sdk_class(type_) for type_, _, _, custom, _ in registered if custom}
 
     def program() -> dict[str, Any]:
         created: dict[str, pulumi.Resource] = {}
         for type_, name, parent, custom, inputs in registered:
             opts = pulumi.ResourceOptions(parent=created.get(parent))
             if custom:
-                resource_ = pulumi.CustomResource(type_, name, dict(inputs), opts)
+                new = classes[type_](name, opts=opts, **sdk_kwargs(type_, inputs))
             else:
-                resource_ = pulumi.ComponentResource(type_, name, None, opts)
-            created[resource_urn(parent, type_, name)] = resource_
+                new = pulumi.ComponentResource(type_, name, None, opts)
+            created[resource_urn(parent, type_, name)] = new
         return {}
 
     started = time.perf_counter()
     recording = record(program, "pdp", "bench")
     seconds = time.perf_counter() - started
     out.write_text(json.dumps({"baseline_seconds": seconds, "resources": len(recording.resources)}))
+
+
+def sdk_class(type_: str) -> Any:
+    """The pulumi_kubernetes class registering `type_` (CustomResource for CRD kinds)."""
+    import importlib
+
+    import pulumi_kubernetes as k8s
+
+    if type_ == "pulumi:providers:kubernetes":
+        return k8s.Provider
+    _, module, kind = type_.split(":")
+    group, version = module.rsplit("/", 1)
+    package = {"core": "core", "helm.sh": "helm"}.get(group, group.split(".")[0])
+    try:
+        return getattr(importlib.import_module(f"pulumi_kubernetes.{package}.{version}"), kind)
+    except (ModuleNotFoundError, AttributeError):
+        return k8s.apiextensions.CustomResource
+
+
+def sdk_kwargs(type_: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Recorded (camelCase) top-level inputs as the class's keyword arguments."""
+    import re
+
+    if type_ == "pulumi:providers:kubernetes":
+        return {"kubeconfig": "{}", "context": "bench"}
+    return {re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower(): value for key, value in inputs.items()}
 
 
 def resource_urn(parent: str, type_: str, name: str) -> str:
@@ -171,8 +201,12 @@ def main() -> int:
         "seconds": round(planned["seconds"], 3),
         "peak_rss_mb": round(planned["peak_rss_mb"], 1),
         "baseline_seconds": round(baseline["baseline_seconds"], 3),
+        "baseline_resources": baseline["resources"],
         "overhead": round(planned["seconds"] / baseline["baseline_seconds"], 2),
     }
+    if figures["baseline_resources"] != figures["resources"]:
+        print("the baseline registered a different number of resources", file=sys.stderr)
+        return 1
     if args.format == "text":
         for key, value in figures.items():
             print(f"{key:>18}: {value}")

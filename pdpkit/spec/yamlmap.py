@@ -13,6 +13,8 @@ KeyPath = tuple[str | int, ...]
 Location = tuple[str, int]
 UNKNOWN_SECRET = "[secret]"  # noqa: S105 (a placeholder, not a password)
 _SCALARS = yaml.constructor.SafeConstructor()
+# libyaml's parser when PyYAML was built with it: the same nodes and marks, ~10x faster
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """What an encrypted config value (``secure: v1:…``) reads as offline: an unknown secret."""
 
 
@@ -38,7 +40,7 @@ def read_yaml(path: Path, display: str | None = None) -> LocatedYaml:
             [Problem(name, None, "", f"cannot read the file: {error.strerror}")]
         ) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
