@@ -2,8 +2,9 @@
 
 Prints figures, asserts nothing. The last line of stdout is one JSON object:
 ``{"integrations", "environments", "resources", "seconds", "peak_rss_mb", "baseline_seconds",
-"overhead"}``. `baseline_seconds` is the time the Pulumi SDKs alone take to register the same resources
-(same typed classes, names, parents and resolved inputs) under the same mock monitor,
+"baseline_resources", "overhead"}``. `baseline_seconds` is the time the Pulumi SDKs alone take
+to register the same resources (same typed classes, names, parents and resolved inputs) under
+the same mock monitor,
 measured in the same run, so `overhead` = seconds / baseline_seconds is pdpkit's own cost
 (loading and validating the stack, deriving every object, Outputs between resources, policy).
 
