@@ -22,6 +22,7 @@ class SpecModel(BaseModel):
         populate_by_name=True,
         use_enum_values=False,
         str_strip_whitespace=True,
+        use_attribute_docstrings=True,
     )
 
 

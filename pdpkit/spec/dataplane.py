@@ -39,8 +39,11 @@ class Taint(SpecModel):
     """A Kubernetes node taint."""
 
     key: NonEmptyStr
+    """Taint key."""
     value: str = ""
+    """Taint value; default empty."""
     effect: str = Field("NoSchedule", pattern="^(NoSchedule|PreferNoSchedule|NoExecute)$")
+    """NoSchedule (default), PreferNoSchedule or NoExecute."""
 
 
 class NodePoolSpec(SpecModel):
@@ -59,7 +62,9 @@ class NodePoolSpec(SpecModel):
     system: bool = False
     """A system pool runs critical add-ons only (tainted CriticalAddonsOnly)."""
     labels: dict[str, str] = {}
+    """Kubernetes labels on the pool's nodes."""
     taints: tuple[Taint, ...] = ()
+    """Kubernetes taints on the pool's nodes."""
 
     @model_validator(mode="after")
     def _min_le_max(self) -> NodePoolSpec:
@@ -157,7 +162,9 @@ class GatewaysSpec(SpecModel):
     """The external and internal gateways every integration endpoint is exposed on."""
 
     external: GatewaySpec
+    """The internet-facing gateway."""
     internal: GatewaySpec
+    """The gateway reachable only inside the network."""
     tls_issuer: str = Field("letsencrypt", pattern="^(letsencrypt|letsencrypt-staging|selfsigned)$")
     """cert-manager issuer for the gateways' certificates."""
     acme_email: str = "platform@example.com"
@@ -172,6 +179,7 @@ class FluxSpec(SpecModel):
     repository_url: HttpUrl
     """Git URL of the update repository (https)."""
     branch: NonEmptyStr = "main"
+    """Branch Flux follows. Default main."""
     path: NonEmptyStr = "./"
     """Path of the Kustomization in the repository."""
     interval: Duration = "10m"
@@ -204,26 +212,41 @@ class DataPlaneSpec(SpecModel):
     name: DnsName
     """Name of the data plane; prefix of every cloud resource name."""
     target: Target
+    """Where it runs: `azure`, `aws`, `gcp` or `onprem`; the matching section is required."""
     region: NonEmptyStr
     """Cloud region (``westeurope``, ``eu-west-1``, ``europe-west1``; any label on-prem)."""
     production: bool = False
     """Production stacks protect and retain everything that holds data."""
     management: ManagementModel = ManagementModel.CUSTOMER_SUBSCRIPTION
+    """Who owns the account and who operates it. Default customerSubscription."""
     network: NetworkSpec = NetworkSpec()
+    """Addressing; left out: 10.10.0.0/16 with derived subnets (ignored on-prem)."""
     cluster: ClusterSpec
+    """The Kubernetes cluster and its node pools."""
     registry: RegistrySpec = RegistrySpec()
+    """Container registry settings; left out: private, 30-day retention."""
     secret_store: SecretStoreSpec = SecretStoreSpec()
+    """Key vault / secret store settings; left out: derived name, prefix `pdp/`."""
     log_storage: LogStorageSpec = LogStorageSpec()
+    """Log retention and archive; left out: 30 days queryable, 365 days archived."""
     cilium: CiliumSpec = CiliumSpec()
+    """Cilium settings where pdpkit installs it; left out: WireGuard and Hubble on."""
     gateways: GatewaysSpec
+    """The external and internal Gateway API gateways."""
     flux: FluxSpec
+    """The update repository Flux reconciles."""
     agent: AgentSpec
+    """The PDP agent that dials the control plane."""
     tags: dict[str, str] = {}
     """Tags / labels on every cloud resource (plus ``managed-by: pdpkit``)."""
     azure: AzureSpec | None = None
+    """Azure settings (required when target is azure)."""
     aws: AwsSpec | None = None
+    """AWS settings (required when target is aws)."""
     gcp: GcpSpec | None = None
+    """GCP settings (required when target is gcp)."""
     onprem: OnpremSpec | None = None
+    """On-prem settings (required when target is onprem)."""
 
     @model_validator(mode="after")
     def _target_section(self) -> DataPlaneSpec:

@@ -32,6 +32,7 @@ class EgressRule(SpecModel):
     """Traffic an environment's workloads may send outside the cluster."""
 
     cidr: Cidr
+    """Destination range."""
     ports: tuple[int, ...] = (443,)
     """TCP ports. Default 443."""
 
@@ -40,17 +41,22 @@ class QuotaSpec(SpecModel):
     """ResourceQuota of each project namespace in an environment."""
 
     cpu: Quantity = "8"
+    """CPU limit of the namespace. Default 8."""
     memory: Quantity = "16Gi"
+    """Memory limit of the namespace. Default 16Gi."""
     pods: int = Field(50, ge=1)
+    """Pods allowed in the namespace. Default 50."""
 
 
 class EnvironmentSpec(SpecModel):
     """A stage integrations are promoted through (dev, staging, prod…)."""
 
     name: DnsName
+    """Environment name (dev, staging, prod…)."""
     data_planes: tuple[DnsName, ...] = Field(min_length=1)
     """Data planes (clusters) the environment runs on."""
     production: bool = False
+    """A production environment: stricter gates, protected data."""
     config: dict[str, str] = {}
     """Configuration every integration in the environment can read by key."""
     secrets: dict[str, SecretRef] = {}
@@ -58,46 +64,61 @@ class EnvironmentSpec(SpecModel):
     egress: tuple[EgressRule, ...] = ()
     """Declared egress beyond the cluster (databases, SaaS APIs)."""
     quota: QuotaSpec = QuotaSpec()
+    """ResourceQuota per project namespace; left out: 8 CPU, 16Gi, 50 pods."""
 
 
 class ProjectSpec(SpecModel):
     """A group of integrations sharing a namespace per environment and a pipeline."""
 
     name: DnsName
+    """Project name; prefix of its namespaces (`<project>-<env>`)."""
     pipeline: DnsName = "default"
     """Promotion pipeline of the project's integrations."""
 
 
 class Resources(SpecModel):
     cpu: Quantity
+    """CPU quantity (500m, 2)."""
     memory: Quantity
+    """Memory quantity (512Mi, 2Gi)."""
 
 
 class ResourcesSpec(SpecModel):
     """Requests and limits of the integration's container."""
 
     requests: Resources = Resources(cpu="250m", memory="512Mi")
+    """Requested resources; default 250m CPU, 512Mi."""
     limits: Resources = Resources(cpu="1", memory="1Gi")
+    """Limits; default 1 CPU, 1Gi."""
 
 
 class HttpGetProbe(SpecModel):
     path: NonEmptyStr = "/healthz"
+    """HTTP path. Default /healthz."""
     port: int = Field(ge=1, le=65535)
+    """Container port."""
 
 
 class TcpSocketProbe(SpecModel):
     port: int = Field(ge=1, le=65535)
+    """Container port."""
 
 
 class ProbeSpec(SpecModel):
     """A liveness or readiness probe (Kubernetes' own shape, either httpGet or tcpSocket)."""
 
     http_get: HttpGetProbe | None = None
+    """Probe with an HTTP GET."""
     tcp_socket: TcpSocketProbe | None = None
+    """Probe by opening a TCP connection."""
     initial_delay_seconds: int = Field(10, ge=0)
+    """Seconds before the first probe. Default 10."""
     period_seconds: int = Field(10, ge=1)
+    """Seconds between probes. Default 10."""
     timeout_seconds: int = Field(2, ge=1)
+    """Seconds before a probe times out. Default 2."""
     failure_threshold: int = Field(3, ge=1)
+    """Failures before acting. Default 3."""
 
     @model_validator(mode="after")
     def _exactly_one_handler(self) -> ProbeSpec:
@@ -108,23 +129,31 @@ class ProbeSpec(SpecModel):
 
 class ProbesSpec(SpecModel):
     liveness: ProbeSpec
+    """Restart the container when this fails."""
     readiness: ProbeSpec
+    """Take the pod out of rotation when this fails."""
 
 
 class AutoscalingSpec(SpecModel):
     """Horizontal pod autoscaling on CPU."""
 
     enabled: bool = False
+    """Scale on CPU with a HorizontalPodAutoscaler. Default off."""
     max_replicas: int = Field(3, ge=1, le=100)
+    """Upper bound (the lower bound is `replicas`). Default 3."""
     target_cpu_utilization: int = Field(70, ge=10, le=100)
+    """Target average CPU percentage. Default 70."""
 
 
 class EndpointSpec(SpecModel):
     """A port exposed through a gateway, under a versioned path."""
 
     name: DnsName
+    """Endpoint name (port name on the Service)."""
     port: int = Field(ge=1, le=65535)
+    """Container port."""
     visibility: GatewayVisibility = GatewayVisibility.INTERNAL
+    """`internal` (default) or `external` gateway."""
     base_path: str = Field("/", pattern=r"^/[A-Za-z0-9/_.-]*$")
     """Path prefix; the API version is appended (``/orders`` → ``/orders/v1.2``)."""
 
@@ -133,10 +162,13 @@ class EnvVarSpec(SpecModel):
     """An environment variable: a literal, a configuration key or a secret."""
 
     name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+    """Variable name."""
     value: str | None = None
+    """A literal value."""
     config: str | None = None
     """Key of the environment's or the integration's configuration."""
     secret: SecretRef | None = None
+    """A secret from the data plane's secret store."""
 
     @model_validator(mode="after")
     def _exactly_one_source(self) -> EnvVarSpec:
@@ -149,7 +181,9 @@ class ConfigFileSpec(SpecModel):
     """A file mounted read-only into the container."""
 
     mount_path: str = Field(pattern=r"^/\S+$")
+    """Absolute path of the file in the container."""
     content: str
+    """File content."""
 
 
 class DeploymentTrackSpec(SpecModel):
@@ -173,9 +207,13 @@ class IntegrationOverride(SpecModel):
     """What an environment changes of an integration; everything else is shared."""
 
     replicas: int | None = Field(None, ge=0, le=100)
+    """Replicas in this environment."""
     autoscaling: AutoscalingSpec | None = None
+    """Autoscaling in this environment."""
     resources: ResourcesSpec | None = None
+    """Requests and limits in this environment."""
     config: dict[str, str] = {}
+    """Configuration keys added or replaced."""
     env: tuple[EnvVarSpec, ...] = ()
     """Variables added or replaced by name."""
 
@@ -184,22 +222,31 @@ class IntegrationSpec(SpecModel):
     """A deployable integration (service, scheduled task or manual task)."""
 
     name: DnsName
+    """Integration name (DNS label); names its workload."""
     project: DnsName
+    """Project it belongs to."""
     kind: IntegrationKind = IntegrationKind.SERVICE
+    """`service` (Deployment), `scheduledTask` (CronJob) or `manualTask` (Job)."""
     image: str | None = Field(None, pattern=DIGEST_PATTERN)
     """Bootstrap image (``repo@sha256:…``) where the release ledger has no release yet."""
     image_pull_secret: SecretRef | None = None
     """Docker config JSON in the secret store, for private registries."""
     track: DeploymentTrackSpec = DeploymentTrackSpec(branch="main")
+    """Deployment track; left out: branch main, API v1.0."""
     replicas: int = Field(1, ge=0, le=100)
+    """Replicas (minimum when autoscaling). Default 1."""
     autoscaling: AutoscalingSpec = AutoscalingSpec()
+    """Autoscaling; left out: off."""
     resources: ResourcesSpec = ResourcesSpec()
+    """Requests and limits; left out: 250m/512Mi requests, 1/1Gi limits."""
     probes: ProbesSpec | None = None
     """Required for services; tasks may leave it out."""
     endpoints: tuple[EndpointSpec, ...] = ()
+    """Ports exposed through the gateways (services only)."""
     schedule: str | None = Field(None, pattern=r"^(\S+\s+){4}\S+$")
     """Cron schedule (scheduled tasks only)."""
     env: tuple[EnvVarSpec, ...] = ()
+    """Environment variables."""
     env_from_config: bool = False
     """Expose every configuration key as a variable (``envFrom``)."""
     env_from_secrets: tuple[SecretRef, ...] = ()
@@ -207,6 +254,7 @@ class IntegrationSpec(SpecModel):
     config: dict[str, str] = {}
     """Environment-independent configuration."""
     config_files: tuple[ConfigFileSpec, ...] = ()
+    """Files mounted from configuration."""
     service_account_token: bool = False
     """Mount a Kubernetes API token (only for integrations that call the API)."""
     run_as_user: int = Field(10001, ge=1, le=2147483647)
@@ -231,14 +279,18 @@ class PromotionPath(SpecModel):
     """Builds move from one environment to the next ones."""
 
     from_: DnsName = Field(alias="from")
+    """Environment builds leave."""
     to: tuple[DnsName, ...] = Field(min_length=1)
+    """Environments they may be promoted into."""
 
 
 class PromotionGate(SpecModel):
     """What a promotion into an environment requires."""
 
     environment: DnsName
+    """The environment this gate guards."""
     required_approvals: int = Field(0, ge=0, le=10)
+    """Approvals needed to promote into it. Default 0."""
     approvers: tuple[NonEmptyStr, ...] = ()
     """Who may approve: user names or ``group:NAME``; left out: anyone but the promoter."""
     soak_time: Duration | None = None
@@ -257,8 +309,11 @@ class PipelineSpec(SpecModel):
     """A promotion pipeline: a graph of environments with gates."""
 
     name: DnsName
+    """Pipeline name."""
     paths: tuple[PromotionPath, ...] = Field(min_length=1)
+    """Promotion paths (an acyclic graph)."""
     gates: tuple[PromotionGate, ...] = ()
+    """Gates per target environment."""
 
 
 class LedgerSpec(SpecModel):
@@ -272,14 +327,19 @@ class PlatformSpec(SpecModel):
     """Environments, integrations and promotion, on top of one or more data planes."""
 
     name: DnsName
+    """Platform name; names its ledger and workflows."""
     data_planes: tuple[DnsName, ...] = ()
     """Data planes managed by other stacks that environments may bind to."""
     environments: tuple[EnvironmentSpec, ...] = Field(min_length=1)
     """In promotion order."""
     projects: tuple[ProjectSpec, ...] = Field(min_length=1)
+    """Groups of integrations (a namespace per environment each)."""
     integrations: tuple[IntegrationSpec, ...] = ()
+    """The integrations (inline, or one file each under integrations/)."""
     pipelines: tuple[PipelineSpec, ...] = Field(min_length=1)
+    """Promotion pipelines; each project names one."""
     ledger: LedgerSpec = LedgerSpec()
+    """Where the release ledger is kept; left out: releases/ledger.yaml."""
     groups: dict[DnsName, tuple[NonEmptyStr, ...]] = {}
     """Approver groups by name (members are user names, e.g. GitHub logins), referenced by
     promotion gates as ``group:NAME``; left out: gates may name users only."""

@@ -24,11 +24,15 @@ class PolicySpec(SpecModel):
     """The `pdp:policy` section."""
 
     waivers: tuple[PolicyWaiver, ...] = ()
+    """Deliberate exceptions, each with a written justification; the plan lists them."""
 
 
 class StackSpec(SpecModel):
     """Everything one stack declares (`pdp:dataplane`, `pdp:platform`, `pdp:policy`)."""
 
     dataplane: DataPlaneSpec
+    """The data plane this stack provisions (`pdp:dataplane`)."""
     platform: PlatformSpec | None = None
+    """Environments, integrations and promotion (`pdp:platform`); left out: the data plane only."""
     policy: PolicySpec = PolicySpec()
+    """Policy waivers (`pdp:policy`); left out: every rule applies."""

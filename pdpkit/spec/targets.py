@@ -14,7 +14,9 @@ class AzureSpec(SpecModel):
     """Azure: the subscription and tenant the data plane lives in."""
 
     subscription_id: str = Field(pattern=UUID_PATTERN)
+    """Subscription (UUID) the data plane lives in."""
     tenant_id: str = Field(pattern=UUID_PATTERN)
+    """Entra ID tenant (UUID) of the subscription."""
     admin_group_object_ids: tuple[str, ...] = ()
     """Entra ID groups that get cluster-admin (Azure RBAC)."""
     api_server_vnet_integration: bool = False
@@ -25,6 +27,7 @@ class AwsSpec(SpecModel):
     """AWS: the account, and the role to assume in a customer account."""
 
     account_id: str = Field(pattern=r"^\d{12}$")
+    """12-digit AWS account id the data plane lives in."""
     assume_role_arn: str | None = Field(None, pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$")
     """Role pdpkit assumes in the customer's account; left out: the caller's credentials."""
     external_id: SecretStr | None = None
@@ -45,6 +48,7 @@ class GcpSpec(SpecModel):
     """GCP: the project the data plane lives in."""
 
     project: str = Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+    """GCP project id the data plane lives in."""
     project_number: str | None = Field(None, pattern=r"^\d{6,20}$")
     """The project's number (service agents and IAM conditions use it); left out: looked up
     with ``organizations.getProject`` when the program runs (answered offline by the fakes)."""
@@ -83,7 +87,9 @@ class HarborSpec(SpecModel):
     """Harbor installed in the cluster, storing images on S3-compatible storage."""
 
     hostname: NonEmptyStr
+    """Hostname Harbor is served on (internal gateway)."""
     bucket: NonEmptyStr = "harbor"
+    """Bucket for image layers. Default harbor."""
     admin_password: SecretStr
     """Initial admin password (a Pulumi secret: ``pulumi config set --secret``)."""
 
@@ -92,7 +98,9 @@ class S3StorageSpec(SpecModel):
     """S3-compatible object storage (MinIO, Ceph RGW, NetApp StorageGRID…)."""
 
     endpoint: str = Field(pattern=r"^https?://\S+$")
+    """URL of the S3-compatible endpoint."""
     region: NonEmptyStr = "us-east-1"
+    """Region the storage reports. Default us-east-1."""
     credentials_secret_key: NonEmptyStr
     """Key in the secret store with ``accessKeyId`` and ``secretAccessKey``."""
 
@@ -101,9 +109,11 @@ class VaultSpec(SpecModel):
     """An existing HashiCorp Vault with the Kubernetes auth method enabled."""
 
     address: str = Field(pattern=r"^https://\S+$")
+    """Vault URL (https)."""
     mount_path: NonEmptyStr = "secret"
     """KV v2 mount holding the data plane's secrets."""
     auth_mount_path: NonEmptyStr = "kubernetes"
+    """Mount path of the Kubernetes auth method. Default kubernetes."""
     role: NonEmptyStr = "external-secrets"
     """Vault role bound to the External Secrets service account."""
 
@@ -116,12 +126,19 @@ class OnpremSpec(SpecModel):
     context: NonEmptyStr
     """kubeconfig context of the cluster."""
     registry_kind: RegistryKind = RegistryKind.EXISTING
+    """`existing` (default: a registry you run) or `harbor` (installed in the cluster)."""
     existing_registry: ExistingRegistrySpec | None = None
+    """The existing registry (required when registryKind is existing)."""
     harbor: HarborSpec | None = None
+    """Harbor settings (required when registryKind is harbor)."""
     vault: VaultSpec
+    """The HashiCorp Vault External Secrets reads."""
     storage: S3StorageSpec
+    """S3-compatible storage for logs (and Harbor)."""
     log_store: LogStoreKind = LogStoreKind.LOKI
+    """`loki` (default) or `opensearch`, on the S3-compatible storage."""
     log_bucket: NonEmptyStr = "pdp-logs"
+    """Bucket of the log store. Default pdp-logs."""
     api_server_cidr: str = "10.96.0.1/32"
     """Where the API server is reached from pods (egress policy of the agent)."""
 

@@ -1,0 +1,25 @@
+"""docs/stack-reference.md is generated from the spec and kept current."""
+
+from __future__ import annotations
+
+import os
+
+from pdpkit.spec.reference import render_reference
+from tests.examples import ROOT
+
+REFERENCE = ROOT / "docs" / "stack-reference.md"
+
+
+def test_the_reference_is_current() -> None:
+    text = render_reference()
+    if os.environ.get("PDP_UPDATE_GOLDEN"):
+        REFERENCE.write_text(text, encoding="utf-8")
+    assert REFERENCE.read_text(encoding="utf-8") == text, (
+        "docs/stack-reference.md is stale: PDP_UPDATE_GOLDEN=1 pytest tests/unit/spec/test_reference.py"
+    )
+
+
+def test_every_field_is_documented() -> None:
+    text = render_reference()
+    undocumented = [line for line in text.splitlines() if line.startswith("| `") and line.endswith("|  |")]
+    assert not undocumented, undocumented
