@@ -1,4 +1,4 @@
-"""`pdp policy list`: every rule with its id, severity, scope and description (JSON: and remediation)."""
+"""`pdp policy list`: every rule: id, severity, scope, description (and remediation in JSON)."""
 
 from __future__ import annotations
 
@@ -14,17 +14,21 @@ from pdpkit.policy import RULES
 
 def run(args: argparse.Namespace) -> int:
     if args.format == "json":
-        print(to_json([
-            {
-                "id": rule.id,
-                "severity": rule.severity.value,
-                "scope": rule.scope.value,
-                "description": rule.description,
-                "remediation": rule.remediation,
-                "crossguard": rule.crossguard,
-            }
-            for rule in RULES
-        ]))
+        print(
+            to_json(
+                [
+                    {
+                        "id": rule.id,
+                        "severity": rule.severity.value,
+                        "scope": rule.scope.value,
+                        "description": rule.description,
+                        "remediation": rule.remediation,
+                        "crossguard": rule.crossguard,
+                    }
+                    for rule in RULES
+                ]
+            )
+        )
         return EXIT_OK
     table = Table(title=f"{len(RULES)} policy rules")
     for column in ("id", "severity", "scope", "description"):

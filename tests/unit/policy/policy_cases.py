@@ -98,12 +98,24 @@ GOOD: dict[str, dict[str, Any]] = {
     },
     LOG_BUCKET: {"retentionDays": 30},
     CRYPTO_KEY: {"rotationPeriod": "7776000s"},
-    SERVICE: {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"},
-              "spec": {"type": "ClusterIP", "selector": {"app": "x"}}},
-    CONFIG_MAP: {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
-                 "data": {"LOG_LEVEL": "info", "DB_PASSWORD_KEY_REF": "vault"}},
-    K8S_SECRET: {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"},
-                 "stringData": "[secret]"},
+    SERVICE: {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "s"},
+        "spec": {"type": "ClusterIP", "selector": {"app": "x"}},
+    },
+    CONFIG_MAP: {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "c"},
+        "data": {"LOG_LEVEL": "info", "DB_PASSWORD_KEY_REF": "vault"},
+    },
+    K8S_SECRET: {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "s"},
+        "stringData": "[secret]",
+    },
     CLUSTER_ROLE: {"rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]}]},
 }
 
@@ -119,12 +131,16 @@ def container(**changes: Any) -> dict[str, Any]:
             "allowPrivilegeEscalation": False,
             "capabilities": {"drop": ["ALL"]},
         },
-        "resources": {"requests": {"cpu": "100m", "memory": "128Mi"},
-                      "limits": {"cpu": "1", "memory": "1Gi"}},
+        "resources": {
+            "requests": {"cpu": "100m", "memory": "128Mi"},
+            "limits": {"cpu": "1", "memory": "1Gi"},
+        },
         "livenessProbe": {"tcpSocket": {"port": 8080}},
         "readinessProbe": {"httpGet": {"path": "/healthz", "port": 8080}},
-        "env": [{"name": "LOG_LEVEL", "value": "info"},
-                {"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "p"}}}],
+        "env": [
+            {"name": "LOG_LEVEL", "value": "info"},
+            {"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "p"}}},
+        ],
     }
     base.update(changes)
     return base
@@ -145,8 +161,10 @@ def deployment(spec: dict[str, Any] | None = None, name: str = "app") -> dict[st
         "apiVersion": "apps/v1",
         "kind": "Deployment",
         "metadata": {"name": name, "namespace": "orders-dev", "labels": {"app": name}},
-        "spec": {"selector": {"matchLabels": {"app": name}},
-                 "template": {"metadata": {"labels": {"app": name}}, "spec": spec or pod()}},
+        "spec": {
+            "selector": {"matchLabels": {"app": name}},
+            "template": {"metadata": {"labels": {"app": name}}, "spec": spec or pod()},
+        },
     }
 
 
@@ -155,14 +173,21 @@ GOOD[CRON_JOB] = {
     "apiVersion": "batch/v1",
     "kind": "CronJob",
     "metadata": {"name": "task"},
-    "spec": {"schedule": "*/5 * * * *",
-             "jobTemplate": {"spec": {"template": {"spec": pod(
-                 containers=[container(livenessProbe=None, readinessProbe=None)])}}}},
+    "spec": {
+        "schedule": "*/5 * * * *",
+        "jobTemplate": {
+            "spec": {
+                "template": {
+                    "spec": pod(containers=[container(livenessProbe=None, readinessProbe=None)])
+                }
+            }
+        },
+    },
 }
 
 
 def changed(type_: str, path: str, value: Any) -> dict[str, Any]:
-    """A copy of the compliant `type_` with the dotted `path` set to `value` (digits index lists)."""
+    """A copy of the compliant `type_` with the dotted `path` set to `value` (digits: list index)."""
     obj = copy.deepcopy(GOOD[type_])
     *parents, last = path.split(".")
     node: Any = obj
@@ -186,10 +211,25 @@ def with_security(**changes: Any) -> dict[str, Any]:
 
 # (rule, type, violating inputs): the rule flags these, and not GOOD[type].
 BAD: list[tuple[str, str, dict[str, Any]]] = [
-    ("AZ-AKS-PRIVATE-API", AKS, changed(AKS, "apiServerAccessProfile",
-                                        {"enablePrivateCluster": False, "authorizedIPRanges": ["203.0.113.0/24"]})),
-    ("AZ-AKS-API-RANGES", AKS, changed(AKS, "apiServerAccessProfile", {"enablePrivateCluster": False})),
-    ("AZ-AKS-API-RANGES", AKS, changed(AKS, "apiServerAccessProfile", {"authorizedIPRanges": ["0.0.0.0/0"]})),
+    (
+        "AZ-AKS-PRIVATE-API",
+        AKS,
+        changed(
+            AKS,
+            "apiServerAccessProfile",
+            {"enablePrivateCluster": False, "authorizedIPRanges": ["203.0.113.0/24"]},
+        ),
+    ),
+    (
+        "AZ-AKS-API-RANGES",
+        AKS,
+        changed(AKS, "apiServerAccessProfile", {"enablePrivateCluster": False}),
+    ),
+    (
+        "AZ-AKS-API-RANGES",
+        AKS,
+        changed(AKS, "apiServerAccessProfile", {"authorizedIPRanges": ["0.0.0.0/0"]}),
+    ),
     ("AZ-AKS-KMS", AKS, changed(AKS, "securityProfile.azureKeyVaultKms", {"enabled": False})),
     ("AZ-AKS-WORKLOAD-IDENTITY", AKS, changed(AKS, "oidcIssuerProfile.enabled", False)),
     ("AZ-AKS-LOCAL-ACCOUNTS", AKS, changed(AKS, "disableLocalAccounts", False)),
@@ -197,7 +237,11 @@ BAD: list[tuple[str, str, dict[str, Any]]] = [
     ("AZ-AKS-NODE-PUBLIC-IP", AKS, changed(AKS, "agentPoolProfiles.0.enableNodePublicIP", True)),
     ("AZ-AKS-NODE-PUBLIC-IP", AGENT_POOL, changed(AGENT_POOL, "enableNodePublicIP", True)),
     ("AZ-AKS-NETWORK-POLICY", AKS, changed(AKS, "networkProfile.networkPolicy", "none")),
-    ("AZ-KV-PURGE-PROTECTION", KEY_VAULT, changed(KEY_VAULT, "properties.enablePurgeProtection", False)),
+    (
+        "AZ-KV-PURGE-PROTECTION",
+        KEY_VAULT,
+        changed(KEY_VAULT, "properties.enablePurgeProtection", False),
+    ),
     ("AZ-KV-RBAC", KEY_VAULT, changed(KEY_VAULT, "properties.enableRbacAuthorization", False)),
     ("AZ-KV-NETWORK", KEY_VAULT, changed(KEY_VAULT, "properties.publicNetworkAccess", "Enabled")),
     ("AZ-ACR-ADMIN-USER", ACR, changed(ACR, "adminUserEnabled", True)),
@@ -206,15 +250,29 @@ BAD: list[tuple[str, str, dict[str, Any]]] = [
     ("AZ-STORAGE-TLS", STORAGE, changed(STORAGE, "minimumTlsVersion", "TLS1_0")),
     ("AZ-STORAGE-SHARED-KEY", STORAGE, changed(STORAGE, "allowSharedKeyAccess", True)),
     ("AZ-LOG-RETENTION", WORKSPACE, changed(WORKSPACE, "retentionInDays", 7)),
-    ("AWS-EKS-PRIVATE-ENDPOINT", EKS, changed(EKS, "vpcConfig",
-                                              {"endpointPrivateAccess": True, "publicAccessCidrs": ["203.0.113.0/24"]})),
+    (
+        "AWS-EKS-PRIVATE-ENDPOINT",
+        EKS,
+        changed(
+            EKS,
+            "vpcConfig",
+            {"endpointPrivateAccess": True, "publicAccessCidrs": ["203.0.113.0/24"]},
+        ),
+    ),
     ("AWS-EKS-API-RANGES", EKS, changed(EKS, "vpcConfig", {"endpointPublicAccess": True})),
     ("AWS-EKS-SECRETS-KMS", EKS, changed(EKS, "encryptionConfig", None)),
     ("AWS-EKS-AUDIT-LOGS", EKS, changed(EKS, "enabledClusterLogTypes", ["api"])),
     ("AWS-EKS-NODE-SSH", NODE_GROUP, changed(NODE_GROUP, "remoteAccess", {"ec2SshKey": "ops"})),
-    ("AWS-EC2-IMDSV2", LAUNCH_TEMPLATE, changed(LAUNCH_TEMPLATE, "metadataOptions.httpTokens", "optional")),
-    ("AWS-EC2-NO-PUBLIC-IP", LAUNCH_TEMPLATE,
-     changed(LAUNCH_TEMPLATE, "networkInterfaces.0.associatePublicIpAddress", "true")),
+    (
+        "AWS-EC2-IMDSV2",
+        LAUNCH_TEMPLATE,
+        changed(LAUNCH_TEMPLATE, "metadataOptions.httpTokens", "optional"),
+    ),
+    (
+        "AWS-EC2-NO-PUBLIC-IP",
+        LAUNCH_TEMPLATE,
+        changed(LAUNCH_TEMPLATE, "networkInterfaces.0.associatePublicIpAddress", "true"),
+    ),
     ("AWS-ECR-SCAN-ON-PUSH", ECR, changed(ECR, "imageScanningConfiguration.scanOnPush", False)),
     ("AWS-ECR-IMMUTABLE-TAGS", ECR, changed(ECR, "imageTagMutability", "MUTABLE")),
     ("AWS-ECR-KMS", ECR, changed(ECR, "encryptionConfigurations", [{"encryptionType": "AES256"}])),
@@ -223,13 +281,25 @@ BAD: list[tuple[str, str, dict[str, Any]]] = [
     ("AWS-LOG-KMS", LOG_GROUP, changed(LOG_GROUP, "kmsKeyId", None)),
     ("AWS-SM-KMS", SM_SECRET, changed(SM_SECRET, "kmsKeyId", None)),
     ("AWS-IAM-NO-ACCESS-KEYS", ACCESS_KEY, {"user": "ci"}),
-    ("GCP-GKE-PRIVATE-ENDPOINT", GKE, changed(GKE, "privateClusterConfig.enablePrivateEndpoint", False)),
+    (
+        "GCP-GKE-PRIVATE-ENDPOINT",
+        GKE,
+        changed(GKE, "privateClusterConfig.enablePrivateEndpoint", False),
+    ),
     ("GCP-GKE-API-RANGES", GKE, changed(GKE, "privateClusterConfig.enablePrivateEndpoint", False)),
     ("GCP-GKE-PRIVATE-NODES", GKE, changed(GKE, "privateClusterConfig.enablePrivateNodes", False)),
-    ("GCP-GKE-PRIVATE-NODES", GKE_POOL, changed(GKE_POOL, "networkConfig", {"enablePrivateNodes": False})),
+    (
+        "GCP-GKE-PRIVATE-NODES",
+        GKE_POOL,
+        changed(GKE_POOL, "networkConfig", {"enablePrivateNodes": False}),
+    ),
     ("GCP-GKE-SECRETS-CMEK", GKE, changed(GKE, "databaseEncryption", {"state": "DECRYPTED"})),
     ("GCP-GKE-WORKLOAD-IDENTITY", GKE, changed(GKE, "workloadIdentityConfig", None)),
-    ("GCP-GKE-METADATA-SERVER", GKE_POOL, changed(GKE_POOL, "nodeConfig.workloadMetadataConfig.mode", "GCE_METADATA")),
+    (
+        "GCP-GKE-METADATA-SERVER",
+        GKE_POOL,
+        changed(GKE_POOL, "nodeConfig.workloadMetadataConfig.mode", "GCE_METADATA"),
+    ),
     ("GCP-GKE-LEGACY-AUTH", GKE, changed(GKE, "enableLegacyAbac", True)),
     ("GCP-GKE-NETWORK-POLICY", GKE, changed(GKE, "datapathProvider", "LEGACY_DATAPATH")),
     ("GCP-GKE-SHIELDED-NODES", GKE, changed(GKE, "enableShieldedNodes", False)),
@@ -246,22 +316,37 @@ BAD: list[tuple[str, str, dict[str, Any]]] = [
     ("K8S-POD-NO-PRIVILEGE-ESCALATION", DEPLOYMENT, with_security(allowPrivilegeEscalation=None)),
     ("K8S-POD-NO-PRIVILEGE-ESCALATION", DEPLOYMENT, with_security(privileged=True)),
     ("K8S-POD-DROP-CAPABILITIES", DEPLOYMENT, with_security(capabilities={"drop": ["NET_RAW"]})),
-    ("K8S-POD-DROP-CAPABILITIES", DEPLOYMENT, with_security(capabilities={"drop": ["ALL"], "add": ["SYS_ADMIN"]})),
+    (
+        "K8S-POD-DROP-CAPABILITIES",
+        DEPLOYMENT,
+        with_security(capabilities={"drop": ["ALL"], "add": ["SYS_ADMIN"]}),
+    ),
     ("K8S-POD-SECCOMP", DEPLOYMENT, deployment(pod(securityContext={}))),
     ("K8S-POD-HOST-ISOLATION", DEPLOYMENT, deployment(pod(hostNetwork=True))),
-    ("K8S-POD-HOST-ISOLATION", DEPLOYMENT, deployment(pod(volumes=[{"name": "h", "hostPath": {"path": "/"}}]))),
+    (
+        "K8S-POD-HOST-ISOLATION",
+        DEPLOYMENT,
+        deployment(pod(volumes=[{"name": "h", "hostPath": {"path": "/"}}])),
+    ),
     ("K8S-POD-RESOURCES", DEPLOYMENT, with_container(resources={"requests": {"cpu": "1"}})),
     ("K8S-POD-PROBES", DEPLOYMENT, with_container(livenessProbe=None)),
     ("K8S-POD-IMAGE-DIGEST", DEPLOYMENT, with_container(image="registry.example.com/app:1.2.3")),
-    ("K8S-POD-IMAGE-DIGEST", CRON_JOB, changed(
-        CRON_JOB, "spec.jobTemplate.spec.template.spec.containers.0.image", "nginx:1.27")),
+    (
+        "K8S-POD-IMAGE-DIGEST",
+        CRON_JOB,
+        changed(CRON_JOB, "spec.jobTemplate.spec.template.spec.containers.0.image", "nginx:1.27"),
+    ),
     ("K8S-POD-NO-LATEST-TAG", DEPLOYMENT, with_container(image="registry.example.com/app:latest")),
     ("K8S-POD-NO-LATEST-TAG", DEPLOYMENT, with_container(image="nginx")),
     ("K8S-POD-SA-TOKEN", DEPLOYMENT, deployment(pod(serviceAccountName=None))),
     ("K8S-RBAC-NO-WILDCARD", CLUSTER_ROLE, changed(CLUSTER_ROLE, "rules.0.verbs", ["*"])),
     ("K8S-NO-PLAIN-SECRETS", K8S_SECRET, changed(K8S_SECRET, "stringData", {"token": "hunter2"})),
     ("K8S-NO-PLAIN-SECRETS", CONFIG_MAP, changed(CONFIG_MAP, "data.DB_PASSWORD", "hunter2")),
-    ("K8S-NO-PLAIN-SECRETS", DEPLOYMENT, with_container(env=[{"name": "API_TOKEN", "value": "abc"}])),
+    (
+        "K8S-NO-PLAIN-SECRETS",
+        DEPLOYMENT,
+        with_container(env=[{"name": "API_TOKEN", "value": "abc"}]),
+    ),
     ("K8S-SVC-NO-LOADBALANCER", SERVICE, changed(SERVICE, "spec.type", "LoadBalancer")),
     ("K8S-SVC-NO-NODEPORT", SERVICE, changed(SERVICE, "spec.type", "NodePort")),
 ]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pdpkit.policy import RULES_BY_ID, PlanRule, PolicyContext, PolicyResource
 from policy_cases import container, deployment, pod
+
+from pdpkit.policy import RULES_BY_ID, PlanRule, PolicyContext, PolicyResource
 
 BUCKET = "aws:s3/bucket:Bucket"
 
@@ -15,7 +16,9 @@ def res(type_: str, name: str, inputs: dict[str, Any], **options: Any) -> Policy
     return PolicyResource(f"urn:pulumi:s::p::{type_}::{name}", type_, name, inputs, **options)
 
 
-def flagged(rule_id: str, resources: list[PolicyResource], context: PolicyContext | None = None) -> list[str]:
+def flagged(
+    rule_id: str, resources: list[PolicyResource], context: PolicyContext | None = None
+) -> list[str]:
     rule = RULES_BY_ID[rule_id]
     assert isinstance(rule, PlanRule)
     return [f"{r.name}: {m}" for r, m in rule.violations(resources, context or PolicyContext())]
@@ -26,30 +29,75 @@ def bucket_with(*companions: str, policy: Any = None) -> list[PolicyResource]:
     deps = (bucket.urn,)
     made = [bucket]
     if "block" in companions:
-        made.append(res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "logs-block", {
-            "bucket": "acme-logs", "blockPublicAcls": True, "blockPublicPolicy": True,
-            "ignorePublicAcls": True, "restrictPublicBuckets": True}, dependencies=deps))
+        made.append(
+            res(
+                "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+                "logs-block",
+                {
+                    "bucket": "acme-logs",
+                    "blockPublicAcls": True,
+                    "blockPublicPolicy": True,
+                    "ignorePublicAcls": True,
+                    "restrictPublicBuckets": True,
+                },
+                dependencies=deps,
+            )
+        )
     if "sse" in companions:
-        made.append(res(
-            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-            "logs-sse", {"bucket": "[unknown]", "rules": [
-                {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms"}}]}, dependencies=deps))
+        made.append(
+            res(
+                "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                "logs-sse",
+                {
+                    "bucket": "[unknown]",
+                    "rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms"}}],
+                },
+                dependencies=deps,
+            )
+        )
     if "versioning" in companions:
-        made.append(res("aws:s3/bucketVersioning:BucketVersioning", "logs-versioning",
-                        {"bucket": "acme-logs", "versioningConfiguration": {"status": "Enabled"}}))
+        made.append(
+            res(
+                "aws:s3/bucketVersioning:BucketVersioning",
+                "logs-versioning",
+                {"bucket": "acme-logs", "versioningConfiguration": {"status": "Enabled"}},
+            )
+        )
     if policy is not None:
-        made.append(res("aws:s3/bucketPolicy:BucketPolicy", "logs-policy", {"bucket": "acme-logs", "policy": policy}))
+        made.append(
+            res(
+                "aws:s3/bucketPolicy:BucketPolicy",
+                "logs-policy",
+                {"bucket": "acme-logs", "policy": policy},
+            )
+        )
     return made
 
 
-TLS_ONLY = json.dumps({"Version": "2012-10-17", "Statement": [{
-    "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::acme-logs/*"],
-    "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})
+TLS_ONLY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": ["arn:aws:s3:::acme-logs/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ],
+    }
+)
 
 
 def test_s3_bucket_with_its_companions_passes() -> None:
     resources = bucket_with("block", "sse", "versioning", policy=TLS_ONLY)
-    for rule in ("AWS-S3-PUBLIC-ACCESS", "AWS-S3-ENCRYPTION", "AWS-S3-TLS-ONLY", "AWS-S3-VERSIONING"):
+    for rule in (
+        "AWS-S3-PUBLIC-ACCESS",
+        "AWS-S3-ENCRYPTION",
+        "AWS-S3-TLS-ONLY",
+        "AWS-S3-VERSIONING",
+    ):
         assert flagged(rule, resources) == [], rule
 
 
@@ -57,15 +105,22 @@ def test_s3_bucket_alone_is_flagged() -> None:
     resources = bucket_with()
     assert flagged("AWS-S3-PUBLIC-ACCESS", resources) == ["logs: no public access block"]
     assert flagged("AWS-S3-ENCRYPTION", resources) == ["logs: no default encryption configuration"]
-    assert flagged("AWS-S3-TLS-ONLY", resources) == ["logs: no bucket policy denies non-TLS requests"]
+    assert flagged("AWS-S3-TLS-ONLY", resources) == [
+        "logs: no bucket policy denies non-TLS requests"
+    ]
     assert flagged("AWS-S3-VERSIONING", resources) == ["logs: versioning is not enabled"]
 
 
 def test_s3_policy_without_secure_transport_and_partial_block() -> None:
     allow = json.dumps({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject"}]})
     resources = bucket_with(policy=allow)
-    resources.append(res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "b",
-                         {"bucket": "acme-logs", "blockPublicAcls": True}))
+    resources.append(
+        res(
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+            "b",
+            {"bucket": "acme-logs", "blockPublicAcls": True},
+        )
+    )
     assert flagged("AWS-S3-TLS-ONLY", resources)
     assert "blockPublicPolicy" in flagged("AWS-S3-PUBLIC-ACCESS", resources)[0]
     assert flagged("AWS-S3-TLS-ONLY", bucket_with(policy="[unknown]")) == []  # cannot judge
@@ -82,14 +137,24 @@ def namespace(name: str, enforce: str | None = "restricted") -> PolicyResource:
     labels = {"pdpkit.io/environment": "dev"}
     if enforce:
         labels["pod-security.kubernetes.io/enforce"] = enforce
-    return res("kubernetes:core/v1:Namespace", name, {"apiVersion": "v1", "kind": "Namespace",
-                                                       "metadata": {"name": name, "labels": labels}})
+    return res(
+        "kubernetes:core/v1:Namespace",
+        name,
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}},
+    )
 
 
 def netpol(name: str, namespace_: str, spec: dict[str, Any]) -> PolicyResource:
-    return res("kubernetes:networking.k8s.io/v1:NetworkPolicy", f"{namespace_}-{name}", {
-        "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
-        "metadata": {"name": name, "namespace": namespace_}, "spec": spec})
+    return res(
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+        f"{namespace_}-{name}",
+        {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": {"name": name, "namespace": namespace_},
+            "spec": spec,
+        },
+    )
 
 
 DENY_ALL = {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
@@ -97,12 +162,17 @@ DENY_ALL = {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
 
 def test_environment_namespaces_need_default_deny() -> None:
     ns = namespace("orders-dev")
-    assert flagged("K8S-NS-DEFAULT-DENY", [ns]) == ["orders-dev: namespace orders-dev has no default-deny NetworkPolicy"]
+    assert flagged("K8S-NS-DEFAULT-DENY", [ns]) == [
+        "orders-dev: namespace orders-dev has no default-deny NetworkPolicy"
+    ]
     allow = netpol("allow-dns", "orders-dev", {**DENY_ALL, "egress": [{"ports": [{"port": 53}]}]})
     assert flagged("K8S-NS-DEFAULT-DENY", [ns, allow])
     elsewhere = netpol("default-deny", "orders-prod", DENY_ALL)
     assert flagged("K8S-NS-DEFAULT-DENY", [ns, elsewhere])
-    assert flagged("K8S-NS-DEFAULT-DENY", [ns, allow, netpol("default-deny", "orders-dev", DENY_ALL)]) == []
+    assert (
+        flagged("K8S-NS-DEFAULT-DENY", [ns, allow, netpol("default-deny", "orders-dev", DENY_ALL)])
+        == []
+    )
     system = res("kubernetes:core/v1:Namespace", "kube", {"metadata": {"name": "cert-manager"}})
     assert flagged("K8S-NS-DEFAULT-DENY", [system]) == []  # not an environment namespace
 
@@ -111,8 +181,12 @@ def test_environment_namespaces_enforce_restricted_and_have_quotas() -> None:
     assert flagged("K8S-NS-POD-SECURITY", [namespace("a")]) == []
     assert flagged("K8S-NS-POD-SECURITY", [namespace("a", "baseline")])
     assert len(flagged("K8S-NS-QUOTA", [namespace("a")])) == 2
-    quota = res("kubernetes:core/v1:ResourceQuota", "q", {"metadata": {"name": "q", "namespace": "a"}})
-    limits = res("kubernetes:core/v1:LimitRange", "l", {"metadata": {"name": "l", "namespace": "a"}})
+    quota = res(
+        "kubernetes:core/v1:ResourceQuota", "q", {"metadata": {"name": "q", "namespace": "a"}}
+    )
+    limits = res(
+        "kubernetes:core/v1:LimitRange", "l", {"metadata": {"name": "l", "namespace": "a"}}
+    )
     assert flagged("K8S-NS-QUOTA", [namespace("a"), quota, limits]) == []
 
 
@@ -122,22 +196,41 @@ def agent(**container_changes: Any) -> PolicyResource:
     return res("kubernetes:apps/v1:Deployment", "pdp-agent", inputs)
 
 
-AGENT_POLICY = netpol("agent", "pdp-system", {
-    "podSelector": {"matchLabels": {"app": "pdp-agent"}}, "policyTypes": ["Ingress", "Egress"],
-    "egress": [{"to": [{"ipBlock": {"cidr": "203.0.113.0/24"}}], "ports": [{"port": 443}]}]})
+AGENT_POLICY = netpol(
+    "agent",
+    "pdp-system",
+    {
+        "podSelector": {"matchLabels": {"app": "pdp-agent"}},
+        "policyTypes": ["Ingress", "Egress"],
+        "egress": [{"to": [{"ipBlock": {"cidr": "203.0.113.0/24"}}], "ports": [{"port": 443}]}],
+    },
+)
 
 
 def test_the_agent_is_never_reached() -> None:
     assert flagged("K8S-AGENT-NO-INBOUND", [agent(), AGENT_POLICY]) == []
     assert flagged("K8S-AGENT-EGRESS", [agent(), AGENT_POLICY]) == []
-    with_port = flagged("K8S-AGENT-NO-INBOUND", [agent(ports=[{"containerPort": 8080}]), AGENT_POLICY])
+    with_port = flagged(
+        "K8S-AGENT-NO-INBOUND", [agent(ports=[{"containerPort": 8080}]), AGENT_POLICY]
+    )
     assert with_port == ["pdp-agent: agent container app declares ports"]
-    service = res("kubernetes:core/v1:Service", "svc", {"metadata": {"name": "agent", "namespace": "pdp-system"},
-                                                        "spec": {"selector": {"app": "pdp-agent"}}})
+    service = res(
+        "kubernetes:core/v1:Service",
+        "svc",
+        {
+            "metadata": {"name": "agent", "namespace": "pdp-system"},
+            "spec": {"selector": {"app": "pdp-agent"}},
+        },
+    )
     assert flagged("K8S-AGENT-NO-INBOUND", [agent(), AGENT_POLICY, service]) == [
-        "pdp-agent: Service agent routes traffic to the agent"]
-    assert flagged("K8S-AGENT-NO-INBOUND", [agent()]) == ["pdp-agent: no NetworkPolicy denies ingress to the agent"]
-    assert flagged("K8S-AGENT-EGRESS", [agent()]) == ["pdp-agent: no NetworkPolicy limits the agent's egress"]
+        "pdp-agent: Service agent routes traffic to the agent"
+    ]
+    assert flagged("K8S-AGENT-NO-INBOUND", [agent()]) == [
+        "pdp-agent: no NetworkPolicy denies ingress to the agent"
+    ]
+    assert flagged("K8S-AGENT-EGRESS", [agent()]) == [
+        "pdp-agent: no NetworkPolicy limits the agent's egress"
+    ]
 
 
 def test_production_data_is_protected_and_retained() -> None:

@@ -6,15 +6,17 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+from policy_cases import BAD, GOOD
 
 from pdpkit.policy import RULES, RULES_BY_ID, PolicyContext, ResourceRule
 from pdpkit.spec.enums import Severity
-from policy_cases import BAD, GOOD
 
 CONTEXT = PolicyContext(production=True, min_log_retention_days=30)
 
 
-@pytest.mark.parametrize(("rule_id", "type_", "inputs"), BAD, ids=[f"{r}-{i}" for i, (r, _, _) in enumerate(BAD)])
+@pytest.mark.parametrize(
+    ("rule_id", "type_", "inputs"), BAD, ids=[f"{r}-{i}" for i, (r, _, _) in enumerate(BAD)]
+)
 def test_rule_flags_the_violating_variant(rule_id: str, type_: str, inputs: dict) -> None:
     rule = RULES_BY_ID[rule_id]
     assert isinstance(rule, ResourceRule)
@@ -43,7 +45,12 @@ def test_every_resource_rule_has_a_violating_case() -> None:
 def test_catalog_shape() -> None:
     ids = [r.id for r in RULES]
     assert len(ids) == len(set(ids)) >= 25
-    assert {"AZ-AKS-PRIVATE-API", "GCP-GKE-PRIVATE-ENDPOINT", "AWS-S3-TLS-ONLY", "K8S-POD-NON-ROOT"} <= set(ids)
+    assert {
+        "AZ-AKS-PRIVATE-API",
+        "GCP-GKE-PRIVATE-ENDPOINT",
+        "AWS-S3-TLS-ONLY",
+        "K8S-POD-NON-ROOT",
+    } <= set(ids)
     assert {r.scope.value for r in RULES} == {"azure", "aws", "gcp", "kubernetes", "pdp"}
     for rule in RULES:
         assert rule.id.split("-")[0] in {"AZ", "AWS", "GCP", "K8S", "PDP"}
@@ -56,8 +63,10 @@ def test_public_endpoint_is_flagged_even_when_restricted() -> None:
     gke = RULES_BY_ID["GCP-GKE-PRIVATE-ENDPOINT"]
     assert aks.severity is gke.severity is Severity.MANDATORY
     restricted_aks = {"apiServerAccessProfile": {"authorizedIPRanges": ["203.0.113.0/24"]}}
-    restricted_gke = {"masterAuthorizedNetworksConfig": {"cidrBlocks": [{"cidrBlock": "203.0.113.0/24"}]},
-                      "privateClusterConfig": {"enablePrivateNodes": True}}
+    restricted_gke = {
+        "masterAuthorizedNetworksConfig": {"cidrBlocks": [{"cidrBlock": "203.0.113.0/24"}]},
+        "privateClusterConfig": {"enablePrivateNodes": True},
+    }
     assert isinstance(aks, ResourceRule) and isinstance(gke, ResourceRule)
     assert "203.0.113.0/24" in aks.violations(aks.types[0], restricted_aks, CONTEXT)[0]
     assert "203.0.113.0/24" in gke.violations(gke.types[0], restricted_gke, CONTEXT)[0]
@@ -78,12 +87,21 @@ def test_keys_are_matched_regardless_of_acronym_case() -> None:
     rule = RULES_BY_ID["AZ-AKS-API-RANGES"]
     assert isinstance(rule, ResourceRule)
     inputs = {"apiServerAccessProfile": {"authorizedIpRanges": ["0.0.0.0/0"]}}
-    assert rule.violations(rule.types[0], inputs, CONTEXT) == ["the authorized IP ranges include 0.0.0.0/0"]
+    assert rule.violations(rule.types[0], inputs, CONTEXT) == [
+        "the authorized IP ranges include 0.0.0.0/0"
+    ]
 
 
 SDKS = Path(importlib.util.find_spec("pulumi").origin).parents[1]  # type: ignore[arg-type, union-attr]
-K8S_GROUPS = {"core": "core", "apps": "apps", "batch": "batch", "networking.k8s.io": "networking",
-              "rbac.authorization.k8s.io": "rbac", "helm.sh": "helm", "cilium.io": None}
+K8S_GROUPS = {
+    "core": "core",
+    "apps": "apps",
+    "batch": "batch",
+    "networking.k8s.io": "networking",
+    "rbac.authorization.k8s.io": "rbac",
+    "helm.sh": "helm",
+    "cilium.io": None,
+}
 
 
 def sdk_file_declares(token: str) -> bool:
@@ -96,11 +114,19 @@ def sdk_file_declares(token: str) -> bool:
             return True
         roots = [SDKS / "pulumi_kubernetes" / folder / version]
     else:
-        package = {"azure-native": "pulumi_azure_native", "aws": "pulumi_aws", "gcp": "pulumi_gcp"}[provider]
+        package = {"azure-native": "pulumi_azure_native", "aws": "pulumi_aws", "gcp": "pulumi_gcp"}[
+            provider
+        ]
         roots = [SDKS / package / module.split("/")[0]]
-    return any(f"'{token}'" in path.read_text(encoding="utf-8") for root in roots for path in root.glob("*.py"))
+    return any(
+        f"'{token}'" in path.read_text(encoding="utf-8")
+        for root in roots
+        for path in root.glob("*.py")
+    )
 
 
-@pytest.mark.parametrize("token", sorted({t for r in RULES if isinstance(r, ResourceRule) for t in r.types}))
+@pytest.mark.parametrize(
+    "token", sorted({t for r in RULES if isinstance(r, ResourceRule) for t in r.types})
+)
 def test_type_tokens_exist_in_the_installed_sdks(token: str) -> None:
     assert sdk_file_declares(token), token
