@@ -187,7 +187,7 @@ GOOD[CRON_JOB] = {
 
 
 def changed(type_: str, path: str, value: Any) -> dict[str, Any]:
-    """A copy of the compliant `type_` with the dotted `path` set to `value` (digits: list index)."""
+    """A copy of the compliant `type_` with dotted `path` set to `value` (digits: list index)."""
     obj = copy.deepcopy(GOOD[type_])
     *parents, last = path.split(".")
     node: Any = obj
