@@ -10,7 +10,13 @@ import pulumi
 
 from pdpkit.dataplane import build_dataplane
 from pdpkit.spec.errors import SpecError
-from pdpkit.spec.loader import build_stack, find_project_root, project_name, stack_path
+from pdpkit.spec.loader import (
+    build_stack,
+    find_project_root,
+    project_name,
+    section_locations,
+    stack_path,
+)
 from pdpkit.spec.stack import StackSpec
 from pdpkit.spec.yamlmap import read_yaml
 
@@ -46,13 +52,12 @@ def load_from_pulumi_config() -> StackSpec:
         if (value := config.get_object(key)) is not None
     }
     path = stack_path(root, pulumi.get_stack())
-    locations = {}
-    if path.is_file():
-        located = read_yaml(path, str(path.relative_to(root)))
-        locations = {
-            (k[1].partition(":")[2], *k[2:]): v for k, v in located.locations.items() if len(k) >= 2
-        }
+    locations = (
+        section_locations(read_yaml(path, str(path.relative_to(root)))) if path.is_file() else {}
+    )
     try:
-        return build_stack(sections, locations, str(path.relative_to(root)), project_name(root), root)
+        return build_stack(
+            sections, locations, str(path.relative_to(root)), project_name(root), root
+        )
     except SpecError as error:
         raise pulumi.RunError(f"the stack is not valid:\n{error}") from None

@@ -1,24 +1,14 @@
-"""Shared fixtures: the project root and cached plans of the example stacks."""
+"""Shared fixtures. The example stacks and their cached plans live in tests/examples.py."""
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import pytest
 
-from pdpkit.plan.document import Plan
+from tests.examples import EXAMPLE_STACKS, ROOT, plan_of
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE_STACKS = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
-
-
-@cache
-def plan_of(stack: str) -> Plan:
-    """The offline plan of an example stack (computed once per test session)."""
-    from pdpkit.plan.run import plan_stack
-
-    return plan_stack(ROOT, stack)
+__all__ = ["EXAMPLE_STACKS", "ROOT", "plan_of"]
 
 
 @pytest.fixture

@@ -22,12 +22,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     validate = sub.add_parser("validate", help="check a stack file or a named stack")
-    validate.add_argument("file", nargs="*", help="stack config file(s) (stacks/Pulumi.<stack>.yaml)")
-    validate.add_argument("--stack", "-s", action="append", default=[], help="stack name (repeatable)")
+    validate.add_argument(
+        "file", nargs="*", help="stack config file(s) (stacks/Pulumi.<stack>.yaml)"
+    )
+    validate.add_argument(
+        "--stack", "-s", action="append", default=[], help="stack name (repeatable)"
+    )
     validate.add_argument("--format", choices=["text", "json"], default="text")
     validate.set_defaults(handler="validate")
 
-    plan = sub.add_parser("plan", help="run a stack's program offline and show what it would create")
+    plan = sub.add_parser(
+        "plan", help="run a stack's program offline and show what it would create"
+    )
     plan.add_argument("--stack", "-s", required=True, help="stack name")
     plan.add_argument("--out", help="write plan.json, manifests/ and helm-releases.yaml here")
     plan.add_argument("--format", choices=["table", "json"], default="table")
@@ -40,7 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--project", default="default", help="project of the imported integrations")
     imp.set_defaults(handler="import_cr")
 
-    release = sub.add_parser("release", help="record a new build in the pipeline's first environment")
+    release = sub.add_parser(
+        "release", help="record a new build in the pipeline's first environment"
+    )
     release.add_argument("integration")
     release.add_argument("--stack", "-s", required=True)
     release.add_argument("--image", required=True, help="digest-pinned image: repo@sha256:…")

@@ -25,7 +25,9 @@ def run(args: argparse.Namespace) -> int:
         from pdpkit.plan.run import plan_stack
 
         with err.status(f"planning {args.stack}…") as status:
-            plan = plan_stack(root, args.stack, progress=lambda m: status.update(f"{args.stack}: {m}…"))
+            plan = plan_stack(
+                root, args.stack, progress=lambda m: status.update(f"{args.stack}: {m}…")
+            )
     except SpecError as error:
         for problem in error.problems:
             print(problem.render(), file=sys.stderr)
@@ -35,7 +37,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     if args.out:
         plan.write(Path(args.out))
-        err.print(f"wrote {args.out}/plan.json, {args.out}/manifests/, {args.out}/helm-releases.yaml")
+        err.print(
+            f"wrote {args.out}/plan.json, {args.out}/manifests/, {args.out}/helm-releases.yaml"
+        )
     if args.format == "json":
         print(to_json(plan.document()))
     else:
@@ -56,8 +60,11 @@ def render_table(plan: Plan, console: Console) -> None:
         flags = " [red]protected[/]" if r.protect else ""
         flags += " [yellow]retained[/]" if r.retain_on_delete else ""
         style = "bold cyan" if not r.custom else ""
-        branch = node.add(f"[{style}]{r.name}[/] [dim]{r.type}[/]{flags}" if style else
-                          f"{r.name} [dim]{r.type}[/]{flags}")
+        branch = node.add(
+            f"[{style}]{r.name}[/] [dim]{r.type}[/]{flags}"
+            if style
+            else f"{r.name} [dim]{r.type}[/]{flags}"
+        )
         for child in children.get(urn, []):
             add(branch, child)
 
@@ -72,8 +79,10 @@ def render_table(plan: Plan, console: Console) -> None:
         counts.add_row(type_, str(n))
     console.print(counts)
     protected = sum(1 for r in resources if r.protect or r.retain_on_delete)
-    console.print(f"{sum(1 for r in resources if r.custom)} resources, "
-                  f"{sum(1 for r in resources if not r.custom)} components, {protected} protected/retained")
+    console.print(
+        f"{sum(1 for r in resources if r.custom)} resources, "
+        f"{sum(1 for r in resources if not r.custom)} components, {protected} protected/retained"
+    )
 
     verdicts = Table(title="Policy")
     for column in ("rule", "severity", "resource", "message"):
@@ -84,8 +93,8 @@ def render_table(plan: Plan, console: Console) -> None:
     if plan.verdicts:
         console.print(verdicts)
     mandatory = len(plan.mandatory_violations())
+    advisory = sum(1 for v in plan.verdicts if v.severity.value == "advisory" and not v.waiver)
+    waived = sum(1 for v in plan.verdicts if v.waiver)
     console.print(
-        f"policy: {mandatory} mandatory violation(s), "
-        f"{sum(1 for v in plan.verdicts if v.severity.value == 'advisory' and not v.waiver)} advisory, "
-        f"{sum(1 for v in plan.verdicts if v.waiver)} waived"
+        f"policy: {mandatory} mandatory violation(s), {advisory} advisory, {waived} waived"
     )

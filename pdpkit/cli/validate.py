@@ -21,7 +21,9 @@ def run(args: argparse.Namespace) -> int:
     targets: list[tuple[str, Path | str]] = [(str(f), Path(f)) for f in args.file]
     targets += [(str(stack_path(root, s).relative_to(root)) if root else s, s) for s in args.stack]
     if not targets and root is not None:
-        targets = [(str(p.relative_to(root)), p) for p in sorted((root / "stacks").glob("Pulumi.*.yaml"))]
+        targets = [
+            (str(p.relative_to(root)), p) for p in sorted((root / "stacks").glob("Pulumi.*.yaml"))
+        ]
     results: list[tuple[str, list[Problem]]] = []
     for label, target in targets:
         try:
@@ -38,11 +40,22 @@ def run(args: argparse.Namespace) -> int:
 def _report(results: list[tuple[str, list[Problem]]], fmt: str) -> int:
     bad = sum(1 for _, problems in results if problems)
     if fmt == "json":
-        print(json.dumps({
-            "valid": bad == 0,
-            "stacks": [{"file": label, "valid": not problems, "problems": [p.as_dict() for p in problems]}
-                       for label, problems in results],
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "valid": bad == 0,
+                    "stacks": [
+                        {
+                            "file": label,
+                            "valid": not problems,
+                            "problems": [p.as_dict() for p in problems],
+                        }
+                        for label, problems in results
+                    ],
+                },
+                indent=2,
+            )
+        )
     else:
         for label, problems in results:
             if problems:
@@ -53,6 +66,9 @@ def _report(results: list[tuple[str, list[Problem]]], fmt: str) -> int:
         if not results:
             print("no stack files found under stacks/", file=sys.stderr)
             return 1
-        print(f"{len(results) - bad} of {len(results)} stack file(s) valid" if bad else
-              f"{len(results)} stack file(s) valid")
+        print(
+            f"{len(results) - bad} of {len(results)} stack file(s) valid"
+            if bad
+            else f"{len(results)} stack file(s) valid"
+        )
     return 1 if bad or not results else 0

@@ -27,7 +27,8 @@ class LogDestination:
     """Where the log agent ships: one Fluent Bit output (name + parameters)."""
 
     output: str
-    """Fluent Bit output plugin: ``azure_logs_ingestion``, ``cloudwatch_logs``, ``stackdriver``, ``loki``, ``opensearch``."""
+    """Fluent Bit output plugin: ``azure_logs_ingestion``, ``cloudwatch_logs``, ``stackdriver``,
+    ``loki`` or ``opensearch``."""
     parameters: pulumi.Input[dict[str, Any]]
     """The plugin's parameters (``region``, ``log_group_name``…); may hold Outputs."""
     identity: WorkloadIdentity = field(default_factory=WorkloadIdentity)

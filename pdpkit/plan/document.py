@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from pdpkit.plan.recorder import Recording, RecordedResource
+from pdpkit.plan.recorder import RecordedResource, Recording
 from pdpkit.policy import Verdict
 
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
@@ -72,34 +72,40 @@ class Plan:
         releases = []
         for r in self.resources:
             if r.type == HELM_RELEASE:
-                releases.append({
-                    "installedBy": "pulumi",
-                    "name": r.inputs.get("name", r.name),
-                    "namespace": r.inputs.get("namespace", "default"),
-                    "chart": r.inputs.get("chart"),
-                    "repository": (r.inputs.get("repositoryOpts") or {}).get("repo"),
-                    "version": r.inputs.get("version"),
-                    "values": r.inputs.get("values", {}),
-                })
-            elif r.type.endswith(":HelmRelease") and r.type.startswith("kubernetes:helm.toolkit.fluxcd.io"):
+                releases.append(
+                    {
+                        "installedBy": "pulumi",
+                        "name": r.inputs.get("name", r.name),
+                        "namespace": r.inputs.get("namespace", "default"),
+                        "chart": r.inputs.get("chart"),
+                        "repository": (r.inputs.get("repositoryOpts") or {}).get("repo"),
+                        "version": r.inputs.get("version"),
+                        "values": r.inputs.get("values", {}),
+                    }
+                )
+            elif r.type.endswith(":HelmRelease") and r.type.startswith(
+                "kubernetes:helm.toolkit.fluxcd.io"
+            ):
                 meta = r.inputs.get("metadata", {})
                 chart = ((r.inputs.get("spec") or {}).get("chart") or {}).get("spec") or {}
-                releases.append({
-                    "installedBy": "flux",
-                    "name": meta.get("name", r.name),
-                    "namespace": meta.get("namespace", "default"),
-                    "chart": chart.get("chart"),
-                    "repository": (chart.get("sourceRef") or {}).get("name"),
-                    "version": chart.get("version"),
-                    "values": (r.inputs.get("spec") or {}).get("values", {}),
-                })
+                releases.append(
+                    {
+                        "installedBy": "flux",
+                        "name": meta.get("name", r.name),
+                        "namespace": meta.get("namespace", "default"),
+                        "chart": chart.get("chart"),
+                        "repository": (chart.get("sourceRef") or {}).get("name"),
+                        "version": chart.get("version"),
+                        "values": (r.inputs.get("spec") or {}).get("values", {}),
+                    }
+                )
         return releases
 
     def mandatory_violations(self) -> list[Verdict]:
         return [v for v in self.verdicts if v.severity.value == "mandatory" and not v.waiver]
 
     def write(self, out: Path) -> None:
-        """Write ``plan.json``, ``manifests/<namespace>.yaml`` and ``helm-releases.yaml`` under `out`."""
+        """Write ``plan.json``, ``manifests/<namespace>.yaml`` and ``helm-releases.yaml``."""
         out.mkdir(parents=True, exist_ok=True)
         (out / "plan.json").write_text(to_json(self.document()) + "\n", encoding="utf-8")
         manifests = out / "manifests"
@@ -111,9 +117,15 @@ class Plan:
             namespace = (obj.get("metadata") or {}).get("namespace") or "_cluster"
             by_file[namespace].append(obj)
         for namespace, objects in sorted(by_file.items()):
-            objects.sort(key=lambda o: (o.get("kind", ""), (o.get("metadata") or {}).get("name", "")))
-            (manifests / f"{namespace}.yaml").write_text(to_yaml_documents(objects), encoding="utf-8")
-        (out / "helm-releases.yaml").write_text(to_yaml_documents(self.helm_releases()), encoding="utf-8")
+            objects.sort(
+                key=lambda o: (o.get("kind", ""), (o.get("metadata") or {}).get("name", ""))
+            )
+            (manifests / f"{namespace}.yaml").write_text(
+                to_yaml_documents(objects), encoding="utf-8"
+            )
+        (out / "helm-releases.yaml").write_text(
+            to_yaml_documents(self.helm_releases()), encoding="utf-8"
+        )
 
 
 def to_json(value: Any) -> str:
@@ -122,6 +134,7 @@ def to_json(value: Any) -> str:
 
 def to_yaml_documents(objects: list[dict[str, Any]]) -> str:
     return "".join(
-        "---\n" + yaml.safe_dump(o, sort_keys=True, default_flow_style=False, allow_unicode=True, width=120)
+        "---\n"
+        + yaml.safe_dump(o, sort_keys=True, default_flow_style=False, allow_unicode=True, width=120)
         for o in objects
     )

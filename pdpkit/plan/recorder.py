@@ -18,10 +18,10 @@ from pulumi.runtime import rpc, settings
 
 from pdpkit.plan.fakes import fake_call, fake_outputs
 
-SECRET_MASK = "[secret]"
+SECRET_MASK = "[secret]"  # noqa: S105 (a mask, not a password)
 UNKNOWN_MASK = "[unknown]"
 _SIG = "4dabf18193072939515e22adb298388d"
-_SECRET = "1b47061264138c4ac30d75fd1eb44270"
+_SECRET = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 (the SDK's secret signature)
 _RESOURCE = "5cf8f73096256a8f31e491e813e4eb8e"
 _ASSET = "c44067f5952c0a294b673a41bacd8c17"
 _ARCHIVE = "0def7320c3a5731c473e5ecbe6d01bc7"
@@ -76,15 +76,19 @@ def mask(value: Any) -> Any:
 class RealisticMocks(pulumi.runtime.Mocks):
     """Answers registrations with the outputs the real provider would return."""
 
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+    def new_resource(
+        self, args: pulumi.runtime.MockResourceArgs
+    ) -> tuple[str | None, dict[str, Any]]:
         resource_id, outputs = fake_outputs(args.typ, args.name, args.inputs)
         return resource_id, {**args.inputs, **outputs}
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+    def call(
+        self, args: pulumi.runtime.MockCallArgs
+    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
         return fake_call(args.token, args.args), None
 
 
-class PlanMonitor(sdk_mocks.MockMonitor):  # type: ignore[misc]
+class PlanMonitor(sdk_mocks.MockMonitor):
     """The SDK's mock monitor, recording what it is asked to register."""
 
     def __init__(self, recording: Recording) -> None:
@@ -92,7 +96,7 @@ class PlanMonitor(sdk_mocks.MockMonitor):  # type: ignore[misc]
         self.recording = recording
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
-        response = super().RegisterResource(request)
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != "pulumi:pulumi:Stack":
             raw = json_format.MessageToDict(request.object, preserving_proto_field_name=True)
             self.recording.resources.append(
@@ -115,7 +119,7 @@ class PlanMonitor(sdk_mocks.MockMonitor):  # type: ignore[misc]
         if request.urn.split("::")[2] == "pulumi:pulumi:Stack":
             outputs = json_format.MessageToDict(request.outputs, preserving_proto_field_name=True)
             self.recording.outputs = mask(outputs)
-        return super().RegisterResourceOutputs(request)
+        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
 
 
 def record(program: Callable[[], Mapping[str, Any] | None], project: str, stack: str) -> Recording:
@@ -126,7 +130,9 @@ def record(program: Callable[[], Mapping[str, Any] | None], project: str, stack:
     recording = Recording(project=project, stack=stack)
     monitor = PlanMonitor(recording)
     settings.reset_options()
-    pulumi.runtime.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)
+    pulumi.runtime.set_mocks(
+        monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor
+    )
 
     def run() -> pulumi.Output[None]:
         exports = dict(program() or {})
@@ -142,5 +148,5 @@ def record(program: Callable[[], Mapping[str, Any] | None], project: str, stack:
 
         return pulumi.Output.from_input(collect())
 
-    sdk_mocks.test(run)()  # runs the program and waits for every registration
+    sdk_mocks.test(run)()  # type: ignore[no-untyped-call] # runs the program and waits for every registration
     return recording

@@ -21,7 +21,10 @@ def plan_stack(root: Path, stack: str, progress: Callable[[str], None] | None = 
 
 
 def plan_spec(
-    spec: StackSpec, root: Path, stack: str, project: str = "pdp",
+    spec: StackSpec,
+    root: Path,
+    stack: str,
+    project: str = "pdp",
     progress: Callable[[str], None] | None = None,
 ) -> Plan:
     """The plan of an already validated spec."""

@@ -5,6 +5,7 @@ Each check yields ``(key path, message)``; the loader turns them into located pr
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 from collections.abc import Iterable, Iterator
 from itertools import combinations
@@ -19,7 +20,9 @@ Finding = tuple[str, str]
 def cross_field_problems(stack: StackSpec) -> list[Finding]:
     """Every cross-field problem of a structurally valid stack."""
     findings = list(_network(stack))
-    findings += _unique("dataplane.cluster.nodePools", [p.name for p in stack.dataplane.cluster.node_pools])
+    findings += _unique(
+        "dataplane.cluster.nodePools", [p.name for p in stack.dataplane.cluster.node_pools]
+    )
     if stack.platform is not None:
         findings += _platform(stack.platform, stack.dataplane.name)
     return findings
@@ -45,11 +48,12 @@ def _network(stack: StackSpec) -> Iterator[Finding]:
                 f"dataplane.network.subnets[{i}].cidr",
                 f"{cidr} is not inside addressSpace {space}; pick a range within it",
             )
-    for (i, a), (j, b) in combinations(enumerate(net.subnets), 2):
-        if ipaddress.ip_network(a.cidr).overlaps(ipaddress.ip_network(b.cidr)):
+    for (i, first), (j, second) in combinations(enumerate(net.subnets), 2):
+        if ipaddress.ip_network(first.cidr).overlaps(ipaddress.ip_network(second.cidr)):
             yield (
                 f"dataplane.network.subnets[{j}].cidr",
-                f"{b.cidr} overlaps subnets[{i}] ({a.name} {a.cidr}); subnets must be disjoint",
+                f"{second.cidr} overlaps subnets[{i}] ({first.name} {first.cidr}); "
+                "subnets must be disjoint",
             )
     yield from _unique("dataplane.network.subnets", [s.name for s in net.subnets])
 
@@ -60,15 +64,23 @@ def _unique(path: str, names: Iterable[str]) -> list[Finding]:
     for i, name in enumerate(names):
         if name in seen:
             findings.append(
-                (f"{path}[{i}].name", f"duplicate name {name!r} (also at [{seen[name]}]); names must be unique")
+                (
+                    f"{path}[{i}].name",
+                    f"duplicate name {name!r} (also at [{seen[name]}]); names must be unique",
+                )
             )
         seen.setdefault(name, i)
     return findings
 
 
-def _did_you_mean(name: str, known: Iterable[str]) -> str:
-    known = sorted(known)
-    return f"expected one of {', '.join(known)}" if known else "none are defined"
+def _choices(name: str, known: Iterable[str]) -> str:
+    """'did you mean X? expected one of …' for a name that does not resolve."""
+    names = sorted(known)
+    if not names:
+        return "none are defined"
+    close = difflib.get_close_matches(name, names, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"{hint}expected one of {', '.join(names)}"
 
 
 def _platform(platform: PlatformSpec, own_data_plane: str) -> Iterator[Finding]:
@@ -84,7 +96,7 @@ def _platform(platform: PlatformSpec, own_data_plane: str) -> Iterator[Finding]:
             if dp not in data_planes:
                 yield (
                     f"platform.environments[{i}].dataPlanes[{j}]",
-                    f"unknown data plane {dp!r}; {_did_you_mean(dp, data_planes)} "
+                    f"unknown data plane {dp!r}; {_choices(dp, data_planes)} "
                     "(list data planes of other stacks under platform.dataPlanes)",
                 )
 
@@ -93,7 +105,7 @@ def _platform(platform: PlatformSpec, own_data_plane: str) -> Iterator[Finding]:
         if project.pipeline not in pipelines:
             yield (
                 f"platform.projects[{i}].pipeline",
-                f"unknown pipeline {project.pipeline!r}; {_did_you_mean(project.pipeline, pipelines)}",
+                f"unknown pipeline {project.pipeline!r}; {_choices(project.pipeline, pipelines)}",
             )
 
     projects = {p.name for p in platform.projects}
@@ -102,15 +114,18 @@ def _platform(platform: PlatformSpec, own_data_plane: str) -> Iterator[Finding]:
         if integration.project not in projects:
             yield (
                 f"platform.integrations[{i}].project",
-                f"unknown project {integration.project!r}; {_did_you_mean(integration.project, projects)}",
+                f"unknown project {integration.project!r}; "
+                + _choices(integration.project, projects),
             )
         for env_name in integration.overrides:
             if env_name not in env_set:
                 yield (
                     f"platform.integrations[{i}].overrides.{env_name}",
-                    f"unknown environment {env_name!r}; {_did_you_mean(env_name, env_set)}",
+                    f"unknown environment {env_name!r}; {_choices(env_name, env_set)}",
                 )
-        yield from _unique(f"platform.integrations[{i}].endpoints", [e.name for e in integration.endpoints])
+        yield from _unique(
+            f"platform.integrations[{i}].endpoints", [e.name for e in integration.endpoints]
+        )
 
     for i, pipeline in enumerate(platform.pipelines):
         yield from _pipeline(f"platform.pipelines[{i}]", pipeline.paths, pipeline.gates, env_set)
@@ -123,17 +138,20 @@ def _pipeline(path: str, paths: Iterable, gates: Iterable, envs: set[str]) -> It
             (to, f"{path}.paths[{i}].to[{j}]") for j, to in enumerate(step.to)
         ]:
             if name not in envs:
-                yield where, f"unknown environment {name!r}; {_did_you_mean(name, envs)}"
+                yield where, f"unknown environment {name!r}; {_choices(name, envs)}"
         edges.setdefault(step.from_, []).extend(step.to)
     for i, gate in enumerate(gates):
         if gate.environment not in envs:
             yield (
                 f"{path}.gates[{i}].environment",
-                f"unknown environment {gate.environment!r}; {_did_you_mean(gate.environment, envs)}",
+                f"unknown environment {gate.environment!r}; {_choices(gate.environment, envs)}",
             )
     cycle = find_cycle(edges)
     if cycle:
-        yield f"{path}.paths", f"promotion paths form a cycle ({' -> '.join(cycle)}); remove one edge"
+        yield (
+            f"{path}.paths",
+            f"promotion paths form a cycle ({' -> '.join(cycle)}); remove one edge",
+        )
 
 
 def find_cycle(edges: dict[str, list[str]]) -> list[str]:

@@ -115,7 +115,7 @@ class SecretStoreSpec(SpecModel):
 
     name: str | None = None
     """Vault name; left out: derived from the data plane name."""
-    secret_prefix: NonEmptyStr = "pdp/"
+    secret_prefix: NonEmptyStr = "pdp/"  # noqa: S105 (a key prefix)
     """Only secrets under this prefix are readable by the data plane."""
     soft_delete_days: int = Field(90, ge=7, le=90)
     """Days a deleted secret can be recovered (Azure Key Vault)."""

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from pdpkit.spec.checks import cross_field_problems
 from pdpkit.spec.errors import Problem, SpecError
 from pdpkit.spec.stack import StackSpec
-from pdpkit.spec.yamlmap import KeyPath, Location, LocatedYaml, read_yaml
+from pdpkit.spec.yamlmap import KeyPath, LocatedYaml, Location, read_yaml
 
 PROJECT_FILE = "Pulumi.yaml"
 SECTIONS = ("dataplane", "platform", "policy")
@@ -31,8 +31,15 @@ def find_project_root(start: Path | None = None) -> Path:
         if (candidate / PROJECT_FILE).is_file():
             return candidate
     raise SpecError(
-        [Problem(str(here), None, "", f"no {PROJECT_FILE} here or in any parent directory; "
-                 "run pdp inside a pdpkit project")]
+        [
+            Problem(
+                str(here),
+                None,
+                "",
+                f"no {PROJECT_FILE} here or in any parent directory; "
+                "run pdp inside a pdpkit project",
+            )
+        ]
     )
 
 
@@ -54,12 +61,21 @@ def load_stack(root: Path, stack: str) -> StackSpec:
     """Load and validate a named stack of the project at `root`."""
     path = stack_path(root, stack)
     if not path.is_file():
-        known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in (root / "stacks").glob("Pulumi.*.yaml"))
+        known = sorted(
+            p.name[len("Pulumi.") : -len(".yaml")] for p in (root / "stacks").glob("Pulumi.*.yaml")
+        )
         hint = difflib.get_close_matches(stack, known, n=1)
         raise SpecError(
-            [Problem(str(path.relative_to(root)), None, "", f"no stack {stack!r}"
-                     + (f"; did you mean {hint[0]!r}?" if hint else "")
-                     + f" (stacks: {', '.join(known) or 'none'})")]
+            [
+                Problem(
+                    str(path.relative_to(root)),
+                    None,
+                    "",
+                    f"no stack {stack!r}"
+                    + (f"; did you mean {hint[0]!r}?" if hint else "")
+                    + f" (stacks: {', '.join(known) or 'none'})",
+                )
+            ]
         )
     return load_stack_file(path, root=root, project=project_name(root))
 
@@ -72,8 +88,17 @@ def load_stack_file(path: Path, root: Path | None = None, project: str | None = 
     located = read_yaml(path, display)
     config = located.data.get("config") if isinstance(located.data, dict) else None
     if not isinstance(config, dict):
-        raise SpecError([Problem(display, 1, "config", "expected a mapping `config:` holding "
-                                 f"`{project}:dataplane` (and optionally `{project}:platform`)")])
+        raise SpecError(
+            [
+                Problem(
+                    display,
+                    1,
+                    "config",
+                    "expected a mapping `config:` holding "
+                    f"`{project}:dataplane` (and optionally `{project}:platform`)",
+                )
+            ]
+        )
     sections: dict[str, Any] = {}
     problems: list[Problem] = []
     for key, value in config.items():
@@ -82,17 +107,30 @@ def load_stack_file(path: Path, root: Path | None = None, project: str | None = 
             continue  # another provider's config (aws:region, kubernetes:context…)
         if section not in SECTIONS:
             hint = difflib.get_close_matches(section, SECTIONS, n=1)
-            problems.append(Problem(display, located.locations.get(("config", key), (display, 1))[1], key,
-                                    f"unknown key{_hint(hint)}; expected one of "
-                                    + ", ".join(f"{project}:{s}" for s in SECTIONS)))
+            problems.append(
+                Problem(
+                    display,
+                    located.locations.get(("config", key), (display, 1))[1],
+                    key,
+                    f"unknown key{_hint(hint)}; expected one of "
+                    + ", ".join(f"{project}:{s}" for s in SECTIONS),
+                )
+            )
             continue
         sections[section] = value
     if problems:
         raise SpecError(problems)
-    locations = {
-        (k[1].partition(":")[2], *k[2:]): v for k, v in located.locations.items() if len(k) >= 2
-    }
+    locations = section_locations(located)
     return build_stack(sections, locations, display, project, root)
+
+
+def section_locations(located: LocatedYaml) -> dict[KeyPath, Location]:
+    """Locations keyed like the spec (``("dataplane", "cluster", …)``), not like the file."""
+    return {
+        (str(key[1]).partition(":")[2], *key[2:]): where
+        for key, where in located.locations.items()
+        if len(key) >= 2 and key[0] == "config"
+    }
 
 
 def build_stack(
@@ -109,23 +147,37 @@ def build_stack(
     locations = dict(locations or {})
     sections = dict(sections)
     platform = sections.get("platform")
-    if isinstance(platform, dict) and set(platform) == {"path"} and isinstance(platform["path"], str):
-        sections["platform"] = _load_platform_dir(root or Path.cwd(), platform["path"], locations)
+    if (
+        isinstance(platform, dict)
+        and set(platform) == {"path"}
+        and isinstance(platform["path"], str)
+    ):
+        sections["platform"] = load_platform_dir(root or Path.cwd(), platform["path"], locations)
     if "dataplane" not in sections:
-        raise SpecError([Problem(display, locations.get((), (display, None))[1], f"{project}:dataplane",
-                                 "required section missing; add `{project}:dataplane:` under config")])
+        raise SpecError(
+            [
+                Problem(
+                    display,
+                    locations.get((), (display, None))[1],
+                    f"{project}:dataplane",
+                    "required section missing; add `{project}:dataplane:` under config",
+                )
+            ]
+        )
     try:
         stack = StackSpec.model_validate(dict(sections))
     except ValidationError as error:
         raise SpecError(_problems(error, locations, display, project)) from None
     found = cross_field_problems(stack)
     if found:
-        raise SpecError([_locate(_split(path), message, locations, display, project) for path, message in found])
+        raise SpecError(
+            [_locate(_split(path), message, locations, display, project) for path, message in found]
+        )
     return stack
 
 
-def _load_platform_dir(root: Path, relative: str, locations: dict[KeyPath, Location]) -> Any:
-    """A platform kept in files: `platform.yaml` plus one file per integration in `integrations/`."""
+def load_platform_dir(root: Path, relative: str, locations: dict[KeyPath, Location]) -> Any:
+    """A platform kept in files: `platform.yaml` + one file per integration in `integrations/`."""
     base = root / relative
     main = read_yaml(base / "platform.yaml", _display(base / "platform.yaml", root))
     data = main.data if isinstance(main.data, dict) else {}
@@ -166,11 +218,13 @@ def _dotted(path: KeyPath, project: str) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += (f"{project}:{part}" if i == 0 else f".{part}")
+            text += f"{project}:{part}" if i == 0 else f".{part}"
     return text
 
 
-def _locate(path: KeyPath, message: str, locations: Mapping[KeyPath, Location], display: str, project: str) -> Problem:
+def _locate(
+    path: KeyPath, message: str, locations: Mapping[KeyPath, Location], display: str, project: str
+) -> Problem:
     for cut in range(len(path), -1, -1):
         if path[:cut] in locations:
             file, line = locations[path[:cut]]
@@ -182,7 +236,9 @@ def _hint(matches: list[str]) -> str:
     return f"; did you mean {matches[0]!r}?" if matches else ""
 
 
-def _problems(error: ValidationError, locations: Mapping[KeyPath, Location], display: str, project: str) -> list[Problem]:
+def _problems(
+    error: ValidationError, locations: Mapping[KeyPath, Location], display: str, project: str
+) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])

@@ -11,7 +11,7 @@ from pdpkit.spec.errors import Problem, SpecError
 
 KeyPath = tuple[str | int, ...]
 Location = tuple[str, int]
-UNKNOWN_SECRET = "[secret]"
+UNKNOWN_SECRET = "[secret]"  # noqa: S105 (a placeholder, not a password)
 _SCALARS = yaml.constructor.SafeConstructor()
 """What an encrypted config value (``secure: v1:…``) reads as offline: an unknown secret."""
 
@@ -19,7 +19,9 @@ _SCALARS = yaml.constructor.SafeConstructor()
 class LocatedYaml:
     """A parsed YAML document with the file and line of every key path."""
 
-    def __init__(self, data: Any, locations: dict[KeyPath, Location], secrets: set[KeyPath]) -> None:
+    def __init__(
+        self, data: Any, locations: dict[KeyPath, Location], secrets: set[KeyPath]
+    ) -> None:
         self.data = data
         self.locations = locations
         self.secrets = secrets
@@ -32,7 +34,9 @@ def read_yaml(path: Path, display: str | None = None) -> LocatedYaml:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise SpecError([Problem(name, None, "", f"cannot read the file: {error.strerror}")]) from None
+        raise SpecError(
+            [Problem(name, None, "", f"cannot read the file: {error.strerror}")]
+        ) from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
@@ -43,7 +47,9 @@ def read_yaml(path: Path, display: str | None = None) -> LocatedYaml:
             [Problem(name, line, "", f"YAML syntax error: {problem}; fix the YAML at this line")]
         ) from None
     if node is None:
-        raise SpecError([Problem(name, None, "", "the file is empty; expected a mapping with `config:`")])
+        raise SpecError(
+            [Problem(name, None, "", "the file is empty; expected a mapping with `config:`")]
+        )
     locations: dict[KeyPath, Location] = {}
     secrets: set[KeyPath] = set()
     data = _convert(node, (), name, locations, secrets)
@@ -51,7 +57,11 @@ def read_yaml(path: Path, display: str | None = None) -> LocatedYaml:
 
 
 def _convert(
-    node: yaml.Node, path: KeyPath, name: str, locations: dict[KeyPath, Location], secrets: set[KeyPath]
+    node: yaml.Node,
+    path: KeyPath,
+    name: str,
+    locations: dict[KeyPath, Location],
+    secrets: set[KeyPath],
 ) -> Any:
     locations[path] = (name, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
@@ -61,19 +71,34 @@ def _convert(
             return UNKNOWN_SECRET
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _SCALARS.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            key = (
+                _SCALARS.construct_object(key_node)
+                if isinstance(key_node, yaml.ScalarNode)
+                else None
+            )
             if not isinstance(key, str | int | bool | float):
-                raise SpecError([Problem(name, key_node.start_mark.line + 1, "", "keys must be plain scalars")])
+                raise SpecError(
+                    [Problem(name, key_node.start_mark.line + 1, "", "keys must be plain scalars")]
+                )
             key = str(key)
             if key in result:
                 raise SpecError(
-                    [Problem(name, key_node.start_mark.line + 1, ".".join(map(str, path)) + f".{key}",
-                             "duplicate key; each key may appear once")]
+                    [
+                        Problem(
+                            name,
+                            key_node.start_mark.line + 1,
+                            ".".join(map(str, path)) + f".{key}",
+                            "duplicate key; each key may appear once",
+                        )
+                    ]
                 )
             locations[(*path, key)] = (name, key_node.start_mark.line + 1)
             result[key] = _convert(value_node, (*path, key), name, locations, secrets)
             locations[(*path, key)] = (name, key_node.start_mark.line + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, (*path, i), name, locations, secrets) for i, item in enumerate(node.value)]
+        return [
+            _convert(item, (*path, i), name, locations, secrets)
+            for i, item in enumerate(node.value)
+        ]
     return _SCALARS.construct_object(node, deep=True)

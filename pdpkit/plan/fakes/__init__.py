@@ -15,7 +15,10 @@ from pdpkit.plan.fakes import aws, azure, gcp, kubernetes
 Fake = Callable[[str, dict[str, Any]], dict[str, Any]]
 _TABLE: dict[str, Fake] = {**kubernetes.OUTPUTS, **azure.OUTPUTS, **aws.OUTPUTS, **gcp.OUTPUTS}
 _CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    **kubernetes.CALLS, **azure.CALLS, **aws.CALLS, **gcp.CALLS,
+    **kubernetes.CALLS,
+    **azure.CALLS,
+    **aws.CALLS,
+    **gcp.CALLS,
 }
 
 

@@ -10,7 +10,10 @@ def _object(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     metadata = dict(inputs.get("metadata") or {})
     metadata.setdefault("name", name)
     namespace = metadata.get("namespace")
-    return {"id": f"{namespace}/{metadata['name']}" if namespace else metadata["name"], "metadata": metadata}
+    return {
+        "id": f"{namespace}/{metadata['name']}" if namespace else metadata["name"],
+        "metadata": metadata,
+    }
 
 
 def _release(name: str, inputs: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""Pulumi ComponentResources with typed Args; they never read config."""

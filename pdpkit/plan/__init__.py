@@ -1,0 +1,1 @@
+"""Offline plan: the stack's program on the SDK's mock monitor, recorded and rendered."""

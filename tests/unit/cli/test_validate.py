@@ -1,0 +1,181 @@
+"""`pdp validate`: one error-message test per kind of bad input (file, line, key path, hint)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pdpkit.cli.main import main
+from tests.examples import EXAMPLE_STACKS, ROOT
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A scratch copy of the project's stacks and platform definitions."""
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
+    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    shutil.copytree(ROOT / "platform", tmp_path / "platform")
+    return tmp_path
+
+
+def validate(project: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    import os
+
+    cwd = Path.cwd()
+    os.chdir(project)
+    try:
+        code = main(["validate", *args])
+    finally:
+        os.chdir(cwd)
+    captured = capsys.readouterr()
+    output = captured.out + captured.err
+    assert "Traceback" not in output
+    return code, output
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"fixture drifted: {old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1))
+
+
+ONPREM = "stacks/Pulumi.acme-onprem-local.yaml"
+
+
+def test_every_example_is_valid(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, output = validate(project, capsys)
+    assert code == 0
+    assert f"{len(EXAMPLE_STACKS)} stack file(s) valid" in output
+
+
+def test_a_named_stack(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, output = validate(project, capsys, "--stack", "acme-aws-prod")
+    assert code == 0 and "Pulumi.acme-aws-prod.yaml: valid" in output
+
+
+def test_unknown_stack_suggests_the_closest(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, output = validate(project, capsys, "--stack", "acme-aws-prd")
+    assert code == 1 and "did you mean 'acme-aws-prod'?" in output
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        # an unknown key at the top of a section, deep in the spec, and in a list item
+        (
+            "    target: onprem",
+            "    target: onprem\n    regoin: x",
+            r":\d+ pdp:dataplane\.regoin: unknown key; did you mean 'region'\?",
+        ),
+        (
+            "      hubble: true",
+            "      hubble: true\n      hubbel: false",
+            r":\d+ pdp:dataplane\.cilium\.hubbel: unknown key; did you mean 'hubble'\?",
+        ),
+        (
+            "          vmSize: given",
+            "          vmSize: given\n          minCuont: 1",
+            r":\d+ pdp:dataplane\.cluster\.nodePools\[0\]\.minCuont: unknown key; did you mean 'minCount'\?",
+        ),
+        (
+            "        kind: service",
+            "        kind: service\n        replicass: 2",
+            r":\d+ pdp:platform\.integrations\[0\]\.replicass: unknown key; did you mean 'replicas'\?",
+        ),
+    ],
+)
+def test_unknown_keys(
+    project: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, expected: str
+) -> None:
+    edit(project / ONPREM, old, new)
+    code, output = validate(project, capsys, ONPREM)
+    assert code == 1
+    assert re.search(expected, output), output
+
+
+def test_unknown_section(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(project / ONPREM, "  pdp:platform:", "  pdp:platfrom:")
+    code, output = validate(project, capsys, ONPREM)
+    assert code == 1 and "pdp:platfrom: unknown key; did you mean 'platform'?" in output
+
+
+def test_a_cidr_that_is_not_one(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(project / ONPREM, "podCidr: 10.42.0.0/16", "podCidr: 10.42.0.300/16")
+    code, output = validate(project, capsys, ONPREM)
+    assert code == 1
+    line = next(
+        i for i, t in enumerate((project / ONPREM).read_text().splitlines(), 1) if "podCidr" in t
+    )
+    assert (
+        f"Pulumi.acme-onprem-local.yaml:{line} pdp:dataplane.network.podCidr: is not a CIDR"
+        in output
+    )
+    assert "got '10.42.0.300/16'; expected e.g. 10.0.0.0/16" in output
+
+
+def test_a_mapping_replaced_by_a_number(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (project / ONPREM).read_text()
+    start = text.index("    cilium:\n")
+    end = text.index("    gateways:\n")
+    (project / ONPREM).write_text(text[:start] + "    cilium: 42\n" + text[end:])
+    code, output = validate(project, capsys, ONPREM)
+    assert code == 1
+    assert (
+        "pdp:dataplane.cilium: Input should be a valid dictionary" in output and "got 42" in output
+    )
+
+
+def test_a_wrong_type(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(project / ONPREM, "minCount: 1", "minCount: many")
+    code, output = validate(project, capsys, ONPREM)
+    assert code == 1 and "nodePools[0].minCount: Input should be a valid integer" in output
+
+
+def test_a_missing_required_key(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(project / ONPREM, "      dataPlaneId: dp-acme-lab-01\n", "")
+    code, output = validate(project, capsys, ONPREM)
+    assert code == 1 and "pdp:dataplane.agent.dataPlaneId: required key missing" in output
+
+
+def test_a_yaml_syntax_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(project / ONPREM, "    region: lab", "    region: [lab")
+    code, output = validate(project, capsys, ONPREM)
+    assert code == 1 and re.search(
+        r"Pulumi\.acme-onprem-local\.yaml:\d+ .*YAML syntax error", output
+    )
+
+
+@pytest.mark.parametrize("content", ["", "# only a comment\n", "config:\n", "config: {}\n"])
+def test_an_empty_config(project: Path, capsys: pytest.CaptureFixture[str], content: str) -> None:
+    (project / ONPREM).write_text(content)
+    code, output = validate(project, capsys, ONPREM)
+    assert code == 1
+    assert "empty" in output or "pdp:dataplane" in output
+
+
+def test_error_in_a_platform_definition_file_names_that_file(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(project / "platform/acme/integrations/order-api.yaml", "replicas: 2", "replicas: -2")
+    code, output = validate(project, capsys, "--stack", "acme-aws-prod")
+    assert code == 1
+    assert re.search(
+        r"platform/acme/integrations/order-api\.yaml:\d+ pdp:platform\.integrations\[\d\]\.replicas",
+        output,
+    )
+
+
+def test_json_format(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(project / ONPREM, "podCidr: 10.42.0.0/16", "podCidr: nope")
+    code, output = validate(project, capsys, "--format", "json", ONPREM)
+    assert code == 1
+    report = json.loads(output)
+    assert report["valid"] is False
+    problem = report["stacks"][0]["problems"][0]
+    assert problem["path"] == "pdp:dataplane.network.podCidr" and problem["line"] > 1
