@@ -3,32 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import json
 
 from rich.console import Console
 from rich.table import Table
 
 from pdpkit.cli.main import EXIT_OK
-from pdpkit.plan.document import to_json
 from pdpkit.policy import RULES
 
 
 def run(args: argparse.Namespace) -> int:
     if args.format == "json":
-        print(
-            to_json(
-                [
-                    {
-                        "id": rule.id,
-                        "severity": rule.severity.value,
-                        "scope": rule.scope.value,
-                        "description": rule.description,
-                        "remediation": rule.remediation,
-                        "crossguard": rule.crossguard,
-                    }
-                    for rule in RULES
-                ]
-            )
-        )
+        rules = [
+            {
+                "id": rule.id,
+                "severity": rule.severity.value,
+                "scope": rule.scope.value,
+                "description": rule.description,
+                "remediation": rule.remediation,
+                "crossguard": rule.crossguard,
+            }
+            for rule in RULES
+        ]
+        print(json.dumps(rules, indent=2, ensure_ascii=False))
         return EXIT_OK
     table = Table(title=f"{len(RULES)} policy rules")
     for column in ("id", "severity", "scope", "description"):

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
-from policy_cases import AKS, DEPLOYMENT, GOOD, changed, with_security
 from pulumi_policy import (
     EnforcementLevel,
     PolicyCustomTimeouts,
@@ -24,8 +22,8 @@ from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, unknown_checking_proxy
 
 from pdpkit.policy import RULES, PolicyContext
 from pdpkit.spec.stack import PolicyWaiver
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.examples import ROOT
+from tests.unit.policy.policy_cases import AKS, DEPLOYMENT, GOOD, changed, with_security
 
 
 def load_pack() -> ModuleType:

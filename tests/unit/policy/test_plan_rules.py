@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from policy_cases import container, deployment, pod
-
 from pdpkit.policy import RULES_BY_ID, PlanRule, PolicyContext, PolicyResource
+from tests.unit.policy.policy_cases import container, deployment, pod
 
 BUCKET = "aws:s3/bucket:Bucket"
 

@@ -6,10 +6,10 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-from policy_cases import BAD, GOOD
 
 from pdpkit.policy import RULES, RULES_BY_ID, PolicyContext, ResourceRule
 from pdpkit.spec.enums import Severity
+from tests.unit.policy.policy_cases import BAD, GOOD
 
 CONTEXT = PolicyContext(production=True, min_log_retention_days=30)
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pdpkit.policy import PolicyResource, evaluate
 from pdpkit.spec.loader import load_stack
 from pdpkit.spec.stack import PolicySpec, PolicyWaiver, StackSpec
+from tests.examples import ROOT
 
-ROOT = Path(__file__).resolve().parents[3]
 JUSTIFICATION = "Development cluster reached by the vendor's CI runners over the internet."
 
 
