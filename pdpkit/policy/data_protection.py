@@ -38,12 +38,21 @@ DATA_HOLDING = frozenset(
 DATA_HOLDING_CHARTS = frozenset({"harbor", "loki", "opensearch", "vault", "minio"})
 """Helm charts that store data in the cluster (on-prem registry, log store, vault, storage)."""
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
+FLUX_HELM_RELEASE = ("kubernetes:helm.toolkit.fluxcd.io/", ":HelmRelease")
+"""A Flux HelmRelease (any API version): Flux uninstalls the chart when it is deleted."""
 
 
 def holds_data(resource: Resource) -> bool:
+    """Whether deleting `resource` would lose data."""
     if resource.type == HELM_RELEASE:
-        return str(dig(resource.inputs, "chart") or "").rsplit("/", 1)[-1] in DATA_HOLDING_CHARTS
-    return resource.type in DATA_HOLDING
+        chart = dig(resource.inputs, "chart")
+    elif resource.type.startswith(FLUX_HELM_RELEASE[0]) and resource.type.endswith(
+        FLUX_HELM_RELEASE[1]
+    ):
+        chart = dig(resource.inputs, "spec", "chart", "spec", "chart")
+    else:
+        return resource.type in DATA_HOLDING
+    return str(chart or "").rsplit("/", 1)[-1] in DATA_HOLDING_CHARTS
 
 
 @plan_rule(

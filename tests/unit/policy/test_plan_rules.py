@@ -237,8 +237,22 @@ def test_production_data_is_protected_and_retained() -> None:
     registry = res("azure-native:containerregistry:Registry", "acr", {}, protect=True)
     vnet = res("azure-native:network:VirtualNetwork", "vnet", {})
     harbor = res("kubernetes:helm.sh/v3:Release", "harbor", {"chart": "harbor"})
+    loki = res(
+        "kubernetes:helm.toolkit.fluxcd.io/v2:HelmRelease",
+        "loki",
+        {"spec": {"chart": {"spec": {"chart": "loki"}}}},
+        protect=True,
+        retain_on_delete=True,
+    )
+    bit = res(
+        "kubernetes:helm.toolkit.fluxcd.io/v2:HelmRelease",
+        "bit",
+        {"spec": {"chart": {"spec": {"chart": "fluent-bit"}}}},
+    )
     production = PolicyContext(production=True)
-    assert flagged("PDP-DATA-PROTECTED", [vault, registry, vnet, harbor], production) == [
+    assert flagged(
+        "PDP-DATA-PROTECTED", [vault, registry, vnet, harbor, loki, bit], production
+    ) == [
         "acr: Registry holds data but lacks retainOnDelete",
         "harbor: Release holds data but lacks protect and retainOnDelete",
     ]
