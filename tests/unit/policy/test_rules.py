@@ -130,3 +130,11 @@ def sdk_file_declares(token: str) -> bool:
 )
 def test_type_tokens_exist_in_the_installed_sdks(token: str) -> None:
     assert sdk_file_declares(token), token
+
+
+def test_docs_list_every_rule() -> None:
+    from tests.examples import ROOT
+
+    docs = (ROOT / "docs" / "policy.md").read_text(encoding="utf-8")
+    missing = [r.id for r in RULES if f"`{r.id}`" not in docs]
+    assert missing == []
