@@ -58,3 +58,10 @@ class SystemLayerArgs:
     """Service annotations that make the internal gateway's load balancer private."""
     depends_on: tuple[pulumi.Resource, ...] = ()
     """Cluster resources the system layer waits for (node pools)."""
+    acme_dns01_solver: dict[str, Any] | None = None
+    """A cert-manager ``dns01`` solver block for the cloud's DNS (``azureDNS``, ``route53``,
+    ``cloudDNS``, with workload identity). Left out: ACME issuers answer HTTP-01 through the
+    external gateway, which cannot issue wildcard hostnames nor internal-only names (use
+    ``tlsIssuer: selfsigned`` or provide a DNS-01 solver then)."""
+    cert_manager_identity: WorkloadIdentity = field(default_factory=WorkloadIdentity)
+    """Identity of the cert-manager controller (for the DNS-01 solver's DNS API)."""

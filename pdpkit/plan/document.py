@@ -69,16 +69,28 @@ class Plan:
 
     def helm_releases(self) -> list[dict[str, Any]]:
         """Helm releases: installed by Pulumi (helm.v3.Release) or by Flux (HelmRelease)."""
+        sources = {
+            (
+                (r.inputs.get("metadata") or {}).get("namespace"),
+                (r.inputs.get("metadata") or {}).get("name"),
+            ): (r.inputs.get("spec") or {}).get("url")
+            for r in self.resources
+            if r.type == "kubernetes:source.toolkit.fluxcd.io/v1:HelmRepository"
+        }
         releases = []
         for r in self.resources:
             if r.type == HELM_RELEASE:
+                chart_ref = str(r.inputs.get("chart", ""))
+                oci = chart_ref.startswith("oci://")
                 releases.append(
                     {
                         "installedBy": "pulumi",
                         "name": r.inputs.get("name", r.name),
                         "namespace": r.inputs.get("namespace", "default"),
-                        "chart": r.inputs.get("chart"),
-                        "repository": (r.inputs.get("repositoryOpts") or {}).get("repo"),
+                        "chart": chart_ref.rsplit("/", 1)[-1] if oci else chart_ref,
+                        "repository": chart_ref
+                        if oci
+                        else (r.inputs.get("repositoryOpts") or {}).get("repo"),
                         "version": r.inputs.get("version"),
                         "values": r.inputs.get("values", {}),
                     }
@@ -87,19 +99,22 @@ class Plan:
                 "kubernetes:helm.toolkit.fluxcd.io"
             ):
                 meta = r.inputs.get("metadata", {})
-                chart = ((r.inputs.get("spec") or {}).get("chart") or {}).get("spec") or {}
+                spec = r.inputs.get("spec") or {}
+                chart = (spec.get("chart") or {}).get("spec") or {}
+                source = chart.get("sourceRef") or {}
+                source_key = (source.get("namespace", meta.get("namespace")), source.get("name"))
                 releases.append(
                     {
                         "installedBy": "flux",
-                        "name": meta.get("name", r.name),
-                        "namespace": meta.get("namespace", "default"),
+                        "name": spec.get("releaseName", meta.get("name", r.name)),
+                        "namespace": spec.get("targetNamespace", meta.get("namespace", "default")),
                         "chart": chart.get("chart"),
-                        "repository": (chart.get("sourceRef") or {}).get("name"),
+                        "repository": sources.get(source_key, source.get("name")),
                         "version": chart.get("version"),
-                        "values": (r.inputs.get("spec") or {}).get("values", {}),
+                        "values": spec.get("values", {}),
                     }
                 )
-        return releases
+        return sorted(releases, key=lambda release: (release["namespace"], release["name"]))
 
     def mandatory_violations(self) -> list[Verdict]:
         return [v for v in self.verdicts if v.severity.value == "mandatory" and not v.waiver]

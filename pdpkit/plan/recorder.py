@@ -58,7 +58,7 @@ def mask(value: Any) -> Any:
     if isinstance(value, dict):
         sig = value.get(_SIG)
         if sig == _SECRET:
-            return SECRET_MASK
+            return _mask_secret(value.get("value"))
         if sig == _RESOURCE:
             return value.get("urn", "")
         if sig in (_ASSET, _ARCHIVE):
@@ -71,6 +71,16 @@ def mask(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+def _mask_secret(value: Any) -> Any:
+    """A secret's shape without its content: keys of a secret mapping stay (a Secret's
+    ``stringData`` keeps its key names, so manifests stay valid), every leaf is masked."""
+    if isinstance(value, dict) and _SIG not in value:
+        return {k: _mask_secret(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_secret(v) for v in value]
+    return SECRET_MASK
 
 
 class RealisticMocks(pulumi.runtime.Mocks):

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from itertools import combinations
 
 from pdpkit.spec.enums import Target
-from pdpkit.spec.platform import PlatformSpec
+from pdpkit.spec.platform import IntegrationSpec, PlatformSpec
 from pdpkit.spec.stack import StackSpec
 
 Finding = tuple[str, str]
@@ -126,6 +126,9 @@ def _platform(platform: PlatformSpec, own_data_plane: str) -> Iterator[Finding]:
         yield from _unique(
             f"platform.integrations[{i}].endpoints", [e.name for e in integration.endpoints]
         )
+        yield from _config_keys(f"platform.integrations[{i}]", integration, platform)
+
+    yield from _quota_headroom(platform)
 
     for i, pipeline in enumerate(platform.pipelines):
         yield from _pipeline(f"platform.pipelines[{i}]", pipeline.paths, pipeline.gates, env_set)
@@ -179,3 +182,89 @@ def find_cycle(edges: dict[str, list[str]]) -> list[str]:
             if found:
                 return found
     return []
+
+
+def _config_keys(
+    path: str, integration: IntegrationSpec, platform: PlatformSpec
+) -> Iterator[Finding]:
+    """Every `env[].config` key must resolve in each environment the integration runs in."""
+    for env in platform.environments:
+        override = integration.overrides.get(env.name)
+        config = {**integration.config, **env.config, **(override.config if override else {})}
+        replaced = {v.name for v in override.env} if override else set()
+        variables = [
+            (f"{path}.env[{j}]", v) for j, v in enumerate(integration.env) if v.name not in replaced
+        ]
+        if override:
+            variables += [
+                (f"{path}.overrides.{env.name}.env[{j}]", v) for j, v in enumerate(override.env)
+            ]
+        for where, variable in variables:
+            key = variable.config
+            if key is None or key in config or key in env.secrets:
+                continue
+            yield (
+                f"{where}.config",
+                f"key {key!r} is neither configuration nor a secret of environment {env.name!r}; "
+                f"{_choices(key, {*config, *env.secrets})} (add it to environments[].config, "
+                "to the integration's config or to environments[].secrets)",
+            )
+
+
+_UNITS = {
+    "m": 1e-3,
+    "k": 1e3,
+    "M": 1e6,
+    "G": 1e9,
+    "T": 1e12,
+    "Ki": 2**10,
+    "Mi": 2**20,
+    "Gi": 2**30,
+    "Ti": 2**40,
+}
+
+
+def _quantity(value: str) -> float:
+    """A Kubernetes quantity as a number (cores or bytes)."""
+    number = value.rstrip("mkMGTi")
+    return float(number) * _UNITS.get(value[len(number) :], 1.0)
+
+
+def _quota_headroom(platform: PlatformSpec) -> Iterator[Finding]:
+    """Each namespace's quota must hold its integrations at their base size plus a rollout.
+
+    A service rolls with one surge pod (maxUnavailable 0), so it needs replicas + 1 pods;
+    a task runs one pod. A quota below that blocks every rollout of the namespace.
+    """
+    for i, env in enumerate(platform.environments):
+        for project in platform.projects:
+            pods = cpu = memory = 0.0
+            names = []
+            for integration in platform.integrations:
+                if integration.project != project.name:
+                    continue
+                override = integration.overrides.get(env.name)
+                resources = (
+                    override.resources if override and override.resources else integration.resources
+                )
+                replicas = integration.replicas
+                if override and override.replicas is not None:
+                    replicas = override.replicas
+                count = replicas + 1 if integration.kind.value == "service" else 1
+                pods += count
+                cpu += count * _quantity(resources.limits.cpu)
+                memory += count * _quantity(resources.limits.memory)
+                names.append(f"{integration.name} x{count}")
+            quota = env.quota
+            if (
+                pods > quota.pods
+                or cpu > _quantity(quota.cpu) + 1e-9
+                or memory > _quantity(quota.memory)
+            ):
+                yield (
+                    f"platform.environments[{i}].quota",
+                    f"project {project.name} needs up to {pods:g} pods, {cpu:g} CPU and "
+                    f"{memory / 2**30:g}Gi of limits during a rollout ({', '.join(names)}); "
+                    f"the quota is {quota.pods} pods, {quota.cpu} CPU, {quota.memory}: "
+                    "raise the quota or lower replicas/resources",
+                )

@@ -202,11 +202,15 @@ class IntegrationSpec(SpecModel):
     env: tuple[EnvVarSpec, ...] = ()
     env_from_config: bool = False
     """Expose every configuration key as a variable (``envFrom``)."""
+    env_from_secrets: tuple[SecretRef, ...] = ()
+    """Secrets whose every property becomes a variable (``envFrom``); left out: none."""
     config: dict[str, str] = {}
     """Environment-independent configuration."""
     config_files: tuple[ConfigFileSpec, ...] = ()
     service_account_token: bool = False
     """Mount a Kubernetes API token (only for integrations that call the API)."""
+    run_as_user: int = Field(10001, ge=1000, le=2147483647)
+    """UID the container runs as; non-root and above host users. The image must tolerate it."""
     overrides: dict[str, IntegrationOverride] = {}
     """Per-environment overrides, by environment name."""
 

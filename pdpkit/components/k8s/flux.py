@@ -1,0 +1,104 @@
+"""Flux (source, helm and kustomize controllers) pointed at the update repository."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from pdpkit.components.k8s.objects import PodSecurity, custom_resource, helm_release, namespace
+from pdpkit.versions import chart
+
+NAMESPACE = "flux-system"
+UPDATES = "pdp-updates"
+
+
+@dataclass(frozen=True)
+class FluxArgs:
+    """Inputs of `Flux`."""
+
+    provider: k8s.Provider
+    repository_url: str
+    """HTTPS URL of the update repository the control plane publishes to."""
+    branch: str = "main"
+    path: str = "./"
+    interval: str = "10m"
+    depends_on: tuple[pulumi.Resource, ...] = ()
+
+
+class Flux(pulumi.ComponentResource):
+    """Flux installed by Pulumi (it must exist before it can reconcile anything), plus the
+    `GitRepository` and `Kustomization` of the update repository.
+
+    Only the source, helm and kustomize controllers run: no image automation (images are
+    pinned by digest and promoted through the release ledger) and no notification controller.
+    """
+
+    release: k8s.helm.v3.Release
+    git_repository: k8s.apiextensions.CustomResource
+    kustomization: k8s.apiextensions.CustomResource
+    namespace: str
+
+    def __init__(self, name: str, args: FluxArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("pdpkit:k8s:Flux", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self, provider=args.provider)
+        ns = namespace(f"{name}-namespace", NAMESPACE, PodSecurity.RESTRICTED, child)
+        self.release = helm_release(
+            f"{name}-release",
+            chart("flux"),
+            "flux",
+            NAMESPACE,
+            {
+                "installCRDs": True,
+                "sourceController": {"create": True},
+                "helmController": {"create": True},
+                "kustomizeController": {"create": True},
+                "notificationController": {"create": False},
+                "imageAutomationController": {"create": False},
+                "imageReflectionController": {"create": False},
+                "policies": {"create": True},
+            },
+            pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(depends_on=[ns, *args.depends_on])
+            ),
+        )
+        after_release = pulumi.ResourceOptions.merge(
+            child, pulumi.ResourceOptions(depends_on=[self.release])
+        )
+        self.git_repository = custom_resource(
+            f"{name}-repository",
+            "source.toolkit.fluxcd.io/v1",
+            "GitRepository",
+            UPDATES,
+            NAMESPACE,
+            {"url": args.repository_url, "ref": {"branch": args.branch}, "interval": args.interval},
+            after_release,
+        )
+        self.kustomization = custom_resource(
+            f"{name}-kustomization",
+            "kustomize.toolkit.fluxcd.io/v1",
+            "Kustomization",
+            UPDATES,
+            NAMESPACE,
+            {
+                "interval": args.interval,
+                "path": args.path,
+                "prune": True,
+                "wait": True,
+                "timeout": "5m",
+                "sourceRef": {"kind": "GitRepository", "name": UPDATES},
+            },
+            pulumi.ResourceOptions.merge(
+                after_release, pulumi.ResourceOptions(depends_on=[self.git_repository])
+            ),
+        )
+        self.namespace = NAMESPACE
+        self.register_outputs(
+            {
+                "release": self.release,
+                "git_repository": self.git_repository,
+                "kustomization": self.kustomization,
+                "namespace": self.namespace,
+            }
+        )

@@ -1,0 +1,188 @@
+"""The on-prem target: an existing cluster, Vault, S3 storage (docs/targets/onprem.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from pdpkit.components.k8s.external_secrets import NAMESPACE as ESO_NAMESPACE
+from pdpkit.components.k8s.external_secrets import SERVICE_ACCOUNT as ESO_SERVICE_ACCOUNT
+from pdpkit.components.onprem.harbor import Harbor, HarborArgs
+from pdpkit.components.onprem.loki import Loki, LokiArgs
+from pdpkit.components.onprem.opensearch import OpenSearch, OpenSearchArgs
+from pdpkit.components.onprem.registry_pull_secret import (
+    RegistryPullSecret,
+    RegistryPullSecretArgs,
+)
+from pdpkit.components.onprem.s3 import S3Bucket
+from pdpkit.dataplane.contract import DataPlane
+from pdpkit.dataplane.system import SystemLayer
+from pdpkit.dataplane.system_args import LogDestination, SystemLayerArgs, WorkloadIdentity
+from pdpkit.spec.dataplane import DataPlaneSpec
+from pdpkit.spec.enums import LogStoreKind, RegistryKind
+from pdpkit.spec.targets import OnpremSpec
+
+LOKI_HOST = "loki-gateway.pdp-logs.svc.cluster.local"
+OPENSEARCH_HOST = "opensearch-cluster-master.pdp-logs.svc.cluster.local"
+
+
+def vault_provider(onprem: OnpremSpec) -> dict[str, Any]:
+    """`ClusterSecretStore` provider: Vault KV v2, Kubernetes auth as ESO's service account."""
+    vault = onprem.vault
+    return {
+        "vault": {
+            "server": vault.address,
+            "path": vault.mount_path,
+            "version": "v2",
+            "auth": {
+                "kubernetes": {
+                    "mountPath": vault.auth_mount_path,
+                    "role": vault.role,
+                    "serviceAccountRef": {"name": ESO_SERVICE_ACCOUNT, "namespace": ESO_NAMESPACE},
+                }
+            },
+        }
+    }
+
+
+def log_destination(spec: DataPlaneSpec, onprem: OnpremSpec) -> LogDestination:
+    """Fluent Bit output for the in-plane store (Loki or OpenSearch, in pdp-logs)."""
+    if onprem.log_store is LogStoreKind.LOKI:
+        return LogDestination(
+            output="loki",
+            parameters={
+                "host": LOKI_HOST,
+                "port": 80,
+                "labels": f"job=fluent-bit, data_plane={spec.name}",
+                "auto_kubernetes_labels": True,
+            },
+        )
+    return LogDestination(
+        output="opensearch",
+        parameters={
+            "Host": OPENSEARCH_HOST,
+            "Port": 9200,
+            "tls": True,
+            "tls.verify": True,
+            "Logstash_Format": True,
+            "Logstash_Prefix": spec.name,
+            "Suppress_Type_Name": True,
+        },
+    )
+
+
+def build(spec: DataPlaneSpec) -> DataPlane:
+    """Declare the on-prem data plane of `spec`."""
+    onprem = spec.onprem
+    if onprem is None:  # the spec validator guarantees it; keeps mypy and readers honest
+        raise ValueError("target is onprem but the onprem section is missing")
+    # The provider reads the kubeconfig when it connects (pulumi up), never at plan time.
+    provider = k8s.Provider(
+        f"{spec.name}-kubernetes",
+        kubeconfig=onprem.kubeconfig,
+        context=onprem.context,
+    )
+    system = SystemLayer(
+        f"{spec.name}-system",
+        SystemLayerArgs(
+            spec=spec,
+            provider=provider,
+            install_cilium=True,
+            secret_store_provider=vault_provider(onprem),
+            # Vault's Kubernetes auth checks the service account token; no cloud identity
+            secret_store_identity=WorkloadIdentity(),
+            log_destination=log_destination(spec, onprem),
+            registry=_registry_host(onprem),
+            api_server_cidrs=(onprem.api_server_cidr,),
+        ),
+    )
+    prefix = spec.secret_store.secret_prefix
+    storage_key = f"{prefix}{onprem.storage.credentials_secret_key}"
+    channels = spec.flux.channels
+    if onprem.log_store is LogStoreKind.LOKI:
+        Loki(
+            f"{spec.name}-loki",
+            LokiArgs(
+                provider=provider,
+                storage=S3Bucket(
+                    onprem.storage.endpoint, onprem.storage.region, onprem.log_bucket, storage_key
+                ),
+                secret_store=system.secret_store_name,
+                retention_days=spec.log_storage.retention_days,
+                production=spec.production,
+                channel=channels.get("loki"),
+                flux_namespace=system.flux_namespace,
+                flux_ready=system.flux_ready,
+                secrets_ready=system.ready,
+            ),
+        )
+    else:
+        OpenSearch(
+            f"{spec.name}-opensearch",
+            OpenSearchArgs(
+                provider=provider,
+                storage=S3Bucket(
+                    onprem.storage.endpoint, onprem.storage.region, onprem.log_bucket, storage_key
+                ),
+                secret_store=system.secret_store_name,
+                production=spec.production,
+                channel=channels.get("opensearch"),
+                flux_namespace=system.flux_namespace,
+                flux_ready=system.flux_ready,
+                secrets_ready=system.ready,
+            ),
+        )
+    if onprem.registry_kind is RegistryKind.HARBOR and onprem.harbor is not None:
+        harbor = onprem.harbor
+        Harbor(
+            f"{spec.name}-harbor",
+            HarborArgs(
+                provider=provider,
+                hostname=harbor.hostname,
+                admin_password=pulumi.Output.secret(harbor.admin_password.get_secret_value()),
+                storage=S3Bucket(
+                    onprem.storage.endpoint, onprem.storage.region, harbor.bucket, storage_key
+                ),
+                secret_store=system.secret_store_name,
+                cluster_issuer=system.cluster_issuer,
+                production=spec.production,
+                channel=channels.get("harbor"),
+                flux_namespace=system.flux_namespace,
+                flux_ready=system.flux_ready,
+                secrets_ready=system.ready,
+                certificates_ready=system.certificates_ready,
+            ),
+        )
+    elif onprem.existing_registry is not None:
+        RegistryPullSecret(
+            f"{spec.name}-registry-pull",
+            RegistryPullSecretArgs(
+                provider=provider,
+                server=onprem.existing_registry.server,
+                remote_key=f"{prefix}{onprem.existing_registry.pull_secret_key}",
+                secret_store=system.secret_store_name,
+                depends_on=system.ready,
+            ),
+        )
+    return DataPlane(
+        name=spec.name,
+        target=spec.target,
+        kubernetes=provider,
+        secret_store=system.secret_store_name,
+        secret_prefix=prefix,
+        external_gateway=system.external_gateway,
+        internal_gateway=system.internal_gateway,
+        registry=pulumi.Output.from_input(_registry_host(onprem)),
+        zones=tuple(spec.network.availability_zones),
+        ready=system.ready,
+    )
+
+
+def _registry_host(onprem: OnpremSpec) -> str:
+    if onprem.registry_kind is RegistryKind.HARBOR and onprem.harbor is not None:
+        return onprem.harbor.hostname
+    if onprem.existing_registry is not None:
+        return onprem.existing_registry.server
+    raise ValueError("an on-prem data plane needs harbor or existingRegistry")

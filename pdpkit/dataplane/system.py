@@ -1,0 +1,193 @@
+"""The shared system layer every target installs on its cluster (see docs/system-layer.md)."""
+
+from __future__ import annotations
+
+import pulumi
+
+from pdpkit.components.k8s.cert_manager import CertManager, CertManagerArgs
+from pdpkit.components.k8s.cilium import Cilium, CiliumArgs
+from pdpkit.components.k8s.envoy_gateway import EnvoyGateway, EnvoyGatewayArgs
+from pdpkit.components.k8s.external_secrets import ExternalSecrets, ExternalSecretsArgs
+from pdpkit.components.k8s.flux import Flux, FluxArgs
+from pdpkit.components.k8s.gateway import Gateway, GatewayArgs
+from pdpkit.components.k8s.log_agent import LogAgent, LogAgentArgs
+from pdpkit.components.k8s.pdp_agent import PdpAgent, PdpAgentArgs
+from pdpkit.dataplane.contract import GatewayRef
+from pdpkit.dataplane.system_args import SystemLayerArgs
+
+__all__ = ["SystemLayer", "SystemLayerArgs"]
+
+
+class SystemLayer(pulumi.ComponentResource):
+    """Cilium (where needed), Envoy Gateway with an external and an internal gateway,
+    cert-manager, External Secrets, Flux, the log agent and the PDP agent.
+
+    Ordering is by real dependency only: everything waits for the target's node pools and,
+    where pdpkit installs it, for Cilium (no pod runs without a CNI); each custom resource
+    waits for the release that ships its CRD; nothing else is chained.
+    """
+
+    secret_store_name: str
+    """Name of the `ClusterSecretStore` (``pdp-secret-store``)."""
+    external_gateway: GatewayRef
+    internal_gateway: GatewayRef
+    ready: tuple[pulumi.Resource, ...]
+    """What platform custom resources depend on: the ESO release and store, the Gateway API CRDs."""
+    flux_ready: tuple[pulumi.Resource, ...]
+    """What a target's own Flux HelmReleases depend on (the Flux release)."""
+    flux_namespace: str
+    cluster_issuer: str
+    """Name of the `ClusterIssuer` (for certificates of target-specific services)."""
+    certificates_ready: tuple[pulumi.Resource, ...]
+    """What a target's own `Certificate`s depend on (cert-manager release and issuer)."""
+
+    def __init__(
+        self, name: str, args: SystemLayerArgs, opts: pulumi.ResourceOptions | None = None
+    ):
+        super().__init__("pdpkit:dataplane:SystemLayer", name, None, opts)
+        spec = args.spec
+        provider = args.provider
+        child = pulumi.ResourceOptions(parent=self)
+        prerequisites = tuple(args.depends_on)
+        if args.install_cilium:
+            cilium = Cilium(
+                f"{name}-cilium",
+                CiliumArgs(
+                    provider=provider,
+                    cluster_name=spec.name,
+                    encryption=spec.cilium.encryption,
+                    hubble=spec.cilium.hubble,
+                    version=spec.cilium.version,
+                    values=args.cilium_values,
+                    depends_on=prerequisites,
+                ),
+                child,
+            )
+            prerequisites = (*prerequisites, cilium.release)
+
+        envoy = EnvoyGateway(
+            f"{name}-envoy-gateway",
+            EnvoyGatewayArgs(provider=provider, depends_on=prerequisites),
+            child,
+        )
+        issuer = spec.gateways.tls_issuer
+        acme_http01 = issuer != "selfsigned" and args.acme_dns01_solver is None
+        certificates = CertManager(
+            f"{name}-cert-manager",
+            CertManagerArgs(
+                provider=provider,
+                issuer=issuer,
+                acme_email=spec.gateways.acme_email,
+                dns_zone=spec.gateways.dns_zone,
+                dns01_solver=args.acme_dns01_solver,
+                http01_gateway=("external", envoy.namespace) if acme_http01 else None,
+                service_account_annotations=args.cert_manager_identity.service_account_annotations,
+                pod_labels=args.cert_manager_identity.pod_labels,
+                # the controller watches Gateways (HTTP-01 solver): their CRDs first
+                depends_on=(*prerequisites, envoy.crds),
+            ),
+            child,
+        )
+        gateways = {}
+        for visibility, gateway_spec in (
+            ("external", spec.gateways.external),
+            ("internal", spec.gateways.internal),
+        ):
+            gateways[visibility] = Gateway(
+                f"{name}-{visibility}-gateway",
+                GatewayArgs(
+                    provider=provider,
+                    gateway_name=visibility,
+                    namespace=envoy.namespace,
+                    gateway_class=envoy.gateway_class_name,
+                    hostnames=tuple(gateway_spec.hostnames),
+                    cluster_issuer=certificates.issuer_name,
+                    service_annotations=(
+                        args.internal_load_balancer_annotations if visibility == "internal" else {}
+                    ),
+                    http_listener=visibility == "external" and acme_http01,
+                    crds=(envoy.crds, envoy.gateway_class),
+                    certificates=(certificates.release, certificates.issuer),
+                ),
+                child,
+            )
+        secrets = ExternalSecrets(
+            f"{name}-external-secrets",
+            ExternalSecretsArgs(
+                provider=provider,
+                store_provider=args.secret_store_provider,
+                service_account_annotations=args.secret_store_identity.service_account_annotations,
+                pod_labels=args.secret_store_identity.pod_labels,
+                depends_on=prerequisites,
+            ),
+            child,
+        )
+        flux = Flux(
+            f"{name}-flux",
+            FluxArgs(
+                provider=provider,
+                repository_url=str(spec.flux.repository_url),
+                branch=spec.flux.branch,
+                path=spec.flux.path,
+                interval=spec.flux.interval,
+                depends_on=prerequisites,
+            ),
+            child,
+        )
+        LogAgent(
+            f"{name}-log-agent",
+            LogAgentArgs(
+                provider=provider,
+                output=args.log_destination.output,
+                parameters=args.log_destination.parameters,
+                service_account_annotations=args.log_destination.identity.service_account_annotations,
+                pod_labels=args.log_destination.identity.pod_labels,
+                channel=spec.flux.channels.get("logAgent"),
+                depends_on=(flux.release,),
+            ),
+            child,
+        )
+        PdpAgent(
+            f"{name}-agent",
+            PdpAgentArgs(
+                provider=provider,
+                image=spec.agent.image,
+                control_plane_url=spec.agent.control_plane_url,
+                data_plane_id=spec.agent.data_plane_id,
+                token_key=f"{spec.secret_store.secret_prefix}{spec.agent.token_secret}",
+                secret_store=secrets.store_name,
+                control_plane_cidrs=tuple(spec.agent.control_plane_cidrs),
+                api_server_cidrs=tuple(args.api_server_cidrs),
+                flux_namespace=flux.namespace,
+                depends_on=(secrets.release, secrets.store),
+            ),
+            child,
+        )
+        self.secret_store_name = secrets.store_name
+        self.external_gateway = _ref(gateways["external"])
+        self.internal_gateway = _ref(gateways["internal"])
+        self.ready = (secrets.release, secrets.store, envoy.crds)
+        self.flux_ready = (flux.release,)
+        self.flux_namespace = flux.namespace
+        self.cluster_issuer = certificates.issuer_name
+        self.certificates_ready = (certificates.release, certificates.issuer)
+        self.register_outputs(
+            {
+                "secret_store_name": self.secret_store_name,
+                "external_gateway": _describe(self.external_gateway),
+                "internal_gateway": _describe(self.internal_gateway),
+                "cluster_issuer": self.cluster_issuer,
+                "certificates_ready": list(self.certificates_ready),
+                "ready": list(self.ready),
+                "flux_ready": list(self.flux_ready),
+                "flux_namespace": self.flux_namespace,
+            }
+        )
+
+
+def _ref(gateway: Gateway) -> GatewayRef:
+    return GatewayRef(gateway.gateway_name, gateway.namespace, gateway.hostnames)
+
+
+def _describe(ref: GatewayRef) -> dict[str, object]:
+    return {"name": ref.name, "namespace": ref.namespace, "hostnames": list(ref.hostnames)}
