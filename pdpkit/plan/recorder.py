@@ -125,12 +125,6 @@ class PlanMonitor(sdk_mocks.MockMonitor):
             )
         return response
 
-    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802
-        if request.urn.split("::")[2] == "pulumi:pulumi:Stack":
-            outputs = json_format.MessageToDict(request.outputs, preserving_proto_field_name=True)
-            self.recording.outputs = mask(outputs)
-        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
-
 
 def record(program: Callable[[], Mapping[str, Any] | None], project: str, stack: str) -> Recording:
     """Run `program` on the mock monitor, as `pulumi up` would (not a preview), and record it.

@@ -209,8 +209,8 @@ class IntegrationSpec(SpecModel):
     config_files: tuple[ConfigFileSpec, ...] = ()
     service_account_token: bool = False
     """Mount a Kubernetes API token (only for integrations that call the API)."""
-    run_as_user: int = Field(10001, ge=1000, le=2147483647)
-    """UID the container runs as; non-root and above host users. The image must tolerate it."""
+    run_as_user: int = Field(10001, ge=1, le=2147483647)
+    """UID the container runs as (never 0). Default 10001; WSO2 MI images run as 802."""
     overrides: dict[str, IntegrationOverride] = {}
     """Per-environment overrides, by environment name."""
 
