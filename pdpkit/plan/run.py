@@ -36,8 +36,14 @@ def plan_spec(
     step(f"evaluating policy over {len(recording.resources)} resources")
     views = [
         PolicyResource(
-            r.urn, r.type, r.name, r.inputs, r.protect, r.retain_on_delete,
-            parent=r.parent, dependencies=tuple(r.dependencies),
+            r.urn,
+            r.type,
+            r.name,
+            r.inputs,
+            r.protect,
+            r.retain_on_delete,
+            parent=r.parent,
+            dependencies=tuple(r.dependencies),
         )
         for r in recording.resources
     ]
