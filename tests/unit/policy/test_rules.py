@@ -138,3 +138,15 @@ def test_docs_list_every_rule() -> None:
     docs = (ROOT / "docs" / "policy.md").read_text(encoding="utf-8")
     missing = [r.id for r in RULES if f"`{r.id}`" not in docs]
     assert missing == []
+
+
+def test_every_plan_rule_has_a_test() -> None:
+    from pdpkit.policy import PlanRule
+    from tests.examples import ROOT
+
+    here = ROOT / "tests" / "unit" / "policy"
+    sources = "".join(
+        (here / f).read_text(encoding="utf-8") for f in ("test_plan_rules.py", "test_waivers.py")
+    )
+    untested = [r.id for r in RULES if isinstance(r, PlanRule) and f'"{r.id}"' not in sources]
+    assert untested == []
