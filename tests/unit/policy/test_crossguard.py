@@ -186,3 +186,47 @@ def test_the_pack_declares_its_runtime_and_pins() -> None:
     requirements = (ROOT / "policy" / "requirements.txt").read_text(encoding="utf-8")
     assert "pulumi-policy==1.21.0" in requirements.splitlines()
     assert "runtime:" in (ROOT / "policy" / "PulumiPolicy.yaml").read_text(encoding="utf-8")
+
+
+def test_the_pack_runs_and_answers_the_engine_over_grpc() -> None:
+    """`policy/__main__.py` as the engine starts it: it prints its port and serves Analyze."""
+    import os
+    import subprocess
+
+    import grpc
+    from google.protobuf import empty_pb2, struct_pb2
+    from pulumi.runtime import proto
+    from pulumi.runtime.proto import analyzer_pb2_grpc
+
+    env = {**os.environ, "PULUMI_STACK": "acme-azure-dev", "PYTHONPATH": ""}
+    command = [sys.executable, "__main__.py"]
+    with subprocess.Popen(command, cwd=ROOT / "policy", stdout=subprocess.PIPE, env=env) as process:
+        try:
+            assert process.stdout is not None
+            port = int(process.stdout.readline())
+            with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+                stub = analyzer_pb2_grpc.AnalyzerStub(channel)
+                info = stub.GetAnalyzerInfo(empty_pb2.Empty())
+                assert info.name == "pdpkit"
+                names = {p.name for p in info.policies}
+                assert names >= {"AZ-AKS-PRIVATE-API", "PDP-WAIVED", "K8S-NS-DEFAULT-DENY"}
+                props = struct_pb2.Struct()
+                props.update(
+                    {
+                        "apiServerAccessProfile": {
+                            "enablePrivateCluster": False,
+                            "authorizedIPRanges": ["203.0.113.0/24"],
+                        }
+                    }
+                )
+
+                def flagged(name: str) -> set[str]:
+                    urn = f"urn:pulumi:acme-azure-dev::pdp::{AKS}::{name}"
+                    request = proto.AnalyzeRequest(type=AKS, properties=props, name=name, urn=urn)
+                    return {d.policyName for d in stub.Analyze(request).diagnostics}
+
+                assert "AZ-AKS-PRIVATE-API" in flagged("another-cluster")
+                assert "AZ-AKS-PRIVATE-API" not in flagged("acme-azure-dev-cluster")  # waived
+                assert "AZ-AKS-KMS" in flagged("acme-azure-dev-cluster")
+        finally:
+            process.kill()
