@@ -83,3 +83,10 @@ def test_example_stack_waivers_name_existing_rules() -> None:
     for name in ("acme-azure-dev", "acme-gcp-staging", "acme-aws-prod", "acme-onprem-local"):
         for waiver in load_stack(ROOT, name).policy.waivers:
             assert waiver.rule in RULES_BY_ID, (name, waiver.rule)
+
+
+def test_every_rule_id_can_be_named_by_a_waiver() -> None:
+    from pdpkit.policy import RULES
+
+    for rule in RULES:
+        assert PolicyWaiver(rule=rule.id, justification=JUSTIFICATION).rule == rule.id
