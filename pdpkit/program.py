@@ -31,7 +31,7 @@ def deploy(spec: StackSpec, root: Path | None = None) -> Mapping[str, Any]:
         "secretStore": dataplane.secret_store,
     }
     if spec.platform is not None:
-        from pdpkit.platform import deploy_platform
+        from pdpkit.platform.deploy import deploy_platform
         from pdpkit.platform.ledger import deployed_images
 
         images = deployed_images(spec.platform, root or find_project_root())

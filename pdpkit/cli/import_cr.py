@@ -106,7 +106,7 @@ def _write_definitions(out: Path, imported: list[tuple[str, ImportedIntegration]
 def _render(out: Path, results: list[ImportedIntegration], project: str) -> None:
     from pdpkit.plan.document import Plan, to_yaml_documents
     from pdpkit.plan.recorder import record
-    from pdpkit.platform import deploy_platform
+    from pdpkit.platform.deploy import deploy_platform
     from pdpkit.platform.preview import preview_dataplane
     from pdpkit.spec.platform import PlatformSpec
 

@@ -79,6 +79,7 @@ def render_table(plan: Plan, console: Console) -> None:
     for type_, n in sorted(Counter(r.type for r in resources if r.custom).items()):
         counts.add_row(type_, str(n))
     console.print(counts)
+    render_helm_releases(plan, console)
     protected = sum(1 for r in resources if r.protect or r.retain_on_delete)
     console.print(
         f"{sum(1 for r in resources if r.custom)} resources, "
@@ -108,3 +109,22 @@ def render_table(plan: Plan, console: Console) -> None:
     console.print(
         f"policy: {mandatory} mandatory violation(s), {advisory} advisory, {waived} waived"
     )
+
+
+def render_helm_releases(plan: Plan, console: Console) -> None:
+    """Every chart the stack installs: who installs it, from where, which version."""
+    releases = plan.helm_releases()
+    if not releases:
+        return
+    table = Table(title="Helm releases")
+    for column in ("namespace/name", "chart", "version", "repository", "installed by"):
+        table.add_column(column)
+    for release in releases:
+        table.add_row(
+            f"{release['namespace']}/{release['name']}",
+            str(release["chart"]),
+            str(release["version"]),
+            str(release["repository"]),
+            str(release["installedBy"]),
+        )
+    console.print(table)

@@ -96,6 +96,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
             log_destination=log_destination(spec, onprem),
             registry=_registry_host(onprem),
             api_server_cidrs=(onprem.api_server_cidr,),
+            internal_service_hostnames=_internal_services(onprem),
         ),
     )
     prefix = spec.secret_store.secret_prefix
@@ -146,13 +147,13 @@ def build(spec: DataPlaneSpec) -> DataPlane:
                     onprem.storage.endpoint, onprem.storage.region, harbor.bucket, storage_key
                 ),
                 secret_store=system.secret_store_name,
-                cluster_issuer=system.cluster_issuer,
+                gateway=(system.internal_gateway.name, system.internal_gateway.namespace),
                 production=spec.production,
                 channel=channels.get("harbor"),
                 flux_namespace=system.flux_namespace,
                 flux_ready=system.flux_ready,
                 secrets_ready=system.ready,
-                certificates_ready=system.certificates_ready,
+                gateway_ready=system.ready,
             ),
         )
     elif onprem.existing_registry is not None:
@@ -178,6 +179,13 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         zones=tuple(spec.network.availability_zones),
         ready=system.ready,
     )
+
+
+def _internal_services(onprem: OnpremSpec) -> tuple[str, ...]:
+    """Hostnames the internal gateway serves besides the integrations' (Harbor)."""
+    if onprem.registry_kind is RegistryKind.HARBOR and onprem.harbor is not None:
+        return (onprem.harbor.hostname,)
+    return ()
 
 
 def _registry_host(onprem: OnpremSpec) -> str:

@@ -100,7 +100,10 @@ class SystemLayer(pulumi.ComponentResource):
                     gateway_name=visibility,
                     namespace=envoy.namespace,
                     gateway_class=envoy.gateway_class_name,
-                    hostnames=tuple(gateway_spec.hostnames),
+                    hostnames=_hostnames(
+                        gateway_spec.hostnames,
+                        args.internal_service_hostnames if visibility == "internal" else (),
+                    ),
                     cluster_issuer=certificates.issuer_name,
                     service_annotations=(
                         args.internal_load_balancer_annotations if visibility == "internal" else {}
@@ -130,6 +133,13 @@ class SystemLayer(pulumi.ComponentResource):
                 branch=spec.flux.branch,
                 path=spec.flux.path,
                 interval=spec.flux.interval,
+                credentials_key=(
+                    f"{spec.secret_store.secret_prefix}{spec.flux.credentials_secret}"
+                    if spec.flux.credentials_secret
+                    else None
+                ),
+                secret_store=secrets.store_name,
+                secrets_ready=(secrets.release, secrets.store),
                 depends_on=prerequisites,
             ),
             child,
@@ -164,8 +174,8 @@ class SystemLayer(pulumi.ComponentResource):
             child,
         )
         self.secret_store_name = secrets.store_name
-        self.external_gateway = _ref(gateways["external"])
-        self.internal_gateway = _ref(gateways["internal"])
+        self.external_gateway = _ref(gateways["external"], tuple(spec.gateways.external.hostnames))
+        self.internal_gateway = _ref(gateways["internal"], tuple(spec.gateways.internal.hostnames))
         self.ready = (secrets.release, secrets.store, envoy.crds)
         self.flux_ready = (flux.release,)
         self.flux_namespace = flux.namespace
@@ -185,8 +195,13 @@ class SystemLayer(pulumi.ComponentResource):
         )
 
 
-def _ref(gateway: Gateway) -> GatewayRef:
-    return GatewayRef(gateway.gateway_name, gateway.namespace, gateway.hostnames)
+def _hostnames(integrations: tuple[str, ...], services: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*integrations, *services)))
+
+
+def _ref(gateway: Gateway, hostnames: tuple[str, ...]) -> GatewayRef:
+    """The gateway as integrations see it: only the stack's hostnames, not the services'."""
+    return GatewayRef(gateway.gateway_name, gateway.namespace, hostnames)
 
 
 def _describe(ref: GatewayRef) -> dict[str, object]:

@@ -56,6 +56,9 @@ class SystemLayerArgs:
     """Target-specific Cilium values merged over the defaults (e.g. ENI/chaining on AWS)."""
     internal_load_balancer_annotations: dict[str, str] = field(default_factory=dict)
     """Service annotations that make the internal gateway's load balancer private."""
+    internal_service_hostnames: tuple[str, ...] = ()
+    """Hostnames of the target's own services published on the internal gateway (Harbor
+    on-prem): each gets an HTTPS listener there, covered by the gateway's certificate."""
     depends_on: tuple[pulumi.Resource, ...] = ()
     """Cluster resources the system layer waits for (node pools)."""
     acme_dns01_solver: dict[str, Any] | None = None

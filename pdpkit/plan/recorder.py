@@ -95,7 +95,7 @@ class RealisticMocks(pulumi.runtime.Mocks):
     def call(
         self, args: pulumi.runtime.MockCallArgs
     ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return fake_call(args.token, args.args), None
+        return fake_call(args.token, args.args), []
 
 
 class PlanMonitor(sdk_mocks.MockMonitor):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
+import re
 from collections.abc import Iterable, Iterator
 from itertools import combinations
 
@@ -23,6 +24,8 @@ def cross_field_problems(stack: StackSpec) -> list[Finding]:
     findings += _unique(
         "dataplane.cluster.nodePools", [p.name for p in stack.dataplane.cluster.node_pools]
     )
+    if stack.dataplane.target is Target.GCP:
+        findings += _gcp(stack)
     if stack.platform is not None:
         findings += _platform(stack.platform, stack.dataplane.name)
     return findings
@@ -56,6 +59,67 @@ def _network(stack: StackSpec) -> Iterator[Finding]:
                 "subnets must be disjoint",
             )
     yield from _unique("dataplane.network.subnets", [s.name for s in net.subnets])
+
+
+GKE_NAME_MAX = 40
+"""GKE cluster names have at most 40 characters."""
+
+
+def _gcp(stack: StackSpec) -> Iterator[Finding]:
+    """What only GCP rejects: long cluster names, zones of another region, Secret Manager ids,
+    a control-plane range inside the cluster's own ranges."""
+    dp = stack.dataplane
+    if len(dp.name) > GKE_NAME_MAX:
+        yield (
+            "dataplane.name",
+            (
+                f"{dp.name!r} has {len(dp.name)} characters; GKE cluster names have at most "
+                f"{GKE_NAME_MAX}, shorten it"
+            ),
+        )
+    zones = [
+        (f"dataplane.network.availabilityZones[{i}]", z)
+        for i, z in enumerate(dp.network.availability_zones)
+    ]
+    zones += [
+        (f"dataplane.cluster.nodePools[{i}].zones[{j}]", z)
+        for i, pool in enumerate(dp.cluster.node_pools)
+        for j, z in enumerate(pool.zones)
+    ]
+    for path, zone in zones:
+        if not zone.isdigit() and not zone.startswith(f"{dp.region}-"):
+            yield (
+                path,
+                (
+                    f"zone {zone!r} is not in region {dp.region}; use zones like {dp.region}-b "
+                    "(or leave availabilityZones out and let GKE choose)"
+                ),
+            )
+    prefix = dp.secret_store.secret_prefix
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", prefix):
+        suggestion = re.sub(r"[^A-Za-z0-9_-]", "-", prefix)
+        yield (
+            "dataplane.secretStore.secretPrefix",
+            (
+                f"{prefix!r} cannot start a Secret Manager secret id (letters, digits, '_' and '-' "
+                f"only); use {suggestion!r}"
+            ),
+        )
+    if dp.gcp is not None:
+        master = ipaddress.ip_network(dp.gcp.master_ipv4_cidr)
+        for key, value in (
+            ("addressSpace", dp.network.address_space),
+            ("podCidr", dp.network.pod_cidr),
+            ("serviceCidr", dp.network.service_cidr),
+        ):
+            if master.overlaps(ipaddress.ip_network(value)):
+                yield (
+                    "dataplane.gcp.masterIpv4Cidr",
+                    (
+                        f"{master} overlaps network.{key} {value}; pick a /28 outside the "
+                        "cluster's ranges (e.g. 172.16.0.0/28)"
+                    ),
+                )
 
 
 def _unique(path: str, names: Iterable[str]) -> list[Finding]:
@@ -132,6 +196,15 @@ def _platform(platform: PlatformSpec, own_data_plane: str) -> Iterator[Finding]:
 
     for i, pipeline in enumerate(platform.pipelines):
         yield from _pipeline(f"platform.pipelines[{i}]", pipeline.paths, pipeline.gates, env_set)
+        for j, gate in enumerate(pipeline.gates):
+            for k, approver in enumerate(gate.approvers):
+                group = approver.removeprefix("group:")
+                if approver.startswith("group:") and group not in platform.groups:
+                    yield (
+                        f"platform.pipelines[{i}].gates[{j}].approvers[{k}]",
+                        f"unknown approver group {group!r}; {_choices(group, platform.groups)} "
+                        "(declare its members under platform.groups)",
+                    )
 
 
 def _pipeline(path: str, paths: Iterable, gates: Iterable, envs: set[str]) -> Iterator[Finding]:  # type: ignore[type-arg]

@@ -82,7 +82,10 @@ class ClusterSpec(SpecModel):
     """When the endpoint is public: the only ranges that may reach it (required then)."""
     node_pools: tuple[NodePoolSpec, ...] = Field(min_length=1)
     """At least one pool; mark one `system: true` on AKS."""
-    maintenance_window: NonEmptyStr = "Sun 02:00-06:00"
+    maintenance_window: str = Field(
+        "Sun 02:00-06:00",
+        pattern=r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$",
+    )
     """Weekly window for upgrades (day HH:MM-HH:MM, UTC)."""
     upgrade_channel: str = Field("patch", pattern="^(none|patch|stable|rapid|regular)$")
     """Automatic upgrade channel (AKS upgrade channel / GKE release channel)."""
@@ -175,6 +178,9 @@ class FluxSpec(SpecModel):
     """How often Flux reconciles."""
     channels: dict[str, NonEmptyStr] = {}
     """Semver range per component (``logAgent: "~3.2"``); left out: the pinned version."""
+    credentials_secret: NonEmptyStr | None = None
+    """Key in the secret store (under the secret prefix) with ``username`` and ``password``
+    of a private update repository; left out: the repository is read anonymously."""
 
 
 class AgentSpec(SpecModel):

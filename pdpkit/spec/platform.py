@@ -280,3 +280,6 @@ class PlatformSpec(SpecModel):
     integrations: tuple[IntegrationSpec, ...] = ()
     pipelines: tuple[PipelineSpec, ...] = Field(min_length=1)
     ledger: LedgerSpec = LedgerSpec()
+    groups: dict[DnsName, tuple[NonEmptyStr, ...]] = {}
+    """Approver groups by name (members are user names, e.g. GitHub logins), referenced by
+    promotion gates as ``group:NAME``; left out: gates may name users only."""

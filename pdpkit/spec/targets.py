@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, SecretStr, model_validator
 
-from pdpkit.spec.base import NonEmptyStr, SpecModel
+from pdpkit.spec.base import Cidr, NonEmptyStr, SpecModel
 from pdpkit.spec.enums import LogStoreKind, RegistryKind
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -45,8 +45,29 @@ class GcpSpec(SpecModel):
     """GCP: the project the data plane lives in."""
 
     project: str = Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
-    master_ipv4_cidr: str = "172.16.0.0/28"
+    project_number: str | None = Field(None, pattern=r"^\d{6,20}$")
+    """The project's number (service agents and IAM conditions use it); left out: looked up
+    with ``organizations.getProject`` when the program runs (answered offline by the fakes)."""
+    master_ipv4_cidr: Cidr = "172.16.0.0/28"
     """The /28 range of the GKE control plane's private endpoint."""
+    customer_managed_keys: bool = True
+    """Encrypt the registry and the log archive bucket with Cloud KMS keys of the data plane
+    (CMEK). Left out: on. Kubernetes secrets follow ``cluster.secretsEncryption``."""
+    dns_managed_zone: str | None = Field(None, pattern=r"^[a-z][a-z0-9-]{0,62}$")
+    """Cloud DNS managed zone (its resource name) serving ``gateways.dnsZone``. Set: ACME
+    certificates are issued over DNS-01 (wildcards work) by cert-manager as a service account
+    that administers this zone only. Left out: HTTP-01 through the external gateway."""
+    dns_project: str | None = Field(None, pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+    """Project of that zone; left out: ``project``."""
+
+    @model_validator(mode="after")
+    def _master_range_is_28(self) -> GcpSpec:
+        if not self.master_ipv4_cidr.endswith("/28"):
+            raise ValueError(
+                f"masterIpv4Cidr {self.master_ipv4_cidr} is not a /28; GKE needs exactly a /28 "
+                "for the control plane (e.g. 172.16.0.0/28)"
+            )
+        return self
 
 
 class ExistingRegistrySpec(SpecModel):

@@ -7,11 +7,18 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pdpkit.components.k8s.objects import PodSecurity, custom_resource, helm_release, namespace
+from pdpkit.components.k8s.objects import (
+    PodSecurity,
+    custom_resource,
+    external_secret,
+    helm_release,
+    namespace,
+)
 from pdpkit.versions import chart
 
 NAMESPACE = "flux-system"
 UPDATES = "pdp-updates"
+CREDENTIALS = "pdp-updates-credentials"
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,12 @@ class FluxArgs:
     branch: str = "main"
     path: str = "./"
     interval: str = "10m"
+    credentials_key: str | None = None
+    """Remote key (prefix included) with ``username`` and ``password`` for a private
+    repository, read through `secret_store`; left out: anonymous."""
+    secret_store: str = "pdp-secret-store"  # noqa: S105 (a store name)
+    secrets_ready: tuple[pulumi.Resource, ...] = ()
+    """The ESO release and store (only needed with `credentials_key`)."""
     depends_on: tuple[pulumi.Resource, ...] = ()
 
 
@@ -66,14 +79,38 @@ class Flux(pulumi.ComponentResource):
         after_release = pulumi.ResourceOptions.merge(
             child, pulumi.ResourceOptions(depends_on=[self.release])
         )
+        repository_spec: dict[str, object] = {
+            "url": args.repository_url,
+            "ref": {"branch": args.branch},
+            "interval": args.interval,
+        }
+        repository_needs: list[pulumi.Resource] = []
+        if args.credentials_key is not None:
+            credentials = external_secret(
+                f"{name}-credentials",
+                CREDENTIALS,
+                NAMESPACE,
+                args.secret_store,
+                {
+                    "username": (args.credentials_key, "username"),
+                    "password": (args.credentials_key, "password"),
+                },
+                pulumi.ResourceOptions.merge(
+                    child, pulumi.ResourceOptions(depends_on=[ns, *args.secrets_ready])
+                ),
+            )
+            repository_spec["secretRef"] = {"name": CREDENTIALS}
+            repository_needs.append(credentials)
         self.git_repository = custom_resource(
             f"{name}-repository",
             "source.toolkit.fluxcd.io/v1",
             "GitRepository",
             UPDATES,
             NAMESPACE,
-            {"url": args.repository_url, "ref": {"branch": args.branch}, "interval": args.interval},
-            after_release,
+            repository_spec,
+            pulumi.ResourceOptions.merge(
+                after_release, pulumi.ResourceOptions(depends_on=repository_needs)
+            ),
         )
         self.kustomization = custom_resource(
             f"{name}-kustomization",

@@ -21,7 +21,7 @@ from pdpkit.versions import chart
 NAMESPACE = "harbor"
 ADMIN_SECRET = "harbor-admin"  # noqa: S105 (Secret names)
 STORAGE_SECRET = "harbor-s3"  # noqa: S105
-TLS_SECRET = "harbor-tls"  # noqa: S105
+SERVICE = "harbor"
 
 
 @dataclass(frozen=True)
@@ -34,23 +34,27 @@ class HarborArgs:
     """Initial admin password; stored only as a Pulumi secret and a Kubernetes Secret."""
     storage: S3Bucket
     secret_store: str
-    cluster_issuer: str
-    """Signs Harbor's TLS certificate."""
+    gateway: tuple[str, str]
+    """(name, namespace) of the internal gateway that terminates TLS for Harbor (its
+    certificate must cover `hostname`)."""
     production: bool = False
     """Protect and retain the release."""
     channel: str | None = None
     flux_namespace: str = "flux-system"
     flux_ready: tuple[pulumi.Resource, ...] = ()
     secrets_ready: tuple[pulumi.Resource, ...] = ()
-    certificates_ready: tuple[pulumi.Resource, ...] = ()
+    gateway_ready: tuple[pulumi.Resource, ...] = ()
+    """What ships the Gateway API CRDs."""
 
 
 class Harbor(pulumi.ComponentResource):
     """Harbor as a Flux HelmRelease: admin password from a Pulumi secret, S3 keys through an
-    ExternalSecret, TLS from cert-manager, images on the bucket (no image data in the cluster)."""
+    ExternalSecret, images on the bucket (no image data in the cluster), published on the
+    internal gateway through an HTTPRoute (TLS by the gateway's certificate)."""
 
     release: FluxHelmRelease
     hostname: str
+    route: k8s.apiextensions.CustomResource
 
     def __init__(self, name: str, args: HarborArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("pdpkit:onprem:Harbor", name, None, opts)
@@ -81,37 +85,39 @@ class Harbor(pulumi.ComponentResource):
                 in_ns, pulumi.ResourceOptions(depends_on=list(args.secrets_ready))
             ),
         )
-        certificate = custom_resource(
-            f"{name}-certificate",
-            "cert-manager.io/v1",
-            "Certificate",
-            TLS_SECRET,
+        gateway, gateway_namespace = args.gateway
+        # TLS ends at the internal gateway (no LoadBalancer Service of Harbor's own);
+        # no request timeout: image layers are large
+        route = custom_resource(
+            f"{name}-route",
+            "gateway.networking.k8s.io/v1",
+            "HTTPRoute",
+            "harbor",
             NAMESPACE,
             {
-                "secretName": TLS_SECRET,
-                "dnsNames": [args.hostname],
-                "issuerRef": {
-                    "kind": "ClusterIssuer",
-                    "name": args.cluster_issuer,
-                    "group": "cert-manager.io",
-                },
-                "privateKey": {"algorithm": "ECDSA", "size": 256, "rotationPolicy": "Always"},
+                "parentRefs": [
+                    {"name": gateway, "namespace": gateway_namespace, "kind": "Gateway"}
+                ],
+                "hostnames": [args.hostname],
+                "rules": [
+                    {
+                        "matches": [{"path": {"type": "PathPrefix", "value": "/"}}],
+                        "backendRefs": [{"name": SERVICE, "port": 80}],
+                        "timeouts": {"request": "0s"},
+                    }
+                ],
             },
             pulumi.ResourceOptions.merge(
-                in_ns, pulumi.ResourceOptions(depends_on=list(args.certificates_ready))
+                in_ns, pulumi.ResourceOptions(depends_on=list(args.gateway_ready))
             ),
         )
         bucket = args.storage
         values = {
             "externalURL": f"https://{args.hostname}",
             "expose": {
-                "type": "loadBalancer",
-                "tls": {
-                    "enabled": True,
-                    "certSource": "secret",
-                    "secret": {"secretName": TLS_SECRET},
-                },
-                "loadBalancer": {"name": "harbor"},
+                "type": "clusterIP",
+                "tls": {"enabled": False},
+                "clusterIP": {"name": SERVICE, "ports": {"httpPort": 80}},
             },
             "existingSecretAdminPassword": ADMIN_SECRET,
             "existingSecretAdminPasswordKey": "HARBOR_ADMIN_PASSWORD",
@@ -144,10 +150,17 @@ class Harbor(pulumi.ComponentResource):
                 values=values,
                 channel=args.channel,
                 flux_namespace=args.flux_namespace,
-                depends_on=(ns, admin, storage, certificate, *args.flux_ready),
+                depends_on=(ns, admin, storage, *args.flux_ready),
                 holds_data=args.production,
             ),
             pulumi.ResourceOptions(parent=self),
         )
         self.hostname = args.hostname
-        self.register_outputs({"release": self.release, "hostname": self.hostname})
+        self.route = route
+        self.register_outputs(
+            {
+                "release": self.release,
+                "hostname": self.hostname,
+                "route": self.route,
+            }
+        )

@@ -38,3 +38,7 @@ def test_help_imports_neither_pulumi_nor_a_cloud_sdk() -> None:
 
 def test_validate_imports_neither_pulumi_nor_a_cloud_sdk() -> None:
     assert imported_by(["validate"]) == set()
+
+
+def test_the_ledger_commands_import_no_pulumi() -> None:
+    assert imported_by(["releases", "--stack", "acme-onprem-local"]) == set()

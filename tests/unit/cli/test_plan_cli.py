@@ -6,6 +6,7 @@ import pytest
 
 from pdpkit import dataplane
 from pdpkit.cli.main import main
+from pdpkit.versions import chart
 
 
 @pytest.mark.slow
@@ -32,3 +33,13 @@ def test_stack_of_a_missing_target_exits_1_with_a_clear_message(monkeypatch, cap
     monkeypatch.setattr(dataplane.importlib, "import_module", without_azure)
     assert main(["plan", "--stack", "acme-azure-dev"]) == 1
     assert "target 'azure' is not implemented yet" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_table_lists_the_helm_releases_with_their_pinned_versions(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["plan", "--stack", "acme-onprem-local"]) == 0
+    out = capsys.readouterr().out
+    assert "Helm releases" in out
+    assert "kube-system/cilium" in out and chart("cilium").version in out
+    assert "pdp-logging/fluent-bit" in out and "~0.48.0" in out

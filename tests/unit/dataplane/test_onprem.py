@@ -185,3 +185,30 @@ def test_production_protects_what_holds_data():
 
 def test_golden_dir_exists_for_reviewers():
     assert Path(GOLDEN / "helm-releases.yaml").is_file()
+
+
+def test_harbor_is_published_on_the_internal_gateway_only():
+    plan = Plan(dataplane_recording(), [])
+    (route,) = [o for o in plan.manifests() if o["kind"] == "HTTPRoute"]
+    assert route["spec"]["parentRefs"] == [
+        {"name": "internal", "namespace": "envoy-gateway-system", "kind": "Gateway"}
+    ]
+    assert route["spec"]["hostnames"] == ["harbor.lab.acme.example"]
+    gateways = {o["metadata"]["name"]: o for o in plan.manifests() if o["kind"] == "Gateway"}
+    internal = [x["hostname"] for x in gateways["internal"]["spec"]["listeners"]]
+    external = [x["hostname"] for x in gateways["external"]["spec"]["listeners"]]
+    assert "harbor.lab.acme.example" in internal and "harbor.lab.acme.example" not in external
+    (harbor,) = [r for r in plan.helm_releases() if r["chart"] == "harbor"]
+    assert harbor["values"]["expose"]["type"] == "clusterIP"  # no LoadBalancer of its own
+
+
+def test_integrations_see_only_the_stacks_hostnames():
+    spec = load_stack(ROOT, STACK).dataplane
+    holder = {}
+
+    def program() -> None:
+        holder["dataplane"] = build_dataplane(spec)
+
+    record(program, "pdp", STACK)
+    assert holder["dataplane"].internal_gateway.hostnames == ("*.internal.lab.acme.example",)
+    assert holder["dataplane"].registry is not None

@@ -12,7 +12,7 @@ import pulumi_kubernetes as k8s
 from pdpkit.dataplane.contract import DataPlane, GatewayRef
 from pdpkit.plan.document import Plan
 from pdpkit.plan.recorder import Recording, record
-from pdpkit.platform import deploy_platform
+from pdpkit.platform.deploy import deploy_platform
 from pdpkit.spec.enums import Target
 from pdpkit.spec.loader import load_stack
 from pdpkit.spec.platform import PlatformSpec

@@ -101,3 +101,37 @@ def test_releases_holding_data_are_protected_and_retained(run):
     assert release.protect and release.retain_on_delete
     recorded, _, _ = flux_release(run)
     assert not recorded.named("fb-release").protect
+
+
+def test_private_update_repository_reads_its_credentials_from_the_secret_store(run):
+    recorded = run(
+        lambda p: Flux(
+            "flux",
+            FluxArgs(
+                provider=p,
+                repository_url="https://git.example/updates.git",
+                credentials_key="pdp/dp/git/updates",
+            ),
+        )
+    )
+    (credentials,) = recorded.kind("ExternalSecret")
+    assert credentials["metadata"] == {
+        "name": "pdp-updates-credentials",
+        "namespace": "flux-system",
+        "labels": {"app.kubernetes.io/managed-by": "pdpkit"},
+    }
+    assert {d["remoteRef"]["property"] for d in credentials["spec"]["data"]} == {
+        "username",
+        "password",
+    }
+    (repository,) = recorded.kind("GitRepository")
+    assert repository["spec"]["secretRef"] == {"name": "pdp-updates-credentials"}
+    assert recorded.named("flux-credentials").urn in recorded.named("flux-repository").dependencies
+
+
+def test_public_update_repository_has_no_credentials(run):
+    recorded = run(
+        lambda p: Flux("flux", FluxArgs(provider=p, repository_url="https://git.example/u.git"))
+    )
+    assert not recorded.kind("ExternalSecret")
+    assert "secretRef" not in recorded.kind("GitRepository")[0]["spec"]

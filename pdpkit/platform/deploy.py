@@ -1,0 +1,116 @@
+"""`deploy_platform`: the platform layer's resources on one data plane.
+
+`deploy_platform` declares, on one data plane, the environments bound to it: a
+namespace per project (`EnvironmentNamespace`) and each integration that has an
+image for that environment (`IntegrationWorkload`). Environments bound to other
+data planes belong to the stacks of those data planes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+
+from pdpkit.dataplane.contract import DataPlane
+from pdpkit.platform.effective import effective_integration
+from pdpkit.platform.environment_namespace import EnvironmentNamespace, EnvironmentNamespaceArgs
+from pdpkit.platform.integration_endpoints import versioned_path
+from pdpkit.platform.integration_workload import IntegrationWorkload, IntegrationWorkloadArgs
+from pdpkit.platform.names import namespace_name
+from pdpkit.spec.platform import EnvironmentSpec, IntegrationSpec, PlatformSpec
+
+
+def deploy_platform(
+    platform: PlatformSpec, dataplane: DataPlane, images: Mapping[tuple[str, str], str]
+) -> Mapping[str, Any]:
+    """Declare the platform's resources on `dataplane`; return stack outputs to export.
+
+    `images` maps (integration, environment) to the image the release ledger says is
+    deployed there; without an entry the integration's bootstrap `image` is used, and
+    without that the integration is left out of the environment (the outputs say why).
+    """
+    environments = [e for e in platform.environments if dataplane.name in e.data_planes]
+    gateways = (dataplane.external_gateway.namespace, dataplane.internal_gateway.namespace)
+    namespaces: dict[str, dict[str, str]] = {}
+    deployments: dict[str, dict[str, Any]] = {}
+    for environment in environments:
+        created: dict[str, EnvironmentNamespace] = {}
+        for project in platform.projects:
+            ns = namespace_name(project.name, environment.name)
+            created[project.name] = EnvironmentNamespace(
+                f"{platform.name}-{environment.name}-{project.name}",
+                EnvironmentNamespaceArgs(
+                    namespace=ns,
+                    project=project.name,
+                    environment=environment.name,
+                    production=environment.production,
+                    gateway_namespaces=gateways,
+                    egress=environment.egress,
+                    quota=environment.quota,
+                    config=dict(environment.config),
+                    secrets=dict(environment.secrets),
+                    secret_store=dataplane.secret_store,
+                    secret_prefix=dataplane.secret_prefix,
+                    provider=dataplane.kubernetes,
+                    ready=dataplane.ready,
+                ),
+            )
+            namespaces.setdefault(environment.name, {})[project.name] = ns
+        for integration in platform.integrations:
+            deployments.setdefault(integration.name, {})[environment.name] = _deploy_integration(
+                platform=platform,
+                dataplane=dataplane,
+                environment=environment,
+                integration=integration,
+                images=images,
+                namespace=created[integration.project],
+            )
+    return {
+        "platform": platform.name,
+        "environments": [e.name for e in environments],
+        "namespaces": namespaces,
+        "integrations": deployments,
+    }
+
+
+def _deploy_integration(
+    *,
+    platform: PlatformSpec,
+    dataplane: DataPlane,
+    environment: EnvironmentSpec,
+    integration: IntegrationSpec,
+    images: Mapping[tuple[str, str], str],
+    namespace: EnvironmentNamespace,
+) -> dict[str, Any]:
+    image = images.get((integration.name, environment.name)) or integration.image
+    if image is None:
+        return {
+            "deployed": False,
+            "reason": f"no release of {integration.name} in {environment.name} and no bootstrap "
+            f"image; record one with `pdp release {integration.name} --image REPO@sha256:…`",
+        }
+    effective = effective_integration(integration, environment, image)
+    workload = IntegrationWorkload(
+        f"{platform.name}-{environment.name}-{integration.name}",
+        IntegrationWorkloadArgs(
+            integration=effective,
+            secret_store=dataplane.secret_store,
+            secret_prefix=dataplane.secret_prefix,
+            external_gateway=dataplane.external_gateway,
+            internal_gateway=dataplane.internal_gateway,
+            provider=dataplane.kubernetes,
+            namespace=namespace,
+            ready=dataplane.ready,
+        ),
+        opts=pulumi.ResourceOptions(depends_on=[namespace]),
+    )
+    return {
+        "deployed": True,
+        "namespace": effective.namespace,
+        "kind": effective.kind.value,
+        "image": image,
+        "revision": workload.revision,
+        "paths": [versioned_path(e.base_path, effective.api_version) for e in effective.endpoints],
+    }

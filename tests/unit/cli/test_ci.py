@@ -1,0 +1,158 @@
+"""`pdp ci generate`: deterministic, equal to what the repository ships, schema-valid."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from pdpkit.cli.ci import discover, pulumi_cli_version
+from pdpkit.cli.main import main
+from pdpkit.platform.workflow_steps import ACTIONS
+from pdpkit.platform.workflows import generate
+from tests.examples import EXAMPLE_STACKS, ROOT
+
+SHIPPED = ROOT / ".github" / "workflows"
+
+
+@pytest.fixture(scope="module")
+def files() -> dict[str, str]:
+    return generate(discover(ROOT), pulumi_cli_version())
+
+
+def load(text: str) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def test_generating_twice_gives_identical_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
+    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    shutil.copytree(ROOT / "platform", tmp_path / "platform")
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / ".github" / "workflows"
+    out.mkdir(parents=True)
+    (out / "pdp-stale.yml").write_text("name: old\n")
+    (out / "own.yml").write_text("name: mine\n")
+    assert main(["ci", "generate"]) == 0
+    first = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    assert main(["ci", "generate", "--out", str(out)]) == 0
+    second = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    assert first == second
+    assert "pdp-stale.yml" not in first and "own.yml" in first  # own workflows are kept
+    capsys.readouterr()
+
+
+def test_the_repository_ships_the_generated_workflows(files: dict[str, str]) -> None:
+    shipped = {p.name: p.read_text() for p in SHIPPED.glob("pdp-*.yml")}
+    assert shipped == files, "run `pdp ci generate` and commit .github/workflows"
+
+
+@pytest.mark.slow
+def test_workflows_pass_the_github_workflow_schema() -> None:
+    checker = Path(sys.executable).parent / "check-jsonschema"
+    if not checker.exists():
+        pytest.skip(f"check-jsonschema not installed next to {sys.executable}")
+    paths = sorted(str(p) for p in SHIPPED.glob("pdp-*.yml"))
+    result = subprocess.run(
+        [str(checker), "--builtin-schema", "vendor.github-workflows", *paths],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_schema_violation_would_be_caught(tmp_path: Path) -> None:
+    checker = Path(sys.executable).parent / "check-jsonschema"
+    if not checker.exists():
+        pytest.skip(f"check-jsonschema not installed next to {sys.executable}")
+    bad = tmp_path / "bad.yml"
+    bad.write_text("name: x\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n")
+    result = subprocess.run(
+        [str(checker), "--builtin-schema", "vendor.github-workflows", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+
+
+def test_one_job_per_stack_for_preview_up_and_drift(files: dict[str, str]) -> None:
+    preview = load(files["pdp-preview.yml"])
+    assert sorted(preview["jobs"]) == [f"preview-{s}" for s in EXAMPLE_STACKS]
+    assert "pull_request" in preview["on"]
+    step = preview["jobs"]["preview-acme-aws-prod"]["steps"][-1]
+    assert step["uses"] == ACTIONS["pulumi"][0]
+    assert step["with"]["command"] == "preview" and step["with"]["policyPacks"] == "policy"
+    assert step["with"]["comment-on-pr"] is True
+    up = load(files["pdp-up.yml"])
+    assert up["on"]["push"]["branches"] == ["main"]
+    assert up["jobs"]["up-acme-aws-prod"]["environment"] == "stack-acme-aws-prod"  # production
+    drift = load(files["pdp-drift.yml"])
+    assert "schedule" in drift["on"]
+    runs = [s.get("run", "") for job in drift["jobs"].values() for s in job["steps"]]
+    assert sum(
+        "pulumi refresh" in r and "--preview-only --expect-no-changes" in r for r in runs
+    ) == len(EXAMPLE_STACKS)
+    onprem = preview["jobs"]["preview-acme-onprem-local"]
+    assert onprem["runs-on"] == ["self-hosted", "acme-onprem-local"]
+
+
+def test_promote_workflow_uses_github_environments_as_approval_source(
+    files: dict[str, str],
+) -> None:
+    workflow = load(files["pdp-promote-acme.yml"])
+    inputs = workflow["on"]["workflow_dispatch"]["inputs"]
+    assert inputs["environment"]["options"] == ["staging", "prod"]
+    job = workflow["jobs"]["promote"]
+    assert job["environment"] == "acme-${{ inputs.environment }}"
+    script = "\n".join(s.get("run", "") for s in job["steps"])
+    assert "actions/runs/$GITHUB_RUN_ID/approvals" in script
+    assert '--approved-by "$login"' in script and "pdp promote" in script
+    assert "git add releases/acme.yaml" in script
+    ups = {name: j["if"] for name, j in workflow["jobs"].items() if name.startswith("up-")}
+    assert ups == {
+        "up-acme-gcp-staging": "inputs.environment == 'staging'",
+        "up-acme-aws-prod": "inputs.environment == 'prod'",
+    }
+
+
+def test_build_workflow_records_the_pushed_digest(files: dict[str, str]) -> None:
+    workflow = load(files["pdp-build-acme-order-api.yml"])
+    assert workflow["on"]["push"]["branches"] == ["release/1.2"]  # the integration's track
+    record = workflow["jobs"]["record"]
+    script = "\n".join(s.get("run", "") for s in record["steps"])
+    assert "pdp release order-api --stack acme-aws-prod --image " in script
+    assert '"acmecr.azurecr.io/orders/order-api@$DIGEST"' in script
+    assert sorted(j for j in workflow["jobs"] if j.startswith("up-")) == ["up-acme-azure-dev"]
+
+
+def test_actions_are_pinned(files: dict[str, str]) -> None:
+    for name, text in files.items():
+        for ref in re.findall(r"uses: (\S+)", text):
+            action, _, version = ref.partition("@")
+            assert version, f"{name}: {action} not pinned"
+            assert re.fullmatch(r"[0-9a-f]{40}", version) or action == "pulumi/actions", ref
+
+
+def test_no_expression_is_interpolated_into_scripts(files: dict[str, str]) -> None:
+    for name, text in files.items():
+        for job in load(text)["jobs"].values():
+            for step in job["steps"]:
+                assert "${{" not in step.get("run", ""), f"{name}: {step['name']}"
+
+
+def test_no_yaml_anchors_or_escapes(files: dict[str, str]) -> None:
+    # older GitHub runners reject anchors; escaped unicode makes reviews unreadable
+    for name, text in files.items():
+        assert "&id0" not in text and "*id0" not in text, name
+        assert "\\u" not in text, name
