@@ -21,6 +21,8 @@ Finding = tuple[str, str]
 def cross_field_problems(stack: StackSpec) -> list[Finding]:
     """Every cross-field problem of a structurally valid stack."""
     findings = list(_network(stack))
+    if stack.dataplane.target is Target.AWS:
+        findings += _aws_network(stack)
     findings += _unique(
         "dataplane.cluster.nodePools", [p.name for p in stack.dataplane.cluster.node_pools]
     )
@@ -255,6 +257,63 @@ def find_cycle(edges: dict[str, list[str]]) -> list[str]:
             if found:
                 return found
     return []
+
+
+def _aws_network(stack: StackSpec) -> Iterator[Finding]:
+    """EKS needs zonal subnets in the stack's region, private ones in at least two zones, and a
+    public subnet (NAT gateways, internet-facing load balancers); names ``public*`` are public."""
+    dp = stack.dataplane
+    subnets = dp.network.subnets
+    in_region = re.compile(rf"^{re.escape(dp.region)}[a-z]$")
+    if not subnets:
+        zones = {z for z in dp.network.availability_zones if z.isdigit() or in_region.match(z)}
+        if len(set(dp.network.availability_zones)) < 2:
+            yield (
+                "dataplane.network.availabilityZones",
+                "EKS needs at least two availability zones; list two or more",
+            )
+        for i, zone in enumerate(dp.network.availability_zones):
+            if zone not in zones:
+                yield (
+                    f"dataplane.network.availabilityZones[{i}]",
+                    f"{zone!r} is not a zone of region {dp.region}; expected e.g. {dp.region}a",
+                )
+        return
+    for i, subnet in enumerate(subnets):
+        if subnet.zone is None:
+            yield (
+                f"dataplane.network.subnets[{i}].zone",
+                f"required on AWS (subnets are zonal); add e.g. zone: {dp.region}a",
+            )
+        elif not in_region.match(subnet.zone):
+            yield (
+                f"dataplane.network.subnets[{i}].zone",
+                f"{subnet.zone!r} is not a zone of region {dp.region}; expected e.g. {dp.region}a",
+            )
+    private = {s.zone for s in subnets if s.zone and not s.name.startswith("public")}
+    public = {s.zone for s in subnets if s.zone and s.name.startswith("public")}
+    if len(private) < 2:
+        yield (
+            "dataplane.network.subnets",
+            f"private subnets span {len(private)} zone(s); EKS needs at least two: "
+            "add a private subnet in another zone",
+        )
+    if not public:
+        yield (
+            "dataplane.network.subnets",
+            "no public subnet (name starting with `public`); NAT gateways need one",
+        )
+    per_zone = (
+        dp.aws.nat_gateway_per_zone
+        if dp.aws and dp.aws.nat_gateway_per_zone is not None
+        else dp.production
+    )
+    if public and per_zone and not private <= public:
+        yield (
+            "dataplane.network.subnets",
+            "a NAT gateway per zone needs a public subnet in "
+            f"{', '.join(sorted(private - public))}; add one, or set aws.natGatewayPerZone: false",
+        )
 
 
 def _config_keys(

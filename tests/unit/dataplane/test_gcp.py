@@ -7,7 +7,6 @@ from functools import cache
 from typing import Any
 
 import pulumi
-import pytest
 
 from pdpkit.components.gcp import names
 from pdpkit.dataplane import gcp
@@ -274,11 +273,6 @@ def test_without_secrets_encryption_or_cmek_no_keys_are_made() -> None:
     assert "kmsKeyName" not in recorded.one("gcp:artifactregistry/repository:Repository").inputs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pdpkit.plan.recorder.RealisticMocks.call returns failures=None, which the SDK's "
-    "MockMonitor.Invoke iterates; it must return [] (reported to the lead)",
-)
 def test_project_number_is_looked_up_when_the_spec_leaves_it_out() -> None:
     spec = variant(gcp=staging_spec().gcp.model_copy(update={"project_number": None}))  # type: ignore[union-attr]
     recorded = provisioned(spec)

@@ -1,0 +1,60 @@
+"""The AWS data plane's subnets: as listed in the spec, or derived from its address space."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from pdpkit.components.aws.network import SubnetPlan
+from pdpkit.spec.dataplane import DataPlaneSpec
+
+_LETTERS = "abcdefghij"
+
+
+def zone_name(region: str, zone: str) -> str:
+    """An AWS zone name; the generic ``"1"``, ``"2"``… become ``<region>a``, ``<region>b``…"""
+    if zone.isdigit() and 1 <= int(zone) <= len(_LETTERS):
+        return f"{region}{_LETTERS[int(zone) - 1]}"
+    return zone
+
+
+def aws_zones(spec: DataPlaneSpec) -> tuple[str, ...]:
+    """Zone names of the spec's network, in order, without duplicates."""
+    return tuple(dict.fromkeys(zone_name(spec.region, z) for z in spec.network.availability_zones))
+
+
+def subnet_plan(spec: DataPlaneSpec) -> tuple[SubnetPlan, ...]:
+    """The spec's subnets (names starting with ``public`` are public), or derived ones.
+
+    Derived: the address space is cut in eight; each zone gets one eighth as its private subnet
+    (nodes and, with the VPC CNI, pods need room), and the next eighth is cut in eight again for
+    the zones' public subnets (NAT gateways and load balancers only). 10.50.0.0/16 over three
+    zones: private /19s at 10.50.0.0, .32.0, .64.0 and public /22s from 10.50.96.0.
+    """
+    if spec.network.subnets:
+        plans = []
+        for subnet in spec.network.subnets:
+            if subnet.zone is None:
+                raise ValueError(
+                    f"subnet {subnet.name} has no zone; on AWS every subnet is zonal, set `zone`"
+                )
+            plans.append(
+                SubnetPlan(subnet.name, subnet.cidr, subnet.zone, subnet.name.startswith("public"))
+            )
+        return tuple(plans)
+    zones = aws_zones(spec)
+    space = ipaddress.ip_network(spec.network.address_space)
+    eighths: list[ipaddress.IPv4Network | ipaddress.IPv6Network]
+    eighths = list(space.subnets(prefixlen_diff=3))
+    if len(zones) > len(eighths) - 1:
+        raise ValueError(f"{len(zones)} zones do not fit {space}; list the subnets explicitly")
+    public = list(eighths[len(zones)].subnets(prefixlen_diff=3))
+    return (
+        *(
+            SubnetPlan(f"private-{zone[-1]}", str(eighths[i]), zone, False)
+            for i, zone in enumerate(zones)
+        ),
+        *(
+            SubnetPlan(f"public-{zone[-1]}", str(public[i]), zone, True)
+            for i, zone in enumerate(zones)
+        ),
+    )
