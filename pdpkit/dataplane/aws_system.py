@@ -35,6 +35,11 @@ CILIUM_CHAINED_WITH_VPC_CNI: dict[str, Any] = {
 }
 """Cilium values for the chained mode (docs.cilium.io "AWS VPC CNI plugin" chaining)."""
 
+EXTERNAL_NLB_ANNOTATIONS = {
+    # a Network Load Balancer (not the in-tree default Classic LB), internet-facing
+    "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+    "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+}
 INTERNAL_NLB_ANNOTATIONS = {
     "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
     "service.beta.kubernetes.io/aws-load-balancer-internal": "true",  # in-tree controller
@@ -88,6 +93,7 @@ def system_layer_args(
         ),
         registry=registry_host,
         api_server_cidrs=api_server_cidrs(spec),
+        external_load_balancer_annotations=dict(EXTERNAL_NLB_ANNOTATIONS),
         internal_load_balancer_annotations=dict(INTERNAL_NLB_ANNOTATIONS),
         acme_dns01_solver=None if dns_challenge is None else dns_challenge.solver,
         cert_manager_identity=WorkloadIdentity()

@@ -106,7 +106,9 @@ class SystemLayer(pulumi.ComponentResource):
                     ),
                     cluster_issuer=certificates.issuer_name,
                     service_annotations=(
-                        args.internal_load_balancer_annotations if visibility == "internal" else {}
+                        args.internal_load_balancer_annotations
+                        if visibility == "internal"
+                        else args.external_load_balancer_annotations
                     ),
                     http_listener=visibility == "external" and acme_http01,
                     crds=(envoy.crds, envoy.gateway_class),

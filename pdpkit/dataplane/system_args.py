@@ -54,6 +54,8 @@ class SystemLayerArgs:
     """Where pods reach the Kubernetes API (agent egress policy)."""
     cilium_values: dict[str, Any] = field(default_factory=dict)
     """Target-specific Cilium values merged over the defaults (e.g. ENI/chaining on AWS)."""
+    external_load_balancer_annotations: dict[str, str] = field(default_factory=dict)
+    """Service annotations of the external gateway's load balancer (e.g. an NLB on AWS)."""
     internal_load_balancer_annotations: dict[str, str] = field(default_factory=dict)
     """Service annotations that make the internal gateway's load balancer private."""
     internal_service_hostnames: tuple[str, ...] = ()

@@ -11,7 +11,9 @@ import re
 from collections.abc import Iterable, Iterator
 from itertools import combinations
 
+from pdpkit.spec.azure_rules import azure_problems
 from pdpkit.spec.enums import Target
+from pdpkit.spec.gateway_checks import gateway_problems
 from pdpkit.spec.platform import IntegrationSpec, PlatformSpec
 from pdpkit.spec.stack import StackSpec
 
@@ -21,11 +23,13 @@ Finding = tuple[str, str]
 def cross_field_problems(stack: StackSpec) -> list[Finding]:
     """Every cross-field problem of a structurally valid stack."""
     findings = list(_network(stack))
+    findings += gateway_problems(stack.dataplane.gateways)
     if stack.dataplane.target is Target.AWS:
         findings += _aws_network(stack)
     findings += _unique(
         "dataplane.cluster.nodePools", [p.name for p in stack.dataplane.cluster.node_pools]
     )
+    findings += azure_problems(stack)
     if stack.dataplane.target is Target.GCP:
         findings += _gcp(stack)
     if stack.platform is not None:

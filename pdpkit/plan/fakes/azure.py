@@ -1,9 +1,290 @@
-"""Realistic outputs of azure resources under the mock monitor."""
+"""Realistic outputs of azure-native resources under the mock monitor.
+
+Resource ids follow ARM's shape (``/subscriptions/<sub>/resourceGroups/<rg>/providers/...``);
+the subscription is the one the stack's explicit ``azure-native`` provider is pinned to. Every
+generated value (GUIDs, hashes, URLs) is derived from names, so plans are deterministic.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import uuid
 from collections.abc import Callable
 from typing import Any
 
-OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {}
-CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+import yaml
+
+Outputs = dict[str, Any]
+DEFAULT_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+_state: dict[str, Any] = {"subscription": DEFAULT_SUBSCRIPTION, "clusters": {}}
+
+
+def _guid(*parts: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "fake-azure:" + "/".join(parts)))
+
+
+def _hex(*parts: str, length: int = 8) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
+
+
+def _rg_id(group: str) -> str:
+    return f"/subscriptions/{_state['subscription']}/resourceGroups/{group}"
+
+
+def _provider(name: str, inputs: dict[str, Any]) -> Outputs:
+    _state["subscription"] = inputs.get("subscriptionId") or DEFAULT_SUBSCRIPTION
+    _state["clusters"] = {}
+    return {"id": f"provider-{name}"}
+
+
+def _arm(namespace: str, *path: str) -> Callable[[str, dict[str, Any]], Outputs]:
+    """A fake for a resource whose id is ``<rg>/providers/<namespace>/<type>/<name>[/...]``.
+
+    `path` alternates ARM type segments and input keys holding the names.
+    """
+
+    def fake(name: str, inputs: dict[str, Any]) -> Outputs:
+        segments = []
+        for i in range(0, len(path), 2):
+            segments += [path[i], str(inputs.get(path[i + 1]) or name)]
+        group = inputs.get("resourceGroupName", "rg")
+        return {
+            "id": f"{_rg_id(group)}/providers/{namespace}/{'/'.join(segments)}",
+            "name": segments[-1],
+            "provisioningState": "Succeeded",
+        }
+
+    return fake
+
+
+def _with(
+    base: Callable[[str, dict[str, Any]], Outputs],
+    extra: Callable[[Outputs, dict[str, Any]], Outputs],
+) -> Callable[[str, dict[str, Any]], Outputs]:
+    def fake(name: str, inputs: dict[str, Any]) -> Outputs:
+        outputs = base(name, inputs)
+        return {**outputs, **extra(outputs, inputs)}
+
+    return fake
+
+
+def _resource_group(name: str, inputs: dict[str, Any]) -> Outputs:
+    group = inputs.get("resourceGroupName") or name
+    return {"id": _rg_id(group), "name": group, "properties": {"provisioningState": "Succeeded"}}
+
+
+def _cluster(outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
+    name, location = outputs["name"], inputs.get("location", "westeurope")
+    tenant = (inputs.get("aadProfile") or {}).get("tenantID", _guid("tenant"))
+    access = inputs.get("apiServerAccessProfile") or {}
+    prefix = f"{inputs.get('dnsPrefix', name)}-{_hex(name)}"
+    private = bool(access.get("enablePrivateCluster"))
+    fqdn = f"{prefix}.hcp.{location}.azmk8s.io"
+    private_fqdn = f"{prefix}.{_guid(name, 'zone')}.privatelink.{location}.azmk8s.io"
+    _state["clusters"][name] = private_fqdn if private else fqdn
+    node_group = (
+        inputs.get("nodeResourceGroup") or f"MC_{inputs.get('resourceGroupName')}_{name}_{location}"
+    )
+    kubelet = (
+        f"{_rg_id(node_group)}/providers/Microsoft.ManagedIdentity/"
+        f"userAssignedIdentities/{name}-agentpool"
+    )
+    identity = dict(inputs.get("identity") or {})
+    # the API takes a list of identity ids and answers with a map id -> client/principal ids
+    identity["userAssignedIdentities"] = {
+        i: {"clientId": _guid(i, "client"), "principalId": _guid(i, "principal")}
+        for i in identity.get("userAssignedIdentities") or []
+    }
+    return {
+        "identity": identity,
+        "fqdn": None if private else fqdn,
+        "privateFQDN": private_fqdn if private else None,
+        "azurePortalFQDN": f"{prefix}.portal.hcp.{location}.azmk8s.io",
+        "currentKubernetesVersion": f"{inputs.get('kubernetesVersion', '1.31')}.7",
+        "nodeResourceGroup": node_group,
+        "powerState": {"code": "Running"},
+        "oidcIssuerProfile": {
+            "enabled": True,
+            "issuerURL": (
+                f"https://{location}.oic.prod-aks.azure.com/{tenant}/{_guid(name, 'oidc')}/"
+            ),
+        },
+        "identityProfile": {
+            "kubeletidentity": {
+                "resourceId": kubelet,
+                "clientId": _guid(name, "kubelet", "client"),
+                "objectId": _guid(name, "kubelet", "object"),
+            }
+        },
+    }
+
+
+def _identity(outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
+    return {
+        "clientId": _guid(outputs["id"], "client"),
+        "principalId": _guid(outputs["id"], "principal"),
+        "tenantId": _guid("tenant"),
+    }
+
+
+def _vault(outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
+    properties = dict(inputs.get("properties") or {})
+    properties["vaultUri"] = f"https://{outputs['name']}.vault.azure.net/"
+    return {"properties": properties}
+
+
+def _key(outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
+    uri = f"https://{inputs.get('vaultName')}.vault.azure.net/keys/{outputs['name']}"
+    return {"keyUri": uri, "keyUriWithVersion": f"{uri}/{_hex(uri, length=32)}"}
+
+
+def _dce(outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
+    location = inputs.get("location", "westeurope")
+    host = f"{outputs['name']}-{_hex(outputs['id'], length=4)}.{location}-1"
+    return {
+        "logsIngestion": {"endpoint": f"https://{host}.ingest.monitor.azure.com"},
+        "configurationAccess": {"endpoint": f"https://{host}.handler.control.monitor.azure.com"},
+        "immutableId": f"dce-{_hex(outputs['id'], length=32)}",
+    }
+
+
+def _scoped(kind: str, key: str) -> Callable[[str, dict[str, Any]], Outputs]:
+    """Extension resources: their id hangs off the scope they are attached to."""
+
+    def fake(name: str, inputs: dict[str, Any]) -> Outputs:
+        leaf = inputs.get("roleAssignmentName") or inputs.get("name") or name
+        return {"id": f"{inputs.get(key, '')}/providers/{kind}/{leaf}", "name": leaf}
+
+    return fake
+
+
+def _kubeconfig(args: dict[str, Any]) -> dict[str, Any]:
+    cluster = str(args.get("resourceName", "cluster"))
+    server = _state["clusters"].get(cluster, f"{cluster}.hcp.westeurope.azmk8s.io")
+    config = {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [
+            {
+                "name": cluster,
+                "cluster": {
+                    "certificate-authority-data": base64.b64encode(
+                        f"fake CA of {cluster}".encode()
+                    ).decode(),
+                    "server": f"https://{server}:443",
+                },
+            }
+        ],
+        "contexts": [
+            {"name": cluster, "context": {"cluster": cluster, "user": f"clusterUser_{cluster}"}}
+        ],
+        "current-context": cluster,
+        "users": [
+            {
+                "name": f"clusterUser_{cluster}",
+                "user": {
+                    "exec": {
+                        "apiVersion": "client.authentication.k8s.io/v1beta1",
+                        "command": "kubelogin",
+                        "args": [
+                            "get-token",
+                            "--login",
+                            "devicecode",
+                            "--server-id",
+                            "6dae42f8-4368-4678-94ff-3960e28e3630",
+                            "--environment",
+                            "AzurePublicCloud",
+                        ],
+                        "interactiveMode": "IfAvailable",
+                        "provideClusterInfo": False,
+                    }
+                },
+            }
+        ],
+    }
+    value = base64.b64encode(yaml.safe_dump(config, sort_keys=False).encode()).decode()
+    return {"kubeconfigs": [{"name": "clusterUser", "value": value}]}
+
+
+_CS, _NET, _DNS = "Microsoft.ContainerService", "Microsoft.Network", "Microsoft.Network"
+_OI, _KV, _MI = "Microsoft.OperationalInsights", "Microsoft.KeyVault", "Microsoft.ManagedIdentity"
+_MON, _ST = "Microsoft.Insights", "Microsoft.Storage"
+_CLUSTER = ("managedClusters", "resourceName")
+_WORKSPACE = ("workspaces", "workspaceName")
+
+OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
+    "pulumi:providers:azure-native": _provider,
+    "azure-native:resources:ResourceGroup": _resource_group,
+    "azure-native:network:VirtualNetwork": _arm(_NET, "virtualNetworks", "virtualNetworkName"),
+    "azure-native:network:Subnet": _arm(
+        _NET, "virtualNetworks", "virtualNetworkName", "subnets", "subnetName"
+    ),
+    "azure-native:network:NetworkSecurityGroup": _arm(
+        _NET, "networkSecurityGroups", "networkSecurityGroupName"
+    ),
+    "azure-native:network:PrivateEndpoint": _arm(_NET, "privateEndpoints", "privateEndpointName"),
+    "azure-native:network:PrivateDnsZoneGroup": _arm(
+        _NET,
+        "privateEndpoints",
+        "privateEndpointName",
+        "privateDnsZoneGroups",
+        "privateDnsZoneGroupName",
+    ),
+    "azure-native:privatedns:PrivateZone": _arm(_DNS, "privateDnsZones", "privateZoneName"),
+    "azure-native:privatedns:VirtualNetworkLink": _arm(
+        _DNS, "privateDnsZones", "privateZoneName", "virtualNetworkLinks", "virtualNetworkLinkName"
+    ),
+    "azure-native:containerservice:ManagedCluster": _with(_arm(_CS, *_CLUSTER), _cluster),
+    "azure-native:containerservice:AgentPool": _arm(_CS, *_CLUSTER, "agentPools", "agentPoolName"),
+    "azure-native:containerservice:MaintenanceConfiguration": _arm(
+        _CS, *_CLUSTER, "maintenanceConfigurations", "configName"
+    ),
+    "azure-native:containerregistry:Registry": _with(
+        _arm("Microsoft.ContainerRegistry", "registries", "registryName"),
+        lambda o, i: {"loginServer": f"{o['name'].lower()}.azurecr.io"},
+    ),
+    "azure-native:keyvault:Vault": _with(_arm(_KV, "vaults", "vaultName"), _vault),
+    "azure-native:keyvault:Key": _with(_arm(_KV, "vaults", "vaultName", "keys", "keyName"), _key),
+    "azure-native:managedidentity:UserAssignedIdentity": _with(
+        _arm(_MI, "userAssignedIdentities", "resourceName"), _identity
+    ),
+    "azure-native:managedidentity:FederatedIdentityCredential": _arm(
+        _MI,
+        "userAssignedIdentities",
+        "resourceName",
+        "federatedIdentityCredentials",
+        "federatedIdentityCredentialResourceName",
+    ),
+    "azure-native:operationalinsights:Workspace": _with(
+        _arm(_OI, *_WORKSPACE), lambda o, i: {"customerId": _guid(o["id"], "customer")}
+    ),
+    "azure-native:operationalinsights:Table": _arm(_OI, *_WORKSPACE, "tables", "tableName"),
+    "azure-native:operationalinsights:DataExport": _arm(
+        _OI, *_WORKSPACE, "dataExports", "dataExportName"
+    ),
+    "azure-native:storage:StorageAccount": _with(
+        _arm(_ST, "storageAccounts", "accountName"),
+        lambda o, i: {"primaryEndpoints": {"blob": f"https://{o['name']}.blob.core.windows.net/"}},
+    ),
+    "azure-native:storage:ManagementPolicy": _arm(
+        _ST, "storageAccounts", "accountName", "managementPolicies", "managementPolicyName"
+    ),
+    "azure-native:monitor:DataCollectionEndpoint": _with(
+        _arm(_MON, "dataCollectionEndpoints", "dataCollectionEndpointName"), _dce
+    ),
+    "azure-native:monitor:DataCollectionRule": _with(
+        _arm(_MON, "dataCollectionRules", "dataCollectionRuleName"),
+        lambda o, i: {"immutableId": f"dcr-{_hex(o['id'], length=32)}"},
+    ),
+    "azure-native:monitor:DiagnosticSetting": _scoped(
+        "microsoft.insights/diagnosticSettings", "resourceUri"
+    ),
+    "azure-native:authorization:RoleAssignment": _scoped(
+        "Microsoft.Authorization/roleAssignments", "scope"
+    ),
+}
+
+CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "azure-native:containerservice:listManagedClusterUserCredentials": _kubeconfig,
+}

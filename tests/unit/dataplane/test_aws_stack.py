@@ -135,3 +135,22 @@ def test_an_aws_plan_imports_neither_azure_nor_gcp() -> None:
     )
     line = next(x for x in result.stdout.splitlines() if x.startswith("IMPORTED"))
     assert line == "IMPORTED pulumi_aws"
+
+
+def test_both_gateways_get_network_load_balancers() -> None:
+    from tests.examples import plan_of
+
+    proxies = {
+        m["metadata"]["name"]: m["spec"]["provider"]["kubernetes"]["envoyService"]["annotations"]
+        for m in plan_of("acme-aws-prod").manifests()
+        if m.get("kind") == "EnvoyProxy"
+    }
+    assert proxies["external-proxy"]["service.beta.kubernetes.io/aws-load-balancer-type"] == "nlb"
+    assert (
+        proxies["external-proxy"]["service.beta.kubernetes.io/aws-load-balancer-scheme"]
+        == "internet-facing"
+    )
+    assert (
+        proxies["internal-proxy"]["service.beta.kubernetes.io/aws-load-balancer-scheme"]
+        == "internal"
+    )

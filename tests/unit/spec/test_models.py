@@ -162,3 +162,19 @@ def test_find_cycle() -> None:
 @pytest.mark.parametrize(("text", "seconds"), [("30s", 30), ("1h30m", 5400), ("7d", 604800)])
 def test_duration_seconds(text: str, seconds: int) -> None:
     assert duration_seconds(text) == seconds
+
+
+def test_gateway_hostnames_must_be_inside_the_acme_dns_zone() -> None:
+    raw = raw_sections("acme-aws-prod")
+    raw["dataplane"]["gateways"]["internal"]["hostnames"] = ["*.internal.elsewhere.example"]
+    with pytest.raises(
+        SpecError, match=r"internal\.hostnames\[0\].*outside dnsZone apps\.acme\.example"
+    ):
+        build_stack(raw)
+
+
+def test_self_signed_gateways_may_use_any_hostname() -> None:
+    raw = raw_sections("acme-aws-prod")
+    raw["dataplane"]["gateways"]["tlsIssuer"] = "selfsigned"
+    raw["dataplane"]["gateways"]["internal"]["hostnames"] = ["*.internal.elsewhere.example"]
+    assert build_stack(raw).dataplane.gateways.tls_issuer == "selfsigned"

@@ -1,0 +1,94 @@
+"""`FederatedIdentity`: a user-assigned identity a Kubernetes service account assumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulumi
+from pulumi_azure_native import authorization, managedidentity
+
+from pdpkit.components.azure.builtin_roles import BuiltinRole, assignment_name, role_definition_id
+
+TOKEN_AUDIENCE = "api://AzureADTokenExchange"  # noqa: S105 (an audience, not a secret)
+
+
+@dataclass(frozen=True)
+class RoleGrant:
+    """One built-in role on one scope."""
+
+    role: BuiltinRole
+    scope: pulumi.Input[str]
+    label: str
+    """Stable short name of the grant (part of the role assignment's logical name)."""
+
+
+@dataclass(frozen=True)
+class FederatedIdentityArgs:
+    """Inputs of `FederatedIdentity`."""
+
+    resource_group_name: pulumi.Input[str]
+    location: str
+    subscription_id: str
+    issuer_url: pulumi.Input[str]
+    """The cluster's OIDC issuer URL."""
+    namespace: str
+    service_account: str
+    """The service account whose tokens are exchanged for this identity's."""
+    grants: tuple[RoleGrant, ...] = ()
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+class FederatedIdentity(pulumi.ComponentResource):
+    """A user-assigned managed identity trusted for exactly one service account of one cluster.
+
+    The federated credential pins issuer (the cluster) and subject
+    (``system:serviceaccount:<namespace>:<name>``), so no other workload can assume it; there is
+    no secret anywhere. Each grant is a role assignment scoped as narrowly as its resource.
+    """
+
+    client_id: pulumi.Output[str]
+    principal_id: pulumi.Output[str]
+    identity_id: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, args: FederatedIdentityArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("pdpkit:azure:FederatedIdentity", name, None, opts)
+        identity = managedidentity.UserAssignedIdentity(
+            f"{name}-identity",
+            resource_name_=f"{name}-identity",
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            tags=args.tags,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        managedidentity.FederatedIdentityCredential(
+            f"{name}-federation",
+            federated_identity_credential_resource_name=f"{name}-federation",
+            resource_name_=identity.name,
+            resource_group_name=args.resource_group_name,
+            issuer=args.issuer_url,
+            subject=f"system:serviceaccount:{args.namespace}:{args.service_account}",
+            audiences=[TOKEN_AUDIENCE],
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        for grant in args.grants:
+            authorization.RoleAssignment(
+                f"{name}-{grant.label}",
+                role_assignment_name=assignment_name(name, grant.label),
+                scope=grant.scope,
+                role_definition_id=role_definition_id(args.subscription_id, grant.role),
+                principal_id=identity.principal_id,
+                principal_type="ServicePrincipal",
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+        self.client_id = identity.client_id
+        self.principal_id = identity.principal_id
+        self.identity_id = identity.id
+        self.register_outputs(
+            {
+                "client_id": self.client_id,
+                "principal_id": self.principal_id,
+                "identity_id": self.identity_id,
+            }
+        )

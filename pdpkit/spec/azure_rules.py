@@ -1,0 +1,57 @@
+"""Azure's naming rules, checked on the spec so a bad name is a located error, not a trace.
+
+Azure refuses these names only at deployment time (after the cluster may already exist);
+checking them here makes `pdp validate` and `pdp plan` say what to fix, and where.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pdpkit.spec.enums import Target
+from pdpkit.spec.stack import StackSpec
+
+REGISTRY_NAME = re.compile(r"^[a-zA-Z0-9]{5,50}$")
+VAULT_NAME = re.compile(r"^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$")
+SECRET_NAME_PART = re.compile(r"^[A-Za-z0-9-]+$")
+POOL_NAME = re.compile(r"^[a-z][a-z0-9]{0,11}$")
+SUBNET_ROLES = ("nodes", "apiserver", "private-endpoints")
+"""The subnets the Azure target knows (by name); others would be silently unused."""
+
+
+def azure_problems(stack: StackSpec) -> Iterator[tuple[str, str]]:
+    """(key path, message) for every name an Azure data plane cannot use."""
+    dp = stack.dataplane
+    if dp.target is not Target.AZURE:
+        return
+    if dp.registry.name is not None and not REGISTRY_NAME.match(dp.registry.name):
+        yield (
+            "dataplane.registry.name",
+            f"{dp.registry.name!r} is not an ACR name: use 5-50 letters and digits, no '-'",
+        )
+    if dp.secret_store.name is not None and not VAULT_NAME.match(dp.secret_store.name):
+        yield (
+            "dataplane.secretStore.name",
+            f"{dp.secret_store.name!r} is not a Key Vault name: 3-24 letters, digits and single "
+            "dashes, starting with a letter and ending with a letter or digit",
+        )
+    if not SECRET_NAME_PART.match(dp.secret_store.secret_prefix):
+        yield (
+            "dataplane.secretStore.secretPrefix",
+            f"{dp.secret_store.secret_prefix!r} cannot start a Key Vault secret name (letters, "
+            "digits and '-' only); use e.g. 'pdp-'",
+        )
+    for i, subnet in enumerate(dp.network.subnets):
+        if subnet.name not in SUBNET_ROLES:
+            yield (
+                f"dataplane.network.subnets[{i}].name",
+                f"{subnet.name!r} has no role on Azure; name subnets {', '.join(SUBNET_ROLES)}",
+            )
+    for i, pool in enumerate(dp.cluster.node_pools):
+        if not POOL_NAME.match(pool.name):
+            yield (
+                f"dataplane.cluster.nodePools[{i}].name",
+                f"{pool.name!r} is not an AKS pool name: up to 12 lowercase letters and digits, "
+                "starting with a letter",
+            )
