@@ -44,7 +44,10 @@ def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 def mutated_stacks(draw: st.DrawFn) -> dict[str, Any]:
     sections = raw_sections(draw(st.sampled_from(EXAMPLE_STACKS)))
     for _ in range(draw(st.integers(min_value=1, max_value=3))):
-        path = draw(st.sampled_from(_paths(sections)[1:]))
+        paths = _paths(sections)[1:]
+        if not paths:  # every section was deleted already
+            break
+        path = draw(st.sampled_from(paths))
         parent: Any = sections
         for part in path[:-1]:
             parent = parent[part]
