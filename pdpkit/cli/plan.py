@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
@@ -88,9 +89,18 @@ def render_table(plan: Plan, console: Console) -> None:
     verdicts = Table(title="Policy")
     for column in ("rule", "severity", "resource", "message"):
         verdicts.add_column(column)
-    for v in sorted(plan.verdicts, key=lambda v: (v.severity.value, v.rule, v.urn)):
-        severity = f"waived: {v.waiver}" if v.waiver else v.severity.value
-        verdicts.add_row(v.rule, severity, v.urn.split("::")[-1], v.message)
+    # Blocking verdicts first, then advisories, then waivers (each with its justification).
+    for v in sorted(plan.verdicts, key=lambda v: (bool(v.waiver), v.severity.value, v.rule, v.urn)):
+        message = escape(v.message)
+        if v.waiver:
+            severity = f"{v.severity.value}, waived"
+            message += f"\n[dim]waiver: {escape(v.waiver)}[/]"
+        elif v.severity.value == "mandatory":
+            severity = "[bold red]mandatory[/]"
+            message += f"\n[dim]fix: {escape(v.remediation)}[/]" if v.remediation else ""
+        else:
+            severity = "[yellow]advisory[/]"
+        verdicts.add_row(v.rule, severity, escape(v.urn.split("::")[-1]), message)
     if plan.verdicts:
         console.print(verdicts)
     mandatory = len(plan.mandatory_violations())

@@ -35,7 +35,16 @@ def plan_spec(
     recording = record(lambda: deploy(spec, root), project, stack)
     step(f"evaluating policy over {len(recording.resources)} resources")
     views = [
-        PolicyResource(r.urn, r.type, r.name, r.inputs, r.protect, r.retain_on_delete)
+        PolicyResource(
+            r.urn,
+            r.type,
+            r.name,
+            r.inputs,
+            r.protect,
+            r.retain_on_delete,
+            parent=r.parent,
+            dependencies=tuple(r.dependencies),
+        )
         for r in recording.resources
     ]
     return Plan(recording, evaluate(views, spec))

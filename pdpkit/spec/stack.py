@@ -12,7 +12,7 @@ from pdpkit.spec.platform import PlatformSpec
 class PolicyWaiver(SpecModel):
     """A deliberate, justified exception to one policy rule; the plan lists every waiver."""
 
-    rule: str = Field(pattern=r"^[A-Z]+-[A-Z0-9-]+$")
+    rule: str = Field(pattern=r"^[A-Z][A-Z0-9]*-[A-Z0-9-]+$")
     """Rule id (``pdp policy list``)."""
     justification: str = Field(min_length=20)
     """Why the rule does not apply here (at least a sentence)."""

@@ -1,0 +1,178 @@
+"""What the rules see and say: resources, context, rules and verdicts. Pure: no Pulumi."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from pdpkit.spec.enums import Severity
+from pdpkit.spec.stack import StackSpec
+
+LOG_RETENTION_FLOOR_DAYS = 30
+"""No log store keeps logs for fewer days than this, whatever the stack says."""
+
+
+class Scope(StrEnum):
+    """What a rule looks at (the first part of its id)."""
+
+    AZURE = "azure"
+    AWS = "aws"
+    GCP = "gcp"
+    KUBERNETES = "kubernetes"
+    PDP = "pdp"
+    """The data plane as a whole (data protection, the policy's own waivers)."""
+
+
+@dataclass(frozen=True)
+class PolicyResource:
+    """A resource as the rules see it: its recorded wire inputs (camelCase) and options."""
+
+    urn: str
+    type: str
+    name: str
+    inputs: dict[str, Any]
+    protect: bool = False
+    retain_on_delete: bool | None = False
+    """None where it cannot be known (CrossGuard does not show it)."""
+    parent: str = ""
+    dependencies: tuple[str, ...] = ()
+    """URNs this resource depends on (explicitly or through its inputs)."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One violation of one rule by one resource."""
+
+    rule: str
+    severity: Severity
+    urn: str
+    message: str
+    waiver: str | None = None
+    """The stack's justification when the rule is waived for this resource."""
+    resource: str = ""
+    """Logical name of the resource (what waivers name); empty for the stack as a whole."""
+    remediation: str = ""
+
+
+@dataclass(frozen=True)
+class PolicyContext:
+    """What the rules need to know of the stack besides the resources."""
+
+    production: bool = False
+    """Production stacks protect and retain everything that holds data."""
+    min_log_retention_days: int = LOG_RETENTION_FLOOR_DAYS
+    """Log stores keep logs at least this long."""
+
+    @classmethod
+    def of(cls, stack: StackSpec) -> PolicyContext:
+        return cls(
+            production=stack.dataplane.production,
+            min_log_retention_days=max(
+                LOG_RETENTION_FLOOR_DAYS, stack.dataplane.log_storage.retention_days
+            ),
+        )
+
+
+ResourceCheck = Callable[[str, Mapping[str, Any], PolicyContext], Iterable[str]]
+"""(resource type, inputs, context) -> one message per violation."""
+PlanCheck = Callable[
+    [Sequence[PolicyResource], PolicyContext], Iterable[tuple[PolicyResource, str]]
+]
+"""(every resource, context) -> (offending resource, message) per violation."""
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """The documented face of a rule (`pdp policy list`, docs/policy.md)."""
+
+    id: str
+    """``<SCOPE>-<SERVICE>-<CHECK>``; what waivers name."""
+    severity: Severity
+    scope: Scope
+    description: str
+    """What the rule requires, and why."""
+    remediation: str
+    """How to comply."""
+    crossguard: bool = True
+    """Also enforced by the CrossGuard pack (False where only the offline plan can judge)."""
+
+
+@dataclass(frozen=True)
+class ResourceRule(RuleInfo):
+    """A rule over one resource's type and inputs."""
+
+    types: tuple[str, ...] = ()
+    check: ResourceCheck | None = None
+
+    def violations(
+        self, type_: str, inputs: Mapping[str, Any], context: PolicyContext
+    ) -> list[str]:
+        if type_ not in self.types or self.check is None:
+            return []
+        return list(self.check(type_, inputs, context))
+
+
+@dataclass(frozen=True)
+class PlanRule(RuleInfo):
+    """A rule over the whole plan (relations between resources, resource options)."""
+
+    check: PlanCheck | None = None
+
+    def violations(
+        self, resources: Sequence[PolicyResource], context: PolicyContext
+    ) -> list[tuple[PolicyResource, str]]:
+        return [] if self.check is None else list(self.check(resources, context))
+
+
+Rule = ResourceRule | PlanRule
+
+
+def resource_rule(
+    rule_id: str,
+    severity: Severity,
+    types: Sequence[str],
+    description: str,
+    remediation: str,
+    *,
+    crossguard: bool = True,
+) -> Callable[[ResourceCheck], ResourceRule]:
+    """Decorate a check function into a `ResourceRule`."""
+    scope = scope_of(rule_id)
+
+    def wrap(check: ResourceCheck) -> ResourceRule:
+        return ResourceRule(
+            rule_id, severity, scope, description, remediation, crossguard, tuple(types), check
+        )
+
+    return wrap
+
+
+def plan_rule(
+    rule_id: str, severity: Severity, description: str, remediation: str, *, crossguard: bool = True
+) -> Callable[[PlanCheck], PlanRule]:
+    """Decorate a check function into a `PlanRule`."""
+    scope = scope_of(rule_id)
+
+    def wrap(check: PlanCheck) -> PlanRule:
+        return PlanRule(rule_id, severity, scope, description, remediation, crossguard, check)
+
+    return wrap
+
+
+_SCOPES = {
+    "AZ": Scope.AZURE,
+    "AWS": Scope.AWS,
+    "GCP": Scope.GCP,
+    "K8S": Scope.KUBERNETES,
+    "PDP": Scope.PDP,
+}
+
+
+def scope_of(rule_id: str) -> Scope:
+    return _SCOPES[rule_id.split("-", 1)[0]]
+
+
+MANDATORY = Severity.MANDATORY
+ADVISORY = Severity.ADVISORY
