@@ -21,5 +21,7 @@ def test_the_reference_is_current() -> None:
 
 def test_every_field_is_documented() -> None:
     text = render_reference()
-    undocumented = [line for line in text.splitlines() if line.startswith("| `") and line.endswith("|  |")]
+    undocumented = [
+        line for line in text.splitlines() if line.startswith("| `") and line.endswith("|  |")
+    ]
     assert not undocumented, undocumented
