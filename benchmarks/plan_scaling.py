@@ -55,7 +55,7 @@ def generate_project(target: Path, integrations: int, environments: int) -> None
                 "config": {"LOG_LEVEL": "info", "ORDERS_DB_HOST": f"db.{env}.example"},
                 "secrets": {"ORDERS_DB_PASSWORD": {"key": f"{env}/db", "property": "password"}},
                 "egress": [{"cidr": f"10.20.{e}.0/24", "ports": [5432]}],
-                "quota": {"cpu": "64", "memory": "128Gi", "pods": 1000},
+                "quota": {"cpu": "512", "memory": "1024Gi", "pods": 2000},
             }
             for e, env in enumerate(envs)
         ],
@@ -187,12 +187,13 @@ def main() -> int:
         generate_project(project, args.integrations, args.environments)
         dump, out = work / "registered.pickle", work / "baseline.json"
         me = [sys.executable, __file__]
-        subprocess.run(
-            [*me, "--child", "plan", "--project", str(project), "--dump", str(dump)], check=True
-        )
-        subprocess.run(
-            [*me, "--child", "baseline", "--dump", str(dump), "--out", str(out)], check=True
-        )
+        for child in (
+            [*me, "--child", "plan", "--project", str(project), "--dump", str(dump)],
+            [*me, "--child", "baseline", "--dump", str(dump), "--out", str(out)],
+        ):
+            if subprocess.run(child, check=False).returncode != 0:
+                print(f"benchmark step {child[3]} failed (see above)", file=sys.stderr)
+                return 1
         planned = pickle.loads(dump.read_bytes())
         baseline = json.loads(out.read_text())
     figures = {
