@@ -27,6 +27,10 @@ OWNERS = (
     ("/pulumi_kubernetes/", "pulumi_kubernetes SDK"),
     ("/pulumi/", "pulumi SDK"),
     ("/asyncio/", "asyncio (the SDK's event loop)"),
+    ("/traceback.py", "traceback (the SDK's per-resource source positions)"),
+    ("/linecache.py", "traceback (the SDK's per-resource source positions)"),
+    ("/pathlib.py", "pathlib (the SDK's per-resource source positions)"),
+    ("/typing.py", "typing (the SDK's input type checks)"),
     ("/google/protobuf/", "protobuf"),
     ("/grpc/", "grpc"),
 )
