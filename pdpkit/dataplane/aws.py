@@ -16,7 +16,6 @@ from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
-from pulumi_aws import provider as aws_provider
 
 from pdpkit.components.aws.arn import Account
 from pdpkit.components.aws.cluster import EksCluster, EksClusterArgs
@@ -38,7 +37,8 @@ from pdpkit.components.aws.registry import Registry, RegistryArgs
 from pdpkit.components.aws.secret_store import SecretStore, SecretStoreArgs
 from pdpkit.components.aws.vpc_endpoints import VpcEndpoints, VpcEndpointsArgs
 from pdpkit.components.aws.vpc_flow_logs import VpcFlowLogs, VpcFlowLogsArgs
-from pdpkit.dataplane.aws_subnets import subnet_plan, zone_name
+from pdpkit.dataplane.aws_account import account_provider
+from pdpkit.dataplane.aws_subnets import pool_subnets, subnet_plan
 from pdpkit.dataplane.aws_system import CERT_MANAGER, EXTERNAL_SECRETS, LOG_AGENT, system_layer_args
 from pdpkit.dataplane.contract import DataPlane
 from pdpkit.dataplane.system_args import SystemLayerArgs
@@ -59,33 +59,6 @@ class AwsInfrastructure:
     dns_challenge: Route53DnsChallenge | None
     """Present when the gateways' issuer is ACME (DNS-01 in Route 53)."""
     system_args: SystemLayerArgs
-
-
-def account_provider(spec: DataPlaneSpec) -> aws_provider.Provider:
-    """The provider every AWS resource uses: pinned to the spec's account and region, assuming
-    the customer's role (with its external id, a secret) when one is given."""
-    assert spec.aws is not None
-    aws = spec.aws
-    assume = None
-    if aws.assume_role_arn is not None:
-        assume = [
-            {
-                "role_arn": aws.assume_role_arn,
-                "session_name": f"pdpkit-{spec.name}"[:64],
-                "external_id": None
-                if aws.external_id is None
-                else pulumi.Output.secret(aws.external_id.get_secret_value()),
-            }
-        ]
-    return aws_provider.Provider(
-        f"{spec.name}-aws",
-        region=spec.region,
-        allowed_account_ids=[aws.account_id],  # refuse to touch any other account
-        assume_roles=assume,
-        default_tags={
-            "tags": {**spec.tags, "managed-by": "pdpkit", "pdp.dev/data-plane": spec.name}
-        },
-    )
 
 
 def provision(spec: DataPlaneSpec, provider: pulumi.ProviderResource) -> AwsInfrastructure:
@@ -179,7 +152,7 @@ def provision(spec: DataPlaneSpec, provider: pulumi.ProviderResource) -> AwsInfr
                 cluster_name=cluster.cluster_name,
                 pool=pool.name,
                 node_role_arn=node_role.arn,
-                subnet_ids=_pool_subnets(spec, network, pool.zones),
+                subnet_ids=pool_subnets(spec, network, pool.zones),
                 instance_type=DEFAULT_INSTANCE_TYPE if pool.vm_size == "standard" else pool.vm_size,
                 min_size=pool.min_count,
                 max_size=pool.max_count,
@@ -286,23 +259,4 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         registry=infrastructure.registry.registry_host,
         zones=tuple(infrastructure.network.private_subnet_ids_by_zone),
         ready=system.ready,
-    )
-
-
-def _pool_subnets(
-    spec: DataPlaneSpec, network: Network, zones: tuple[str, ...]
-) -> pulumi.Output[list[str]]:
-    """Private subnets of a pool's zones; every private subnet when the pool names none."""
-    if not zones:
-        return network.private_subnet_ids
-    by_zone = network.private_subnet_ids_by_zone
-    names = [zone_name(spec.region, z) for z in zones]
-    missing = [z for z in names if z not in by_zone]
-    if missing:
-        raise ValueError(
-            f"node pool zones {', '.join(missing)} have no private subnet; "
-            f"known: {', '.join(by_zone)}"
-        )
-    return pulumi.Output.all(*(by_zone[z] for z in names)).apply(
-        lambda ids: [i for group in ids for i in group]
     )

@@ -1,10 +1,13 @@
-"""The AWS data plane's subnets: as listed in the spec, or derived from its address space."""
+"""The AWS data plane's subnets: as listed in the spec, or derived from its address space;
+and the private subnets each node pool is placed in."""
 
 from __future__ import annotations
 
 import ipaddress
 
-from pdpkit.components.aws.network import SubnetPlan
+import pulumi
+
+from pdpkit.components.aws.network import Network, SubnetPlan
 from pdpkit.spec.dataplane import DataPlaneSpec
 
 _LETTERS = "abcdefghij"
@@ -57,4 +60,23 @@ def subnet_plan(spec: DataPlaneSpec) -> tuple[SubnetPlan, ...]:
             SubnetPlan(f"public-{zone[-1]}", str(public[i]), zone, True)
             for i, zone in enumerate(zones)
         ),
+    )
+
+
+def pool_subnets(
+    spec: DataPlaneSpec, network: Network, zones: tuple[str, ...]
+) -> pulumi.Output[list[str]]:
+    """Private subnets of a pool's zones; every private subnet when the pool names none."""
+    if not zones:
+        return network.private_subnet_ids
+    by_zone = network.private_subnet_ids_by_zone
+    names = [zone_name(spec.region, z) for z in zones]
+    missing = [z for z in names if z not in by_zone]
+    if missing:
+        raise ValueError(
+            f"node pool zones {', '.join(missing)} have no private subnet; "
+            f"known: {', '.join(by_zone)}"
+        )
+    return pulumi.Output.all(*(by_zone[z] for z in names)).apply(
+        lambda ids: [i for group in ids for i in group]
     )

@@ -1,14 +1,15 @@
 """The Azure target: an AKS private data plane, assembled from `pdpkit.components.azure`.
 
-Reads the spec, derives Azure names and address plans from it, wires the components
-together and hands the shared system layer its Azure bits (Key Vault secret store through
-workload identity, Logs Ingestion for the log agent, an internal load balancer annotation).
+Reads the spec, derives Azure names and address plans from it (`azure_layout`), wires the
+components together and hands the shared system layer its Azure bits (`azure_system`: Key
+Vault secret store through workload identity, Logs Ingestion for the log agent, an internal
+load balancer annotation).
 """
 
 from __future__ import annotations
 
 import base64
-from typing import Any, cast
+from typing import cast
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -31,7 +32,6 @@ from pdpkit.components.azure.registry import ContainerRegistry, ContainerRegistr
 from pdpkit.components.k8s import external_secrets
 from pdpkit.dataplane.azure_layout import (
     UPGRADE_CHANNELS,
-    api_server_cidrs,
     api_server_vnet_integration,
     azure_section,
     check_secret_prefix,
@@ -42,13 +42,12 @@ from pdpkit.dataplane.azure_layout import (
     storage_account_name,
     subnet_plan,
 )
+from pdpkit.dataplane.azure_system import system_layer_args
 from pdpkit.dataplane.contract import DataPlane
 from pdpkit.dataplane.system import SystemLayer
-from pdpkit.dataplane.system_args import LogDestination, SystemLayerArgs, WorkloadIdentity
 from pdpkit.spec.dataplane import DataPlaneSpec
 from pdpkit.spec.enums import TransparentEncryption
 
-INTERNAL_LB = {"service.beta.kubernetes.io/azure-load-balancer-internal": "true"}
 KUBELOGIN_LOGIN = "azurecli"
 """How `pulumi up` authenticates to the cluster: the operator's (or CI's) `az login`."""
 
@@ -211,41 +210,14 @@ def build(spec: DataPlaneSpec) -> DataPlane:
     )
     system = SystemLayer(
         f"{name}-system",
-        SystemLayerArgs(
-            spec=spec,
-            provider=kubernetes,
-            install_cilium=False,  # AKS runs Cilium itself (networkDataplane: cilium)
-            secret_store_provider=key_vault_store(vault.vault_uri, azure.tenant_id),
-            secret_store_identity=WorkloadIdentity(
-                service_account_annotations=pulumi.Output.all(eso.client_id).apply(
-                    lambda ids: {
-                        "azure.workload.identity/client-id": ids[0],
-                        "azure.workload.identity/tenant-id": azure.tenant_id,
-                    }
-                ),
-                pod_labels={"azure.workload.identity/use": "true"},
-            ),
-            log_destination=LogDestination(
-                output="azure_logs_ingestion",
-                parameters=pulumi.Output.all(
-                    logs.dce_url, logs.dcr_immutable_id, cluster.kubelet_client_id
-                ).apply(
-                    lambda v: {
-                        "auth_type": "managed_identity",
-                        "client_id": v[2],
-                        "tenant_id": azure.tenant_id,
-                        "dce_url": v[0],
-                        "dcr_id": v[1],
-                        "table_name": logs.table_name,
-                        "time_generated": True,
-                        "time_key": "TimeGenerated",
-                        "compress": True,
-                    }
-                ),
-            ),
-            registry=registry.login_server,
-            api_server_cidrs=api_server_cidrs(spec),
-            internal_load_balancer_annotations=dict(INTERNAL_LB),
+        system_layer_args(
+            spec,
+            kubernetes=kubernetes,
+            vault_uri=vault.vault_uri,
+            eso_client_id=eso.client_id,
+            logs=logs,
+            kubelet_client_id=cluster.kubelet_client_id,
+            registry_host=registry.login_server,
             depends_on=cluster.node_pools,
         ),
     )
@@ -260,23 +232,6 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         registry=registry.login_server,
         zones=tuple(f"{spec.region}-{z}" for z in spec.network.availability_zones),
         ready=system.ready,
-    )
-
-
-def key_vault_store(vault_uri: pulumi.Input[str], tenant_id: str) -> pulumi.Output[dict[str, Any]]:
-    """The `ClusterSecretStore` provider block: Azure Key Vault through workload identity."""
-    return pulumi.Output.from_input(vault_uri).apply(
-        lambda uri: {
-            "azurekv": {
-                "authType": "WorkloadIdentity",
-                "vaultUrl": uri,
-                "tenantId": tenant_id,
-                "serviceAccountRef": {
-                    "name": external_secrets.SERVICE_ACCOUNT,
-                    "namespace": external_secrets.NAMESPACE,
-                },
-            }
-        }
     )
 
 

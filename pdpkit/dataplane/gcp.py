@@ -17,10 +17,10 @@ from pulumi_gcp import organizations
 
 from pdpkit.components.gcp import names
 from pdpkit.components.gcp.artifact_registry import ArtifactRegistry, ArtifactRegistryArgs
-from pdpkit.components.gcp.cloud_dns_solver import CloudDnsSolver, CloudDnsSolverArgs
+from pdpkit.components.gcp.cloud_dns_solver import CloudDnsSolver
 from pdpkit.components.gcp.gke_cluster import GkeCluster, GkeClusterArgs
 from pdpkit.components.gcp.gke_node_pool import GkeNodePool, GkeNodePoolArgs, NodeTaint
-from pdpkit.components.gcp.kms_keys import KeyPurpose, KmsKeys, KmsKeysArgs
+from pdpkit.components.gcp.kms_keys import KmsKeys
 from pdpkit.components.gcp.log_storage import LogStorage, LogStorageArgs
 from pdpkit.components.gcp.maintenance_window import MaintenanceWindow
 from pdpkit.components.gcp.network import Network, NetworkArgs
@@ -31,11 +31,12 @@ from pdpkit.components.gcp.secret_manager_access import (
 )
 from pdpkit.components.gcp.workload_service_account import (
     WorkloadServiceAccount,
-    WorkloadServiceAccountArgs,
 )
-from pdpkit.components.k8s import cert_manager, external_secrets, log_agent
+from pdpkit.components.k8s import external_secrets
 from pdpkit.dataplane.contract import DataPlane
-from pdpkit.dataplane.system_args import LogDestination, SystemLayerArgs, WorkloadIdentity
+from pdpkit.dataplane.gcp_keys import customer_managed_keys
+from pdpkit.dataplane.gcp_system import dns01_solver, log_writer_account, system_layer_args
+from pdpkit.dataplane.system_args import SystemLayerArgs
 from pdpkit.spec.dataplane import DataPlaneSpec
 from pdpkit.spec.enums import Target
 from pdpkit.spec.targets import GcpSpec
@@ -51,7 +52,6 @@ RELEASE_CHANNELS = {
 minors late) is closest to STABLE; ``none`` leaves the cluster off channels (not advised)."""
 DEFAULT_MACHINE_TYPE = "e2-standard-4"
 """Machine type of a pool whose vmSize is the generic ``standard``."""
-INTERNAL_LB = {"networking.gke.io/load-balancer-type": "Internal"}
 SYSTEM_TAINT = NodeTaint(key="CriticalAddonsOnly", value="true", effect="NoSchedule")
 """Taint of a `system: true` pool (GKE's own add-ons tolerate it)."""
 
@@ -123,28 +123,7 @@ def provision(spec: DataPlaneSpec) -> GcpInfrastructure:
         NodeServiceAccountArgs(project=project, account_id=names.account_id(name, "nodes")),
     )
 
-    purposes = []
-    if spec.cluster.secrets_encryption:
-        purposes.append(KeyPurpose("gke-secrets", (_agent(number, "container-engine-robot"),)))
-    if gcp.customer_managed_keys:
-        purposes.append(KeyPurpose("registry", (_agent(number, "gcp-sa-artifactregistry"),)))
-        if spec.log_storage.archive:
-            purposes.append(KeyPurpose("log-archive", (_agent(number, "gs-project-accounts"),)))
-    keys = (
-        KmsKeys(
-            f"{name}-kms",
-            KmsKeysArgs(
-                project=project,
-                region=region,
-                key_ring=f"{name}-keys",
-                keys=tuple(purposes),
-                protect=production,
-                labels=labels,
-            ),
-        )
-        if purposes
-        else None
-    )
+    keys = customer_managed_keys(spec, number, labels)
     key_ids = keys.key_ids if keys else {}
     grants = keys.grants if keys else ()
 
@@ -243,58 +222,21 @@ def provision(spec: DataPlaneSpec) -> GcpInfrastructure:
             depends_on=grants,
         ),
     )
-    log_writer = WorkloadServiceAccount(
-        f"{name}-log-agent",
-        WorkloadServiceAccountArgs(
-            project=project,
-            account_id=names.account_id(name, "logs"),
-            display_name="Log agent (pdpkit)",
-            workload_pool=cluster.workload_pool,
-            namespace=log_agent.NAMESPACE,
-            service_account=log_agent.SERVICE_ACCOUNT,
-            project_roles=("roles/logging.logWriter",),
-        ),
-    )
-    dns_solver = (
-        CloudDnsSolver(
-            f"{name}-dns01",
-            CloudDnsSolverArgs(
-                project=project,
-                account_id=names.account_id(name, "dns01"),
-                workload_pool=cluster.workload_pool,
-                namespace=cert_manager.NAMESPACE,
-                service_account=cert_manager.SERVICE_ACCOUNT,
-                zone_project=gcp.dns_project or project,
-                managed_zone=gcp.dns_managed_zone,
-            ),
-        )
-        if gcp.dns_managed_zone is not None
-        else None
-    )
+    log_writer = log_writer_account(spec, cluster.workload_pool)
+    dns_solver = dns01_solver(spec, cluster.workload_pool)
     provider = k8s.Provider(
         f"{name}-k8s",
         kubeconfig=cluster.kubeconfig,
         opts=pulumi.ResourceOptions(depends_on=[p.node_pool for p in pools]),
     )
-    system_args = SystemLayerArgs(
-        spec=spec,
-        provider=provider,
-        install_cilium=False,  # Dataplane V2 is Cilium, run by Google
-        secret_store_provider=secrets.provider,
-        secret_store_identity=WorkloadIdentity(service_account_annotations=secrets.annotations),
-        log_destination=LogDestination(
-            output="stackdriver",
-            parameters=_stackdriver(project, region, name),
-            identity=WorkloadIdentity(service_account_annotations=log_writer.annotations),
-        ),
-        registry=registry.host,
-        api_server_cidrs=(gcp.master_ipv4_cidr,),
-        internal_load_balancer_annotations=dict(INTERNAL_LB),
+    system_args = system_layer_args(
+        spec,
+        kubernetes=provider,
+        secrets=secrets,
+        log_writer=log_writer,
+        registry_host=registry.host,
+        dns_solver=dns_solver,
         depends_on=tuple(p.node_pool for p in pools),
-        acme_dns01_solver=dns_solver.solver if dns_solver else None,
-        cert_manager_identity=WorkloadIdentity(
-            service_account_annotations=dns_solver.annotations if dns_solver else {}
-        ),
     )
     return GcpInfrastructure(
         network,
@@ -330,11 +272,6 @@ def _project_number(gcp: GcpSpec) -> pulumi.Output[str]:
     return number
 
 
-def _agent(number: pulumi.Output[str], domain: str) -> pulumi.Output[str]:
-    """A Google service agent of the project (``service-<number>@<domain>...``)."""
-    return number.apply(lambda n: f"serviceAccount:service-{n}@{domain}.iam.gserviceaccount.com")
-
-
 def _authorized_ranges(spec: DataPlaneSpec) -> tuple[str, ...]:
     """Who may reach the API: the spec's ranges, plus the nodes' subnet when the endpoint is
     private (so jobs inside the VPC reach it)."""
@@ -342,20 +279,6 @@ def _authorized_ranges(spec: DataPlaneSpec) -> tuple[str, ...]:
     if spec.cluster.private_api_endpoint:
         ranges.append(nodes_cidr(spec))
     return tuple(dict.fromkeys(ranges))
-
-
-def _stackdriver(project: str, region: str, cluster: str) -> dict[str, Any]:
-    """Fluent Bit ``stackdriver`` output: workload logs as ``k8s_container`` entries of this
-    cluster, which the log sink routes into the data plane's log bucket."""
-    return {
-        "resource": "k8s_container",
-        "k8s_cluster_name": cluster,
-        "k8s_cluster_location": region,
-        "export_to_project_id": project,
-        "tag_prefix": "kube.var.log.containers.",
-        "severity_key": "severity",
-        "workers": 1,
-    }
 
 
 def nodes_cidr(spec: DataPlaneSpec) -> str:

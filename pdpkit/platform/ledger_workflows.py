@@ -7,83 +7,19 @@ changed: ledger commits made with the workflow's token start no other workflow.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pdpkit.platform.pipeline import Pipeline, pipeline_for, pipeline_of, promotion_order
+from pdpkit.platform.pipeline import pipeline_of, promotion_order
+from pdpkit.platform.rollout_jobs import affected_environments, entry_environments, up_jobs
 from pdpkit.platform.workflow_steps import (
     TOKEN_ENV,
     Stacks,
     checkout,
-    cloud_login,
     commit_ledger,
-    pulumi_step,
     setup_pdpkit,
-    stack_job,
     uses,
 )
 from pdpkit.spec.platform import PlatformSpec
-from pdpkit.spec.stack import StackSpec
-
-
-def _affected(pipeline: Pipeline, env: str) -> list[str]:
-    """`env` and what auto-promotes from it without a soak time."""
-    found = [env]
-    for successor in pipeline.successors.get(env, ()):
-        gate = pipeline.gate(successor)
-        if gate.auto_promote and not gate.soak_time:
-            found += [e for e in _affected(pipeline, successor) if e not in found]
-    return found
-
-
-def _hosts(
-    platform: PlatformSpec, members: Stacks, envs: Iterable[str]
-) -> list[tuple[str, StackSpec]]:
-    wanted = set(envs)
-    planes = {dp for e in platform.environments if e.name in wanted for dp in e.data_planes}
-    return [(name, spec) for name, spec in members if spec.dataplane.name in planes]
-
-
-def _up_jobs(
-    platform: PlatformSpec,
-    members: Stacks,
-    envs_by_trigger: Mapping[str, list[str]],
-    *,
-    needs: str,
-    condition: str,
-    pulumi_version: str,
-) -> dict[str, Any]:
-    """``pulumi up`` of each stack hosting an environment the run changed."""
-    jobs: dict[str, Any] = {}
-    for name, spec in members:
-        triggers = sorted(
-            t
-            for t, envs in envs_by_trigger.items()
-            if any(h[0] == name for h in _hosts(platform, members, envs))
-        )
-        if not triggers:
-            continue
-        steps = [
-            checkout(f"${{{{ needs.{needs}.outputs.commit }}}}"),
-            *setup_pdpkit(),
-            *cloud_login(spec),
-            pulumi_step(
-                name, spec, "up", **{"pulumi-version": pulumi_version, "policyPacks": "policy"}
-            ),
-        ]
-        extra: dict[str, Any] = {"needs": needs}
-        if condition:
-            extra["if"] = " || ".join(f"{condition} == '{t}'" for t in triggers)
-        jobs[f"up-{name}"] = stack_job(
-            name,
-            spec,
-            steps,
-            title=f"pulumi up {name}",
-            **extra,
-            permissions={"contents": "read", "id-token": "write"},
-            concurrency={"group": f"pdp-stack-{name}", "cancel-in-progress": False},
-        )
-    return jobs
 
 
 def _ledger_job_base(platform: PlatformSpec) -> dict[str, Any]:
@@ -135,12 +71,12 @@ def promote_workflow(
         ],
     }
     affected = {
-        env: sorted({a for p in pipelines if env in p.order for a in _affected(p, env)})
+        env: sorted({a for p in pipelines if env in p.order for a in affected_environments(p, env)})
         for env in targets
     }
     jobs = {
         "promote": promote_job,
-        **_up_jobs(
+        **up_jobs(
             platform,
             members,
             affected,
@@ -172,16 +108,6 @@ def promote_workflow(
     }
 
 
-def _entry_affected(platform: PlatformSpec, integration: str | None) -> list[str]:
-    found: list[str] = []
-    for spec in platform.integrations:
-        if integration is None or spec.name == integration:
-            pipeline = pipeline_for(platform, spec)
-            for entry in pipeline.entries:
-                found += [e for e in _affected(pipeline, entry) if e not in found]
-    return found
-
-
 def release_workflow(
     platform: PlatformSpec, members: Stacks, pulumi_version: str
 ) -> dict[str, Any]:
@@ -208,10 +134,10 @@ def release_workflow(
     }
     jobs = {
         "record": record,
-        **_up_jobs(
+        **up_jobs(
             platform,
             members,
-            {"all": _entry_affected(platform, None)},
+            {"all": entry_environments(platform, None)},
             needs="record",
             condition="",
             pulumi_version=pulumi_version,
@@ -299,10 +225,10 @@ def build_workflow(
     jobs = {
         "build": build,
         "record": record,
-        **_up_jobs(
+        **up_jobs(
             platform,
             members,
-            {"all": _entry_affected(platform, integration)},
+            {"all": entry_environments(platform, integration)},
             needs="record",
             condition="",
             pulumi_version=pulumi_version,

@@ -7,7 +7,15 @@ from typing import Any
 
 from pdpkit.policy.model import ADVISORY, MANDATORY, PolicyContext, plan_rule, resource_rule
 from pdpkit.policy.model import PolicyResource as Resource
-from pdpkit.policy.wire import OPEN_CIDRS, as_int, dig, is_false, is_true, is_unknown, items
+from pdpkit.policy.wire import (
+    as_int,
+    dig,
+    is_false,
+    is_true,
+    items,
+    open_ranges,
+    retention_shortfall,
+)
 
 EKS = "aws:eks/cluster:Cluster"
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
@@ -53,7 +61,7 @@ def eks_api_ranges(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -
     cidrs = items(vpc, "publicAccessCidrs")
     if not cidrs:
         yield "the public endpoint has no publicAccessCidrs: AWS opens it to 0.0.0.0/0"
-    elif open_ := sorted(set(map(str, cidrs)) & OPEN_CIDRS):
+    elif open_ := open_ranges(cidrs):
         yield f"publicAccessCidrs include {', '.join(open_)}"
 
 
@@ -184,12 +192,7 @@ def kms_rotation(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> 
     "Set retentionInDays to at least the stack's logStorage.retentionDays.",
 )
 def log_retention(_type: str, inputs: Mapping[str, Any], ctx: PolicyContext) -> Iterator[str]:
-    value = dig(inputs, "retentionInDays")
-    if is_unknown(value):
-        return
-    days = as_int(value)
-    if not days or days < ctx.min_log_retention_days:
-        yield f"retentionInDays is {value}, needs at least {ctx.min_log_retention_days}"
+    yield from retention_shortfall(inputs, "retentionInDays", ctx.min_log_retention_days)
 
 
 @resource_rule(

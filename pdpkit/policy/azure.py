@@ -6,7 +6,14 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pdpkit.policy.model import ADVISORY, MANDATORY, PolicyContext, resource_rule
-from pdpkit.policy.wire import OPEN_CIDRS, as_int, dig, is_false, is_true, is_unknown, items
+from pdpkit.policy.wire import (
+    dig,
+    is_false,
+    is_true,
+    items,
+    open_ranges,
+    retention_shortfall,
+)
 
 AKS = "azure-native:containerservice:ManagedCluster"
 AGENT_POOL = "azure-native:containerservice:AgentPool"
@@ -47,7 +54,7 @@ def aks_api_ranges(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -
     ranges = items(profile, "authorizedIPRanges")
     if not ranges:
         yield "the public API endpoint has no authorized IP ranges: reachable from anywhere"
-    elif open_ := sorted(set(map(str, ranges)) & OPEN_CIDRS):
+    elif open_ := open_ranges(ranges):
         yield f"the authorized IP ranges include {', '.join(open_)}"
 
 
@@ -258,9 +265,4 @@ def storage_shared_key(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContex
     "Set retentionInDays to at least the stack's logStorage.retentionDays.",
 )
 def log_retention(_type: str, inputs: Mapping[str, Any], ctx: PolicyContext) -> Iterator[str]:
-    value = dig(inputs, "retentionInDays")
-    if is_unknown(value):
-        return
-    days = as_int(value)
-    if days is None or days < ctx.min_log_retention_days:
-        yield f"retentionInDays is {value}, needs at least {ctx.min_log_retention_days}"
+    yield from retention_shortfall(inputs, "retentionInDays", ctx.min_log_retention_days)

@@ -6,7 +6,15 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pdpkit.policy.model import ADVISORY, MANDATORY, PolicyContext, resource_rule
-from pdpkit.policy.wire import OPEN_CIDRS, as_int, dig, is_false, is_true, is_unknown, items
+from pdpkit.policy.wire import (
+    as_int,
+    dig,
+    is_false,
+    is_true,
+    items,
+    open_ranges,
+    retention_shortfall,
+)
 
 GKE = "gcp:container/cluster:Cluster"
 NODE_POOL = "gcp:container/nodePool:NodePool"
@@ -64,7 +72,7 @@ def gke_api_ranges(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -
     cidrs = {str(dig(b, "cidrBlock")) for b in items(config, "cidrBlocks")}
     if not cidrs:
         yield "the public endpoint has no master authorized networks: reachable from anywhere"
-    elif open_ := sorted(cidrs & OPEN_CIDRS):
+    elif open_ := open_ranges(cidrs):
         yield f"master authorized networks include {', '.join(open_)}"
     if is_true(dig(config, "gcpPublicCidrsAccessEnabled")):
         yield "Google Cloud public IP ranges may reach the endpoint (gcpPublicCidrsAccessEnabled)"
@@ -220,10 +228,7 @@ def gcs_public_access(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext
 )
 def log_retention(type_: str, inputs: Mapping[str, Any], ctx: PolicyContext) -> Iterator[str]:
     if type_ == LOG_BUCKET:
-        value = dig(inputs, "retentionDays")
-        days = as_int(value)
-        if not is_unknown(value) and (days is None or days < ctx.min_log_retention_days):
-            yield f"retentionDays is {value}, needs at least {ctx.min_log_retention_days}"
+        yield from retention_shortfall(inputs, "retentionDays", ctx.min_log_retention_days)
         return
     for rule in items(inputs, "lifecycleRules"):
         age = as_int(dig(rule, "condition", "age"))

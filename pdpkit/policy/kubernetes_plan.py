@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from pdpkit.policy.kubernetes import WORKLOADS, each_container
+from pdpkit.policy.kubernetes_workloads import WORKLOADS, each_container
 from pdpkit.policy.model import ADVISORY, MANDATORY, PolicyContext, plan_rule, resource_rule
 from pdpkit.policy.model import PolicyResource as Resource
 from pdpkit.policy.wire import dig, items

@@ -7,7 +7,7 @@ exactly first, then without regard to case.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 UNKNOWN = "[unknown]"
@@ -60,3 +60,18 @@ def as_int(value: Any) -> int | None:
 
 OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0", "*", "0.0.0.0"})  # noqa: S104 (what we reject)
 """Ranges that mean "the whole internet"."""
+
+
+def open_ranges(cidrs: Iterable[Any]) -> list[str]:
+    """The entries of `cidrs` that open an endpoint to the whole internet, sorted."""
+    return sorted(set(map(str, cidrs)) & OPEN_CIDRS)
+
+
+def retention_shortfall(inputs: Mapping[str, Any], key: str, minimum: int) -> Iterator[str]:
+    """Why the retention in days at `key` is below `minimum` (unset and 0 are; unknown passes)."""
+    value = dig(inputs, key)
+    if is_unknown(value):
+        return
+    days = as_int(value)
+    if days is None or days < minimum:
+        yield f"{key} is {value}, needs at least {minimum}"

@@ -7,17 +7,21 @@ the same error messages.
 from __future__ import annotations
 
 import difflib
-import types
-import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from pdpkit.spec.checks import cross_field_problems
 from pdpkit.spec.errors import Problem, SpecError
 from pdpkit.spec.stack import StackSpec
+from pdpkit.spec.validation_errors import (
+    did_you_mean,
+    locate,
+    split_path,
+    validation_problems,
+)
 from pdpkit.spec.yamlmap import KeyPath, LocatedYaml, Location, read_yaml
 
 PROJECT_FILE = "Pulumi.yaml"
@@ -112,7 +116,7 @@ def load_stack_file(path: Path, root: Path | None = None, project: str | None = 
                     display,
                     located.locations.get(("config", key), (display, 1))[1],
                     key,
-                    f"unknown key{_hint(hint)}; expected one of "
+                    f"unknown key{did_you_mean(hint)}; expected one of "
                     + ", ".join(f"{project}:{s}" for s in SECTIONS),
                 )
             )
@@ -167,11 +171,14 @@ def build_stack(
     try:
         stack = StackSpec.model_validate(dict(sections))
     except ValidationError as error:
-        raise SpecError(_problems(error, locations, display, project)) from None
+        raise SpecError(validation_problems(error, locations, display, project)) from None
     found = cross_field_problems(stack)
     if found:
         raise SpecError(
-            [_locate(_split(path), message, locations, display, project) for path, message in found]
+            [
+                locate(split_path(path), message, locations, display, project)
+                for path, message in found
+            ]
         )
     return stack
 
@@ -200,112 +207,3 @@ def _display(path: Path, root: Path) -> str:
         return str(path.resolve().relative_to(root.resolve()))
     except ValueError:
         return str(path)
-
-
-def _split(dotted: str) -> KeyPath:
-    parts: list[str | int] = []
-    for chunk in dotted.replace("[", ".[").split("."):
-        if chunk.startswith("["):
-            parts.append(int(chunk[1:-1]))
-        elif chunk:
-            parts.append(chunk)
-    return tuple(parts)
-
-
-def _dotted(path: KeyPath, project: str) -> str:
-    text = ""
-    for i, part in enumerate(path):
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f"{project}:{part}" if i == 0 else f".{part}"
-    return text
-
-
-def _locate(
-    path: KeyPath, message: str, locations: Mapping[KeyPath, Location], display: str, project: str
-) -> Problem:
-    for cut in range(len(path), -1, -1):
-        if path[:cut] in locations:
-            file, line = locations[path[:cut]]
-            return Problem(file, line, _dotted(path, project), message)
-    return Problem(display, None, _dotted(path, project), message)
-
-
-def _hint(matches: list[str]) -> str:
-    return f"; did you mean {matches[0]!r}?" if matches else ""
-
-
-def _problems(
-    error: ValidationError, locations: Mapping[KeyPath, Location], display: str, project: str
-) -> list[Problem]:
-    problems = []
-    for item in error.errors(include_url=False):
-        loc = tuple(item["loc"])
-        kind = item["type"]
-        got = _short(item.get("input"))
-        if kind == "extra_forbidden":
-            known = known_keys(loc[:-1])
-            hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-            message = f"unknown key{_hint(hint)}; expected one of {', '.join(sorted(known))}"
-        elif kind == "missing":
-            message = "required key missing; add it"
-        else:
-            text = str(item["msg"]).removeprefix("Value error, ")
-            what, _, expected = text.partition("; expected ")
-            expected = expected or _expected(item)
-            message = f"{what}; got {got}" + (f"; expected {expected}" if expected else "")
-        problems.append(_locate(loc, message, locations, display, project))
-    return problems
-
-
-def _expected(item: Any) -> str:
-    ctx = item.get("ctx") or {}
-    if "expected" in ctx:
-        return str(ctx["expected"])
-    if "pattern" in ctx:
-        return f"a value matching {ctx['pattern']}"
-    return ""
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def known_keys(loc: tuple[Any, ...]) -> list[str]:
-    """The keys allowed in the mapping at `loc` of a stack (for "did you mean")."""
-    model: Any = StackSpec
-    for part in loc:
-        model = _descend(model, part)
-        if model is None:
-            return []
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return [f.alias or n for n, f in model.model_fields.items()]
-    return []
-
-
-def _descend(annotation: Any, part: Any) -> Any:
-    annotation = _unwrap(annotation)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        for name, field in annotation.model_fields.items():
-            if part in (name, field.alias):
-                return _unwrap(field.annotation)
-        return None
-    origin = typing.get_origin(annotation)
-    args = typing.get_args(annotation)
-    if origin is tuple and args:
-        return _unwrap(args[0])
-    if origin is dict and len(args) == 2:
-        return _unwrap(args[1])
-    return None
-
-
-def _unwrap(annotation: Any) -> Any:
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        models = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return _unwrap(models[0]) if len(models) == 1 else annotation
-    return annotation

@@ -8,8 +8,9 @@ from typing import Any
 import pulumi
 from pulumi_gcp import projects, serviceaccount
 
+from pdpkit.components.gcp.workload_service_account import bind_workload_identity, gke_annotations
+
 ACCESSOR_ROLE = "roles/secretmanager.secretAccessor"
-WORKLOAD_IDENTITY_USER = "roles/iam.workloadIdentityUser"
 
 
 @dataclass(frozen=True)
@@ -68,14 +69,8 @@ class SecretManagerAccess(pulumi.ComponentResource):
             opts=child,
         )
         member = account.email.apply(lambda email: f"serviceAccount:{email}")
-        serviceaccount.IAMMember(
-            f"{name}-workload-identity",
-            service_account_id=account.name,
-            role=WORKLOAD_IDENTITY_USER,
-            member=pulumi.Output.from_input(args.workload_pool).apply(
-                lambda pool: f"serviceAccount:{pool}[{args.namespace}/{args.service_account}]"
-            ),
-            opts=child,
+        bind_workload_identity(
+            name, account, args.workload_pool, (args.namespace, args.service_account), child
         )
         condition = pulumi.Output.from_input(args.project_number).apply(
             lambda number: (
@@ -97,9 +92,7 @@ class SecretManagerAccess(pulumi.ComponentResource):
         self.email = account.email
         self.member = member
         self.condition = condition
-        self.annotations = account.email.apply(
-            lambda email: {"iam.gke.io/gcp-service-account": email}
-        )
+        self.annotations = gke_annotations(account)
         self.provider = pulumi.Output.from_input(args.cluster_name).apply(
             lambda cluster: {
                 "gcpsm": {

@@ -1,4 +1,5 @@
-"""`WorkloadServiceAccount`: a Google service account one Kubernetes account impersonates."""
+"""`WorkloadServiceAccount`: a Google service account one Kubernetes account impersonates,
+and the Workload Identity binding and annotation every such account uses."""
 
 from __future__ import annotations
 
@@ -7,7 +8,36 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_gcp import projects, serviceaccount
 
-from pdpkit.components.gcp.secret_manager_access import WORKLOAD_IDENTITY_USER
+WORKLOAD_IDENTITY_USER = "roles/iam.workloadIdentityUser"
+
+
+def bind_workload_identity(
+    name: str,
+    account: serviceaccount.Account,
+    workload_pool: pulumi.Input[str],
+    subject: tuple[str, str],
+    opts: pulumi.ResourceOptions,
+) -> serviceaccount.IAMMember:
+    """Let exactly one Kubernetes service account, `subject` = (namespace, name), act as
+    `account` (``{name}-workload-identity``)."""
+    namespace, service_account = subject
+    return serviceaccount.IAMMember(
+        f"{name}-workload-identity",
+        service_account_id=account.name,
+        role=WORKLOAD_IDENTITY_USER,
+        member=pulumi.Output.from_input(workload_pool).apply(
+            lambda pool: f"serviceAccount:{pool}[{namespace}/{service_account}]"
+        ),
+        opts=opts,
+    )
+
+
+def gke_annotations(account: serviceaccount.Account) -> pulumi.Output[dict[str, str]]:
+    """The Kubernetes service account annotation that names `account`."""
+    annotations: pulumi.Output[dict[str, str]] = account.email.apply(
+        lambda email: {"iam.gke.io/gcp-service-account": email}
+    )
+    return annotations
 
 
 @dataclass(frozen=True)
@@ -53,14 +83,8 @@ class WorkloadServiceAccount(pulumi.ComponentResource):
             opts=child,
         )
         member = account.email.apply(lambda email: f"serviceAccount:{email}")
-        serviceaccount.IAMMember(
-            f"{name}-workload-identity",
-            service_account_id=account.name,
-            role=WORKLOAD_IDENTITY_USER,
-            member=pulumi.Output.from_input(args.workload_pool).apply(
-                lambda pool: f"serviceAccount:{pool}[{args.namespace}/{args.service_account}]"
-            ),
-            opts=child,
+        bind_workload_identity(
+            name, account, args.workload_pool, (args.namespace, args.service_account), child
         )
         for role in args.project_roles:
             projects.IAMMember(
@@ -72,9 +96,7 @@ class WorkloadServiceAccount(pulumi.ComponentResource):
             )
         self.email = account.email
         self.member = member
-        self.annotations = account.email.apply(
-            lambda email: {"iam.gke.io/gcp-service-account": email}
-        )
+        self.annotations = gke_annotations(account)
         self.register_outputs(
             {
                 "email": self.email,

@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pdpkit.components.k8s.objects import PodSecurity, custom_resource, helm_release, namespace
+from pdpkit.components.k8s.objects import custom_resource, operator_release
 from pdpkit.versions import chart
 
 NAMESPACE = "cert-manager"
@@ -55,9 +55,8 @@ class CertManager(pulumi.ComponentResource):
     ):
         super().__init__("pdpkit:k8s:CertManager", name, None, opts)
         child = pulumi.ResourceOptions(parent=self, provider=args.provider)
-        ns = namespace(f"{name}-namespace", NAMESPACE, PodSecurity.RESTRICTED, child)
-        self.release = helm_release(
-            f"{name}-release",
+        self.release = operator_release(
+            name,
             chart("certManager"),
             "cert-manager",
             NAMESPACE,
@@ -81,9 +80,8 @@ class CertManager(pulumi.ComponentResource):
                     "enableGatewayAPI": True,
                 },
             },
-            pulumi.ResourceOptions.merge(
-                child, pulumi.ResourceOptions(depends_on=[ns, *args.depends_on])
-            ),
+            child,
+            args.depends_on,
         )
         self.issuer_name = f"pdp-{args.issuer}"
         self.issuer = custom_resource(

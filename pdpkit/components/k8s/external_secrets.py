@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pdpkit.components.k8s.objects import PodSecurity, custom_resource, helm_release, namespace
+from pdpkit.components.k8s.objects import custom_resource, operator_release
 from pdpkit.versions import chart
 
 NAMESPACE = "external-secrets"
@@ -45,9 +45,8 @@ class ExternalSecrets(pulumi.ComponentResource):
     ):
         super().__init__("pdpkit:k8s:ExternalSecrets", name, None, opts)
         child = pulumi.ResourceOptions(parent=self, provider=args.provider)
-        ns = namespace(f"{name}-namespace", NAMESPACE, PodSecurity.RESTRICTED, child)
-        self.release = helm_release(
-            f"{name}-release",
+        self.release = operator_release(
+            name,
             chart("externalSecrets"),
             "external-secrets",
             NAMESPACE,
@@ -64,9 +63,8 @@ class ExternalSecrets(pulumi.ComponentResource):
                 "podLabels": args.pod_labels,
                 "webhook": {"replicaCount": 2},
             },
-            pulumi.ResourceOptions.merge(
-                child, pulumi.ResourceOptions(depends_on=[ns, *args.depends_on])
-            ),
+            child,
+            args.depends_on,
         )
         self.store_name = args.store_name
         self.store = custom_resource(

@@ -144,3 +144,25 @@ def helm_release(  # noqa: PLR0917
         timeout=600,
         opts=opts,
     )
+
+
+def operator_release(  # noqa: PLR0917
+    name: str,
+    chart: ChartVersion,
+    release_name: str,
+    namespace_name: str,
+    values: pulumi.Input[dict[str, Any]],
+    child: pulumi.ResourceOptions,
+    depends_on: tuple[pulumi.Resource, ...] = (),
+) -> k8s.helm.v3.Release:
+    """A system operator's `helm_release` (``{name}-release``) into a restricted namespace of
+    its own (``{name}-namespace``), created first."""
+    ns = namespace(f"{name}-namespace", namespace_name, PodSecurity.RESTRICTED, child)
+    return helm_release(
+        f"{name}-release",
+        chart,
+        release_name,
+        namespace_name,
+        values,
+        pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[ns, *depends_on])),
+    )

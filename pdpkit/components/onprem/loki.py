@@ -6,31 +6,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-import pulumi_kubernetes as k8s
 
-from pdpkit.components.k8s.flux_helm_release import FluxHelmRelease, FluxHelmReleaseArgs
-from pdpkit.components.k8s.objects import PodSecurity, external_secret, namespace
-from pdpkit.components.onprem.s3 import S3Bucket
-from pdpkit.versions import chart
+from pdpkit.components.k8s.flux_helm_release import FluxHelmRelease
+from pdpkit.components.k8s.objects import PodSecurity
+from pdpkit.components.onprem.log_store import LogStoreArgs, LogStoreRelease, release_log_store
 
 NAMESPACE = "pdp-logs"
 STORAGE_SECRET = "loki-s3"  # noqa: S105 (a Secret name)
 
 
 @dataclass(frozen=True)
-class LokiArgs:
+class LokiArgs(LogStoreArgs):
     """Inputs of `Loki`."""
 
-    provider: k8s.Provider
-    storage: S3Bucket
-    secret_store: str
     retention_days: int = 30
-    production: bool = False
-    """Protect and retain the release."""
-    channel: str | None = None
-    flux_namespace: str = "flux-system"
-    flux_ready: tuple[pulumi.Resource, ...] = ()
-    secrets_ready: tuple[pulumi.Resource, ...] = ()
 
 
 class Loki(pulumi.ComponentResource):
@@ -44,35 +33,18 @@ class Loki(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: LokiArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("pdpkit:onprem:Loki", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self, provider=args.provider)
-        ns = namespace(f"{name}-namespace", NAMESPACE, PodSecurity.RESTRICTED, child)
-        storage = external_secret(
-            f"{name}-storage",
-            STORAGE_SECRET,
-            NAMESPACE,
-            args.secret_store,
-            {
-                "AWS_ACCESS_KEY_ID": (args.storage.credentials_key, "accessKeyId"),
-                "AWS_SECRET_ACCESS_KEY": (args.storage.credentials_key, "secretAccessKey"),
-            },
-            pulumi.ResourceOptions.merge(
-                child, pulumi.ResourceOptions(depends_on=[ns, *args.secrets_ready])
-            ),
-        )
-        self.release = FluxHelmRelease(
-            f"{name}-release",
-            FluxHelmReleaseArgs(
-                provider=args.provider,
-                chart=chart("loki"),
-                release_name="loki",
-                target_namespace=NAMESPACE,
+        self.release = release_log_store(
+            name,
+            self,
+            args,
+            LogStoreRelease(
+                chart="loki",
+                namespace=NAMESPACE,
+                pod_security=PodSecurity.RESTRICTED,
+                storage_secret=STORAGE_SECRET,
+                storage_keys=("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"),
                 values=self.values(args),
-                channel=args.channel,
-                flux_namespace=args.flux_namespace,
-                depends_on=(ns, storage, *args.flux_ready),
-                holds_data=args.production,
             ),
-            pulumi.ResourceOptions(parent=self),
         )
         self.push_host = f"loki-gateway.{NAMESPACE}.svc.cluster.local"
         self.push_port = 80

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +10,7 @@ import kubernetes_validate
 import pytest
 
 from pdpkit.plan.document import to_yaml_documents
+from tests.checkers import kubernetes_validate_strict, run_checkov
 from tests.examples import ROOT
 from tests.unit.platform.recorded import CORE_KINDS, cloud, manifests, onprem
 
@@ -22,11 +20,6 @@ RECORDINGS = {
     "acme-gcp-staging": lambda: cloud("acme-gcp-staging"),
     "acme-aws-prod": lambda: cloud("acme-aws-prod"),
 }
-
-
-def checkov_binary() -> str | None:
-    candidate = os.environ.get("PDP_CHECKOV") or str(ROOT / ".tools/checkov/bin/checkov")
-    return candidate if Path(candidate).is_file() else None
 
 
 @pytest.mark.parametrize("stack", sorted(RECORDINGS))
@@ -39,8 +32,9 @@ def test_kubernetes_validate_strict(stack: str) -> None:
         "CronJob",
         "Job",
     }
-    for manifest in core:
-        kubernetes_validate.validate(manifest, "1.31.0", strict=True)
+    validated, errors = kubernetes_validate_strict(core, "1.31.0")
+    assert errors == []
+    assert len(validated) == len(core)
 
 
 def test_kubernetes_validate_rejects_what_it_should() -> None:
@@ -53,37 +47,9 @@ def test_kubernetes_validate_rejects_what_it_should() -> None:
     }
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(bad, "1.31.0", strict=True)
-
-
-def run_checkov(directory: Path) -> dict[str, Any]:
-    binary = checkov_binary()
-    if binary is None:
-        pytest.skip("checkov not installed (scripts/install-checkers.sh, or set PDP_CHECKOV)")
-    result = subprocess.run(
-        [
-            binary,
-            "--config-file",
-            str(ROOT / ".checkov.yaml"),
-            "--framework",
-            "kubernetes",
-            "-d",
-            str(directory),
-            "--output",
-            "json",
-            "--quiet",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=directory,
-        timeout=600,
-    )
-    report = json.loads(result.stdout)
-    reports = report if isinstance(report, list) else [report]
-    return {
-        "failed": [f for r in reports for f in r["results"]["failed_checks"]],
-        "passed": sum(r["summary"]["passed"] for r in reports),
-    }
+    validated, errors = kubernetes_validate_strict([bad], "1.31.0")
+    assert validated == []
+    assert len(errors) == 1 and "spek" in errors[0]
 
 
 @pytest.mark.slow
@@ -97,8 +63,8 @@ def test_checkov_finds_no_failed_check(tmp_path: Path) -> None:
         for namespace, objects in by_namespace.items():
             (tmp_path / f"{stack}-{namespace}.yaml").write_text(to_yaml_documents(objects))
     report = run_checkov(tmp_path)
-    assert report["passed"] > 500
-    assert [(f["check_id"], f["resource"], f["file_path"]) for f in report["failed"]] == []
+    assert report.passed > 500
+    assert [(f["check_id"], f["resource"], f["file_path"]) for f in report.failed] == []
 
 
 @pytest.mark.slow
@@ -125,7 +91,7 @@ def test_checkov_is_live(tmp_path: Path) -> None:
         },
     }
     (tmp_path / "bad.yaml").write_text(to_yaml_documents([deployment]))
-    assert len(run_checkov(tmp_path)["failed"]) > 5
+    assert len(run_checkov(tmp_path).failed) > 5
 
 
 def test_every_checkov_skip_has_a_written_reason() -> None:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
-from pathlib import Path
 
-import kubernetes_validate
 import pytest
 
 from pdpkit.spec.loader import load_stack
 from tests.examples import EXAMPLE_STACKS, ROOT, plan_of
-from tests.unit.platform.recorded import CORE_KINDS
 
 
 def _plan_or_skip(stack: str):  # type: ignore[no-untyped-def]
@@ -52,34 +49,4 @@ def test_platform_in_the_stack_plan(stack: str) -> None:
             and "readinessProbe" in container
         )
     assert any(m["kind"] == "HTTPRoute" for m in manifests)
-    for manifest in manifests:
-        if manifest["kind"] in CORE_KINDS and manifest["metadata"].get("namespace") in {
-            n["metadata"]["name"] for n in namespaces
-        }:
-            kubernetes_validate.validate(manifest, "1.31.0", strict=True)
-
-
-@pytest.mark.slow
-def test_checkov_on_the_stacks_platform_namespaces(tmp_path: Path) -> None:
-    from pdpkit.plan.document import to_yaml_documents
-    from tests.unit.platform.test_checkers import run_checkov
-
-    written = 0
-    for stack in EXAMPLE_STACKS:
-        target = load_stack(ROOT, stack).dataplane.target.value
-        if importlib.util.find_spec(f"pdpkit.dataplane.{target}") is None:
-            continue
-        manifests = plan_of(stack).manifests()
-        platform = {
-            m["metadata"]["name"]
-            for m in manifests
-            if m["kind"] == "Namespace" and "pdpkit.io/project" in m["metadata"].get("labels", {})
-        }
-        for namespace in sorted(platform):
-            objects = [m for m in manifests if m["metadata"].get("namespace") == namespace]
-            (tmp_path / f"{stack}-{namespace}.yaml").write_text(to_yaml_documents(objects))
-            written += 1
-    if not written:
-        pytest.skip("no data plane target built yet")
-    report = run_checkov(tmp_path)
-    assert [(f["check_id"], f["resource"], f["file_path"]) for f in report["failed"]] == []
+    # kubernetes-validate and checkov run over the whole plan in tests/unit/policy/test_stacks.py

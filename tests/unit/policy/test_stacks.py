@@ -29,6 +29,7 @@ from pdpkit.policy import PolicyResource
 from pdpkit.policy.data_protection import holds_data
 from pdpkit.spec.loader import load_stack
 from pdpkit.spec.stack import StackSpec
+from tests.checkers import kubernetes_validate_strict, run_checkov
 from tests.examples import EXAMPLE_STACKS, ROOT, plan_of
 
 pytestmark = pytest.mark.slow
@@ -233,78 +234,43 @@ def manifest_files(stack: str, tmp_path_factory: pytest.TempPathFactory) -> list
     return files
 
 
+# Each check runs here once per stack over the whole plan (data plane and platform):
+# narrower runs elsewhere over the same plans would only make CI pay twice.
+
+
 @pytest.mark.parametrize("stack", EXAMPLE_STACKS)
 def test_kubernetes_validate_strict_accepts_the_manifests(
     stack: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    files = manifest_files(stack, tmp_path_factory)
-    version = f"{spec_of(stack).dataplane.cluster.kubernetes_version}.0"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kubernetes_validate",
-            "--strict",
-            "--quiet",
-            "-k",
-            version,
-            *map(str, files),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    errors = [line for line in result.stdout.splitlines() if not line.startswith(("INFO", "WARN"))]
-    assert result.returncode == 0 and errors == [], result.stdout[-4000:] + result.stderr[-2000:]
-
-
-def checkov_binary() -> str | None:
-    candidates = [
-        os.environ.get("PDP_CHECKOV"),
-        str(ROOT / ".tools" / "checkov" / "bin" / "checkov"),
+    manifests = [
+        document
+        for path in manifest_files(stack, tmp_path_factory)
+        for document in yaml.safe_load_all(path.read_text(encoding="utf-8"))
+        if document
     ]
-    return next((c for c in candidates if c and Path(c).is_file()), None)
+    version = f"{spec_of(stack).dataplane.cluster.kubernetes_version}.0"
+    validated, errors = kubernetes_validate_strict(manifests, version)
+    assert errors == []
+    assert {m["kind"] for m in validated} >= {
+        "Deployment",
+        "NetworkPolicy",
+        "PodDisruptionBudget",
+        "ServiceAccount",
+    }
 
 
 @pytest.mark.parametrize("stack", EXAMPLE_STACKS)
 def test_checkov_finds_no_failed_check(
     stack: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    checkov = checkov_binary()
-    if checkov is None:
-        pytest.skip(
-            "checkov is not installed: run scripts/install-checkers.sh (CI does) or set PDP_CHECKOV"
-        )
     directory = manifest_files(stack, tmp_path_factory)[0].parent
-    result = subprocess.run(
-        [
-            checkov,
-            "--framework",
-            "kubernetes",
-            "--directory",
-            str(directory),
-            "--config-file",
-            str(ROOT / ".checkov.yaml"),
-            "--output",
-            "json",
-            "--quiet",
-            "--compact",
-            "--skip-download",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    reports = json.loads(result.stdout) if result.stdout.strip().startswith(("{", "[")) else None
-    assert reports is not None, result.stdout[-2000:] + result.stderr[-2000:]
-    reports = reports if isinstance(reports, list) else [reports]
+    report = run_checkov(directory)
     failed = [
         f"{c['check_id']} {c['resource']} ({c['file_path']}): {c['check_name']}"
-        for report in reports
-        for c in (report.get("results") or {}).get("failed_checks", [])
+        for c in report.failed
     ]
     assert failed == []
-    assert sum((r.get("summary") or {}).get("passed", 0) for r in reports) > 0
+    assert report.passed > 100
 
 
 def test_checkov_skips_all_carry_a_reason() -> None:

@@ -6,10 +6,10 @@ import pytest
 
 from pdpkit.components.gcp.secret_manager_access import (
     ACCESSOR_ROLE,
-    WORKLOAD_IDENTITY_USER,
     SecretManagerAccess,
     SecretManagerAccessArgs,
 )
+from pdpkit.components.gcp.workload_service_account import WORKLOAD_IDENTITY_USER
 from tests.unit.components.gcp.recording import Recorded, record_program
 
 

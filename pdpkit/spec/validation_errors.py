@@ -1,0 +1,129 @@
+"""pydantic's validation errors as located `Problem`s: where in which file, what was
+received, what is allowed ("did you mean" for unknown keys)."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from pdpkit.spec.errors import Problem
+from pdpkit.spec.stack import StackSpec
+from pdpkit.spec.yamlmap import KeyPath, Location
+
+
+def split_path(dotted: str) -> KeyPath:
+    """``a.b[2].c`` as the key path ``("a", "b", 2, "c")``."""
+    parts: list[str | int] = []
+    for chunk in dotted.replace("[", ".[").split("."):
+        if chunk.startswith("["):
+            parts.append(int(chunk[1:-1]))
+        elif chunk:
+            parts.append(chunk)
+    return tuple(parts)
+
+
+def _dotted(path: KeyPath, project: str) -> str:
+    text = ""
+    for i, part in enumerate(path):
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f"{project}:{part}" if i == 0 else f".{part}"
+    return text
+
+
+def locate(
+    path: KeyPath, message: str, locations: Mapping[KeyPath, Location], display: str, project: str
+) -> Problem:
+    """A problem at `path`, pointed at the nearest enclosing key the YAML files located."""
+    for cut in range(len(path), -1, -1):
+        if path[:cut] in locations:
+            file, line = locations[path[:cut]]
+            return Problem(file, line, _dotted(path, project), message)
+    return Problem(display, None, _dotted(path, project), message)
+
+
+def did_you_mean(matches: list[str]) -> str:
+    """The "did you mean" hint for the closest known key, if any."""
+    return f"; did you mean {matches[0]!r}?" if matches else ""
+
+
+def validation_problems(
+    error: ValidationError, locations: Mapping[KeyPath, Location], display: str, project: str
+) -> list[Problem]:
+    """pydantic's errors as located problems that say what was wrong and how to fix it."""
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = tuple(item["loc"])
+        kind = item["type"]
+        got = _short(item.get("input"))
+        if kind == "extra_forbidden":
+            known = known_keys(loc[:-1])
+            hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+            message = f"unknown key{did_you_mean(hint)}; expected one of {', '.join(sorted(known))}"
+        elif kind == "missing":
+            message = "required key missing; add it"
+        else:
+            text = str(item["msg"]).removeprefix("Value error, ")
+            what, _, expected = text.partition("; expected ")
+            expected = expected or _expected(item)
+            message = f"{what}; got {got}" + (f"; expected {expected}" if expected else "")
+        problems.append(locate(loc, message, locations, display, project))
+    return problems
+
+
+def _expected(item: Any) -> str:
+    ctx = item.get("ctx") or {}
+    if "expected" in ctx:
+        return str(ctx["expected"])
+    if "pattern" in ctx:
+        return f"a value matching {ctx['pattern']}"
+    return ""
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def known_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The keys allowed in the mapping at `loc` of a stack (for "did you mean")."""
+    model: Any = StackSpec
+    for part in loc:
+        model = _descend(model, part)
+        if model is None:
+            return []
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [f.alias or n for n, f in model.model_fields.items()]
+    return []
+
+
+def _descend(annotation: Any, part: Any) -> Any:
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for name, field in annotation.model_fields.items():
+            if part in (name, field.alias):
+                return _unwrap(field.annotation)
+        return None
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is tuple and args:
+        return _unwrap(args[0])
+    if origin is dict and len(args) == 2:
+        return _unwrap(args[1])
+    return None
+
+
+def _unwrap(annotation: Any) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        models = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _unwrap(models[0]) if len(models) == 1 else annotation
+    return annotation
