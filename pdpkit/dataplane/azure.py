@@ -42,7 +42,7 @@ from pdpkit.dataplane.azure_layout import (
     storage_account_name,
     subnet_plan,
 )
-from pdpkit.dataplane.azure_system import system_layer_args
+from pdpkit.dataplane.azure_system import cert_manager_identity, system_layer_args
 from pdpkit.dataplane.contract import DataPlane
 from pdpkit.dataplane.system import SystemLayer
 from pdpkit.spec.dataplane import DataPlaneSpec
@@ -190,6 +190,9 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         ),
         opts,
     )
+    dns01 = cert_manager_identity(
+        name, spec, group=group.name, issuer_url=cluster.oidc_issuer_url, tags=tags, opts=opts
+    )
     # the log agent authenticates with the kubelet identity (Fluent Bit's azure_logs_ingestion
     # output has no workload identity); it may only publish into this one rule
     authorization.RoleAssignment(
@@ -219,6 +222,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
             kubelet_client_id=cluster.kubelet_client_id,
             registry_host=registry.login_server,
             depends_on=cluster.node_pools,
+            dns01_client_id=None if dns01 is None else dns01.client_id,
         ),
     )
     return DataPlane(

@@ -9,8 +9,14 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pdpkit.components.azure.builtin_roles import BuiltinRole
+from pdpkit.components.azure.federated_identity import (
+    FederatedIdentity,
+    FederatedIdentityArgs,
+    RoleGrant,
+)
 from pdpkit.components.azure.log_storage import LogStorage
-from pdpkit.components.k8s import external_secrets
+from pdpkit.components.k8s import cert_manager, external_secrets
 from pdpkit.dataplane.azure_layout import api_server_cidrs, azure_section
 from pdpkit.dataplane.system_args import LogDestination, SystemLayerArgs, WorkloadIdentity
 from pdpkit.spec.dataplane import DataPlaneSpec
@@ -28,23 +34,16 @@ def system_layer_args(
     kubelet_client_id: pulumi.Input[str],
     registry_host: pulumi.Input[str],
     depends_on: tuple[pulumi.Resource, ...],
+    dns01_client_id: pulumi.Input[str] | None = None,
 ) -> SystemLayerArgs:
-    """The system layer's inputs on AKS."""
+    """The system layer's inputs on AKS (DNS-01 when cert-manager has an identity for the zone)."""
     azure = azure_section(spec)
     return SystemLayerArgs(
         spec=spec,
         provider=kubernetes,
         install_cilium=False,  # AKS runs Cilium itself (networkDataplane: cilium)
         secret_store_provider=key_vault_store(vault_uri, azure.tenant_id),
-        secret_store_identity=WorkloadIdentity(
-            service_account_annotations=pulumi.Output.all(eso_client_id).apply(
-                lambda ids: {
-                    "azure.workload.identity/client-id": ids[0],
-                    "azure.workload.identity/tenant-id": azure.tenant_id,
-                }
-            ),
-            pod_labels={"azure.workload.identity/use": "true"},
-        ),
+        secret_store_identity=workload_identity(eso_client_id, azure.tenant_id),
         log_destination=LogDestination(
             output="azure_logs_ingestion",
             parameters=pulumi.Output.all(
@@ -67,7 +66,40 @@ def system_layer_args(
         api_server_cidrs=api_server_cidrs(spec),
         internal_load_balancer_annotations=dict(INTERNAL_LB),
         depends_on=depends_on,
+        acme_dns01_solver=None
+        if dns01_client_id is None
+        else azure_dns_solver(spec, dns01_client_id),
+        cert_manager_identity=WorkloadIdentity()
+        if dns01_client_id is None
+        else workload_identity(dns01_client_id, azure.tenant_id),
     )
+
+
+def workload_identity(client_id: pulumi.Input[str], tenant_id: str) -> WorkloadIdentity:
+    """Azure workload identity for a service account: annotations plus the pod label."""
+    return WorkloadIdentity(
+        service_account_annotations=pulumi.Output.from_input(client_id).apply(
+            lambda cid: {
+                "azure.workload.identity/client-id": cid,
+                "azure.workload.identity/tenant-id": tenant_id,
+            }
+        ),
+        pod_labels={"azure.workload.identity/use": "true"},
+    )
+
+
+def azure_dns_solver(spec: DataPlaneSpec, client_id: pulumi.Input[str]) -> dict[str, Any]:
+    """cert-manager's ``azureDNS`` DNS-01 solver, authenticating through workload identity."""
+    azure = azure_section(spec)
+    return {
+        "azureDNS": {
+            "subscriptionID": azure.subscription_id,
+            "resourceGroupName": azure.dns_zone_resource_group,
+            "hostedZoneName": spec.gateways.dns_zone,
+            "environment": "AzurePublicCloud",
+            "managedIdentity": {"clientID": client_id},
+        }
+    }
 
 
 def key_vault_store(vault_uri: pulumi.Input[str], tenant_id: str) -> pulumi.Output[dict[str, Any]]:
@@ -84,4 +116,42 @@ def key_vault_store(vault_uri: pulumi.Input[str], tenant_id: str) -> pulumi.Outp
                 },
             }
         }
+    )
+
+
+def cert_manager_identity(
+    name: str,
+    spec: DataPlaneSpec,
+    *,
+    group: pulumi.Input[str],
+    issuer_url: pulumi.Input[str],
+    tags: dict[str, str],
+    opts: pulumi.ResourceOptions,
+) -> FederatedIdentity | None:
+    """cert-manager's identity for ACME DNS-01 in the Azure DNS zone, when the stack names it.
+
+    It may write records in that one zone only (DNS Zone Contributor scoped to the zone).
+    """
+    azure = azure_section(spec)
+    if azure.dns_zone_resource_group is None or not spec.gateways.tls_issuer.startswith(
+        "letsencrypt"
+    ):
+        return None
+    zone_id = (
+        f"/subscriptions/{azure.subscription_id}/resourceGroups/{azure.dns_zone_resource_group}"
+        f"/providers/Microsoft.Network/dnszones/{spec.gateways.dns_zone}"
+    )
+    return FederatedIdentity(
+        f"{name}-cert-manager",
+        FederatedIdentityArgs(
+            resource_group_name=group,
+            location=spec.region,
+            subscription_id=azure.subscription_id,
+            issuer_url=issuer_url,
+            namespace=cert_manager.NAMESPACE,
+            service_account=cert_manager.SERVICE_ACCOUNT,
+            grants=(RoleGrant(BuiltinRole.DNS_ZONE_CONTRIBUTOR, zone_id, "dns-zone"),),
+            tags=tags,
+        ),
+        opts,
     )

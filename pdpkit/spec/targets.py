@@ -21,6 +21,10 @@ class AzureSpec(SpecModel):
     """Entra ID groups that get cluster-admin (Azure RBAC)."""
     api_server_vnet_integration: bool = False
     """Project the API server into a delegated subnet of the VNet."""
+    dns_zone_resource_group: str | None = Field(None, pattern=r"^[-\w._()]{1,90}$")
+    """Resource group of the Azure DNS zone `gateways.dnsZone` (same subscription). Set it to
+    prove Let's Encrypt certificates by DNS-01 (needed for wildcard hostnames); left out:
+    HTTP-01 through the external gateway."""
 
 
 class AwsSpec(SpecModel):

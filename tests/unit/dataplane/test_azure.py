@@ -122,7 +122,11 @@ def test_every_azure_resource_uses_the_pinned_subscription():
 
 
 def test_external_secrets_identity_is_federated_with_the_cluster():
-    credential = one(resources(), "azure-native:managedidentity:FederatedIdentityCredential")
+    (credential,) = [
+        r
+        for r in of_type(resources(), "azure-native:managedidentity:FederatedIdentityCredential")
+        if r.name == f"{STACK}-external-secrets-federation"
+    ]
     assert credential.inputs["subject"] == (
         f"system:serviceaccount:{external_secrets.NAMESPACE}:{external_secrets.SERVICE_ACCOUNT}"
     )
@@ -236,3 +240,57 @@ def test_pdp_plan_cli_writes_the_azure_plan(tmp_path, capsys):
     manifests = "\n".join(p.read_text() for p in (tmp_path / "manifests").glob("*.yaml"))
     assert "azurekv:" in manifests and "authType: WorkloadIdentity" in manifests
     assert "azure_logs_ingestion" in (tmp_path / "helm-releases.yaml").read_text()
+
+
+DNS_ZONE_CONTRIBUTOR = "befefa01-2a29-4197-83a8-272ff33ce314"
+
+
+def test_cert_manager_proves_the_zone_by_dns01_through_workload_identity() -> None:
+    items = resources()
+    by_name = {r.name: r for r in items}
+    grant = by_name["acme-azure-dev-cert-manager-dns-zone"].inputs
+    assert grant["scope"] == (
+        f"/subscriptions/{SUBSCRIPTION}/resourceGroups/acme-dns"
+        "/providers/Microsoft.Network/dnszones/dev.apps.acme.example"
+    )
+    assert grant["roleDefinitionId"].endswith(DNS_ZONE_CONTRIBUTOR)
+    federation = by_name["acme-azure-dev-cert-manager-federation"].inputs
+    assert federation["subject"] == "system:serviceaccount:cert-manager:cert-manager"
+    client_id = by_name["acme-azure-dev-cert-manager-identity"]
+    issuer = one(items, "kubernetes:cert-manager.io/v1:ClusterIssuer").inputs
+    (solver,) = issuer["spec"]["acme"]["solvers"]
+    azure_dns = solver["dns01"]["azureDNS"]
+    assert azure_dns["resourceGroupName"] == "acme-dns"
+    assert azure_dns["hostedZoneName"] == "dev.apps.acme.example"
+    assert azure_dns["managedIdentity"]["clientID"]
+    assert "clientSecretSecretRef" not in azure_dns  # no static credential
+    release = next(
+        r
+        for r in of_type(items, "kubernetes:helm.sh/v3:Release")
+        if r.inputs["chart"] == "cert-manager"
+    )
+    values = release.inputs["values"]
+    assert values["podLabels"] == {"azure.workload.identity/use": "true"}
+    assert (
+        values["serviceAccount"]["annotations"]["azure.workload.identity/client-id"]
+        == (azure_dns["managedIdentity"]["clientID"])
+    )
+    assert client_id.type == "azure-native:managedidentity:UserAssignedIdentity"
+
+
+def test_without_a_dns_zone_group_cert_manager_falls_back_to_http01() -> None:
+    base = load_stack(ROOT, STACK).dataplane
+    data = base.model_dump(by_alias=True, mode="json")
+    data["azure"]["dnsZoneResourceGroup"] = None
+    spec = DataPlaneSpec.model_validate(data)
+
+    def program() -> dict[str, Any]:
+        from pdpkit.dataplane.azure import build
+
+        build(spec)
+        return {}
+
+    items = record(program, "pdp", "acme-azure-http01-variant").resources
+    assert not [r for r in items if "cert-manager-identity" in r.name]
+    issuer = one(items, "kubernetes:cert-manager.io/v1:ClusterIssuer").inputs
+    assert "http01" in issuer["spec"]["acme"]["solvers"][0]
