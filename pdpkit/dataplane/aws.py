@@ -259,4 +259,5 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         registry=infrastructure.registry.registry_host,
         zones=tuple(infrastructure.network.private_subnet_ids_by_zone),
         ready=system.ready,
+        api_server_cidrs=system.api_server_cidrs,
     )

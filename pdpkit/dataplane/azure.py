@@ -236,6 +236,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         registry=registry.login_server,
         zones=tuple(f"{spec.region}-{z}" for z in spec.network.availability_zones),
         ready=system.ready,
+        api_server_cidrs=system.api_server_cidrs,
     )
 
 

@@ -39,3 +39,5 @@ class DataPlane:
     """Topology zones nodes run in (topology spread)."""
     ready: tuple[pulumi.Resource, ...]
     """What custom resources of the platform need first (CRDs of ESO and Gateway API)."""
+    api_server_cidrs: tuple[str, ...] = ()
+    """Where pods reach the Kubernetes API (egress of integrations that mount a token)."""

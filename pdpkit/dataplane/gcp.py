@@ -93,6 +93,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         registry=infra.registry.host,
         zones=infra.zones,
         ready=system.ready,
+        api_server_cidrs=system.api_server_cidrs,
     )
 
 

@@ -178,6 +178,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         registry=pulumi.Output.from_input(_registry_host(onprem)),
         zones=tuple(spec.network.availability_zones),
         ready=system.ready,
+        api_server_cidrs=system.api_server_cidrs,
     )
 
 

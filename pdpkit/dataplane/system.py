@@ -179,6 +179,7 @@ class SystemLayer(pulumi.ComponentResource):
         self.external_gateway = _ref(gateways["external"], tuple(spec.gateways.external.hostnames))
         self.internal_gateway = _ref(gateways["internal"], tuple(spec.gateways.internal.hostnames))
         self.ready = (secrets.release, secrets.store, envoy.crds)
+        self.api_server_cidrs = tuple(args.api_server_cidrs)
         self.flux_ready = (flux.release,)
         self.flux_namespace = flux.namespace
         self.cluster_issuer = certificates.issuer_name

@@ -55,6 +55,7 @@ def deploy_platform(
                     secret_prefix=dataplane.secret_prefix,
                     provider=dataplane.kubernetes,
                     ready=dataplane.ready,
+                    api_server_cidrs=dataplane.api_server_cidrs,
                 ),
             )
             namespaces.setdefault(environment.name, {})[project.name] = ns

@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pdpkit.platform.names import labels, remote_key
+from pdpkit.platform.names import API_ACCESS_LABEL, labels, remote_key
 from pdpkit.spec.platform import EgressRule, QuotaSpec, SecretRef
 
 ENVIRONMENT_CONFIG = "environment-config"
@@ -37,6 +37,8 @@ class EnvironmentNamespaceArgs:
     provider: k8s.Provider
     ready: tuple[pulumi.Resource, ...] = ()
     """What custom resources (ExternalSecret) wait for: the CRDs of the data plane."""
+    api_server_cidrs: tuple[str, ...] = ()
+    """Where the Kubernetes API is reached; only pods labelled `API_ACCESS_LABEL` may."""
 
 
 class EnvironmentNamespace(pulumi.ComponentResource):
@@ -211,6 +213,19 @@ def _network_policies(args: EnvironmentNamespaceArgs) -> dict[str, dict[str, Any
                             }
                         }
                     ]
+                }
+            ],
+        }
+    if args.api_server_cidrs:
+        # only integrations that mount a service account token (`serviceAccountToken: true`)
+        policies["allow-api-server"] = {
+            "podSelector": {"matchLabels": {API_ACCESS_LABEL: "true"}},
+            "policyTypes": ["Egress"],
+            "egress": [
+                {
+                    "to": [{"ipBlock": {"cidr": cidr}} for cidr in args.api_server_cidrs],
+                    # 443 is the Service port; 6443 the API server's own after the Service DNAT
+                    "ports": [{"protocol": "TCP", "port": 443}, {"protocol": "TCP", "port": 6443}],
                 }
             ],
         }

@@ -12,6 +12,8 @@ import re
 from typing import Any
 
 LABEL_PREFIX = "pdpkit.io"
+API_ACCESS_LABEL = f"{LABEL_PREFIX}/api-access"
+"""Pod label of integrations that may reach the Kubernetes API (they mount a token)."""
 """Prefix of the labels the platform layer puts on its objects."""
 MAX_NAME = 63
 

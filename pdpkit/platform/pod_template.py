@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pdpkit.platform.effective import EffectiveIntegration
-from pdpkit.platform.names import file_key
+from pdpkit.platform.names import API_ACCESS_LABEL, file_key
 from pdpkit.spec.platform import ProbeSpec
 
 ZONE_KEY = "topology.kubernetes.io/zone"
@@ -123,6 +123,8 @@ def pod_template(
     else:
         spec["restartPolicy"] = "Never"
     labels = {**selector_labels(integration), "pdpkit.io/environment": integration.environment}
+    if integration.service_account_token:
+        labels[API_ACCESS_LABEL] = "true"  # the namespace's allow-api-server policy selects it
     return {"metadata": {"labels": labels, "annotations": dict(annotations)}, "spec": spec}
 
 
