@@ -34,6 +34,7 @@ from pdpkit.platform.promotion import (
     rollback,
     short,
 )
+from pdpkit.platform.revision import config_revision
 from pdpkit.spec.errors import SpecError
 from pdpkit.spec.loader import find_project_root, load_stack
 from pdpkit.spec.platform import PlatformSpec
@@ -150,6 +151,7 @@ def _show(platform: PlatformSpec, ledger: Ledger, fmt: str) -> int:
             entry["soakTime"] = entry["soakTime"] or gate.soak_time
             entry["autoPromote"] = bool(entry["autoPromote"]) or gate.auto_promote
     rows: list[dict[str, Any]] = []
+    drifted: list[dict[str, str]] = []  # the spec's configuration is not the released one
     rank = {env: i for i, env in enumerate(order)}
     for (integration, environment), slot in sorted(
         ledger.slots.items(), key=lambda kv: (kv[0][0], rank.get(kv[0][1], len(rank)), kv[0][1])
@@ -166,10 +168,13 @@ def _show(platform: PlatformSpec, ledger: Ledger, fmt: str) -> int:
                 "promotedAt": format_time(r.promoted_at),
             }
         )
+        if _config_changed(platform, integration, environment, r.revision):
+            drifted.append({"integration": integration, "environment": environment})
     if fmt == "json":
         document = {
             "pipeline": [{"environment": env, **gates.get(env, {})} for env in order],
             "releases": rows,
+            "configChanged": drifted,
         }
         print(json.dumps(document, indent=2))
         return EXIT_OK
@@ -188,6 +193,7 @@ def _show(platform: PlatformSpec, ledger: Ledger, fmt: str) -> int:
     for column in ("integration", *order):
         table.add_column(column)
     by_key = {(r["integration"], r["environment"]): r for r in rows}
+    changed = {(d["integration"], d["environment"]) for d in drifted}
     for integration in sorted(
         {i.name for i in platform.integrations} | {r["integration"] for r in rows}
     ):
@@ -195,8 +201,22 @@ def _show(platform: PlatformSpec, ledger: Ledger, fmt: str) -> int:
         for env in order:
             row = by_key.get((integration, env))
             cells.append(
-                f"{str(row['image']).rpartition('@')[2][7:19]}\n{row['promotedAt']}" if row else "-"
+                f"{str(row['image']).rpartition('@')[2][7:19]}\n{row['promotedAt']}"
+                + ("\n[yellow]config changed[/]" if (integration, env) in changed else "")
+                if row
+                else "-"
             )
         table.add_row(str(integration), *cells)
     console.print(table)
     return EXIT_OK
+
+
+def _config_changed(
+    platform: PlatformSpec, integration: str, environment: str, revision: str
+) -> bool:
+    """The configuration in the spec is not the one the release recorded (a redeploy rolls it)."""
+    known = {i.name for i in platform.integrations}
+    envs = {e.name for e in platform.environments}
+    if integration not in known or environment not in envs:
+        return False
+    return config_revision(platform, integration, environment) != revision

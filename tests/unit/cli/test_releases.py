@@ -312,3 +312,32 @@ def test_releases_json_contract(project: Path, pdp: Pdp) -> None:
     }
     code, out = pdp("2026-11-21T09:00:00Z", "releases", "--stack", LAB)
     assert code == 0 and "dev → test → prod" in out
+
+
+def _changed(pdp: Pdp, stack: str) -> dict[tuple[str, str], bool]:
+    code, output = pdp("2026-11-22T10:00:00Z", "releases", "--stack", stack, "--format", "json")
+    assert code == 0
+    document = json.loads(output)
+    drifted = {(d["integration"], d["environment"]) for d in document["configChanged"]}
+    return {
+        (r["integration"], r["environment"]): (r["integration"], r["environment"]) in drifted
+        for r in document["releases"]
+    }
+
+
+@pytest.mark.parametrize("stack", [LAB, "acme-aws-prod"])
+def test_the_shipped_ledgers_match_the_configuration(project: Path, pdp: Pdp, stack: str) -> None:
+    changed = _changed(pdp, stack)
+    assert changed and not any(changed.values())
+
+
+def test_a_configuration_edit_after_a_release_is_flagged(project: Path, pdp: Pdp) -> None:
+    stack_file = project / "stacks" / f"Pulumi.{LAB}.yaml"
+    text = stack_file.read_text()
+    assert 'PAGE_SIZE: "50"' in text
+    stack_file.write_text(text.replace('PAGE_SIZE: "50"', 'PAGE_SIZE: "100"'))
+    changed = _changed(pdp, LAB)
+    assert changed[("order-api", "dev")] and changed[("order-api", "prod")]
+    assert not changed[("invoice-sync", "dev")]
+    code, output = pdp("2026-11-22T10:00:00Z", "releases", "--stack", LAB)
+    assert code == 0 and "config changed" in output
