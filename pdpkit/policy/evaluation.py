@@ -13,9 +13,17 @@ from pdpkit.spec.stack import PolicyWaiver, StackSpec
 def violations(resources: Sequence[PolicyResource], context: PolicyContext) -> list[Verdict]:
     """Every violation of every rule, before waivers, in a stable order."""
     found: list[Verdict] = []
+    # index by type once: a rule only sees the resources of its types (plans run to 10^4+)
+    by_type: dict[str, list[tuple[int, PolicyResource]]] = {}
+    for index, resource in enumerate(resources):
+        by_type.setdefault(resource.type, []).append((index, resource))
     for rule in RULES:
         if isinstance(rule, ResourceRule):
-            for resource in resources:
+            candidates = sorted(
+                (pair for type_ in set(rule.types) for pair in by_type.get(type_, ())),
+                key=lambda pair: pair[0],
+            )
+            for _, resource in candidates:
                 for message in rule.violations(resource.type, resource.inputs, context):
                     found.append(_verdict(rule, resource, message))
         elif isinstance(rule, PlanRule):
