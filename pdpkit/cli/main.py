@@ -11,6 +11,7 @@ EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_POLICY = 3
+EXIT_PROGRAM = 4
 
 
 def build_parser() -> argparse.ArgumentParser:

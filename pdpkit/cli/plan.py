@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from pdpkit.cli.main import EXIT_INVALID, EXIT_OK, EXIT_POLICY
+from pdpkit.cli.main import EXIT_INVALID, EXIT_OK, EXIT_POLICY, EXIT_PROGRAM
 from pdpkit.plan.document import Plan, to_json
 from pdpkit.spec.errors import SpecError
 from pdpkit.spec.loader import find_project_root
@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     err = Console(stderr=True)
     try:
         root = find_project_root()
-        from pdpkit.dataplane import NotImplementedTargetError
+        from pdpkit.plan.engine import ProgramError
         from pdpkit.plan.run import plan_stack
 
         with err.status(f"planning {args.stack}…") as status:
@@ -33,9 +33,12 @@ def run(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(problem.render(), file=sys.stderr)
         return EXIT_INVALID
-    except NotImplementedTargetError as error:
-        print(f"stack {args.stack}: {error}", file=sys.stderr)
-        return EXIT_INVALID
+    except ProgramError as error:
+        print(
+            f"error: the program failed, as `pulumi up -s {args.stack}` would: {error}",
+            file=sys.stderr,
+        )
+        return EXIT_PROGRAM
     if args.out:
         plan.write(Path(args.out))
         err.print(

@@ -129,7 +129,8 @@ class PlanMonitor(sdk_mocks.MockMonitor):
 def record(program: Callable[[], Mapping[str, Any] | None], project: str, stack: str) -> Recording:
     """Run `program` on the mock monitor, as `pulumi up` would (not a preview), and record it.
 
-    `program` returns the stack's exports; they are recorded with secrets masked.
+    The stack's exports (what the program passed to `pulumi.export`, or what `program`
+    returns) are recorded with secrets masked.
     """
     recording = Recording(project=project, stack=stack)
     monitor = PlanMonitor(recording)
@@ -139,7 +140,9 @@ def record(program: Callable[[], Mapping[str, Any] | None], project: str, stack:
     )
 
     def run() -> pulumi.Output[None]:
-        exports = dict(program() or {})
+        returned = program()
+        root = settings.get_root_resource()
+        exports = dict(returned or getattr(root, "outputs", None) or {})
 
         async def collect() -> None:
             collected: dict[str, Any] = {}
