@@ -12,14 +12,16 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
+from pdpkit.cli.console import console, plural
 from pdpkit.cli.main import EXIT_INVALID, EXIT_OK, EXIT_POLICY, EXIT_PROGRAM
 from pdpkit.plan.document import Plan, to_json
+from pdpkit.plan.recorder import RecordedResource
 from pdpkit.spec.errors import SpecError
 from pdpkit.spec.loader import find_project_root
 
 
 def run(args: argparse.Namespace) -> int:
-    err = Console(stderr=True)
+    err = console(stderr=True)
     try:
         root = find_project_root()
         from pdpkit.plan.engine import ProgramError
@@ -47,17 +49,17 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(to_json(plan.document()))
     else:
-        render_table(plan, Console())
+        render_table(plan, console(), tree=not args.summary)
     return EXIT_POLICY if plan.mandatory_violations() else EXIT_OK
 
 
-def render_table(plan: Plan, console: Console) -> None:
+def render_table(plan: Plan, console: Console, tree: bool = True) -> None:
     resources = plan.resources
     children: dict[str, list[str]] = {}
     by_urn = {r.urn: r for r in resources}
     for r in resources:
         children.setdefault(r.parent if r.parent in by_urn else "", []).append(r.urn)
-    tree = Tree(f"[bold]{plan.recording.project}/{plan.recording.stack}[/]")
+    root = Tree(f"[bold]{plan.recording.project}/{plan.recording.stack}[/]")
 
     def add(node: Tree, urn: str) -> None:
         r = by_urn[urn]
@@ -72,9 +74,12 @@ def render_table(plan: Plan, console: Console) -> None:
         for child in children.get(urn, []):
             add(branch, child)
 
-    for urn in children.get("", []):
-        add(tree, urn)
-    console.print(tree)
+    if tree:
+        for urn in children.get("", []):
+            add(root, urn)
+        console.print(root)
+    else:
+        console.print(per_component(resources, children, by_urn))
 
     counts = Table(title="Resources by type")
     counts.add_column("type")
@@ -85,15 +90,19 @@ def render_table(plan: Plan, console: Console) -> None:
     render_helm_releases(plan, console)
     protected = sum(1 for r in resources if r.protect or r.retain_on_delete)
     console.print(
-        f"{sum(1 for r in resources if r.custom)} resources, "
-        f"{sum(1 for r in resources if not r.custom)} components, {protected} protected/retained"
+        f"{plural(sum(1 for r in resources if r.custom), 'resource')}, "
+        f"{plural(sum(1 for r in resources if not r.custom), 'component')}, "
+        f"{protected} protected/retained"
     )
 
     verdicts = Table(title="Policy")
     for column in ("rule", "severity", "resource", "message"):
         verdicts.add_column(column)
     # Blocking verdicts first, then advisories, then waivers (each with its justification).
-    for v in sorted(plan.verdicts, key=lambda v: (bool(v.waiver), v.severity.value, v.rule, v.urn)):
+    for v in sorted(
+        plan.verdicts,
+        key=lambda v: (bool(v.waiver), v.severity.value != "mandatory", v.rule, v.urn),
+    ):
         message = escape(v.message)
         if v.waiver:
             severity = f"{v.severity.value}, waived"
@@ -110,8 +119,27 @@ def render_table(plan: Plan, console: Console) -> None:
     advisory = sum(1 for v in plan.verdicts if v.severity.value == "advisory" and not v.waiver)
     waived = sum(1 for v in plan.verdicts if v.waiver)
     console.print(
-        f"policy: {mandatory} mandatory violation(s), {advisory} advisory, {waived} waived"
+        f"policy: {plural(mandatory, 'mandatory violation')}, {advisory} advisory, {waived} waived"
     )
+
+
+def per_component(
+    resources: list[RecordedResource],
+    children: dict[str, list[str]],
+    by_urn: dict[str, RecordedResource],
+) -> Table:
+    """Resources under each top-level component: the shape of a large stack at a glance."""
+    table = Table(title="Resources per component")
+    for column in ("component", "type", "resources"):
+        table.add_column(column)
+
+    def count(urn: str) -> int:
+        return sum(by_urn[c].custom + count(c) for c in children.get(urn, []))
+
+    for urn in children.get("", []):
+        r = by_urn[urn]
+        table.add_row(escape(r.name), r.type, str(count(urn) + r.custom))
+    return table
 
 
 def render_helm_releases(plan: Plan, console: Console) -> None:

@@ -40,6 +40,20 @@ def test_a_failing_program_exits_4_with_what_the_engine_would_print(monkeypatch,
     assert "Traceback" not in err
 
 
+def test_a_stack_whose_cloud_sdk_is_missing_names_the_extra(monkeypatch, capsys):
+    real_find_spec = dataplane.importlib.util.find_spec
+
+    def without_aws_sdk(name: str, package: str | None = None):
+        return None if name == "pulumi_aws" else real_find_spec(name, package)
+
+    monkeypatch.setattr(dataplane.importlib.util, "find_spec", without_aws_sdk)
+    assert main(["plan", "--stack", "acme-aws-prod"]) == 4
+    err = capsys.readouterr().err
+    assert "its SDK (pulumi_aws) is not installed" in err
+    assert "pip install -e '.[aws]'" in err
+    assert "Traceback" not in err
+
+
 def test_a_project_without_its_entry_point_cannot_plan(tmp_path, monkeypatch, capsys):
     shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
     shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
