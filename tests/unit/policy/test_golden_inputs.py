@@ -99,7 +99,11 @@ def test_resource_inputs_match_the_golden_files(stack: str) -> None:
 
 def test_every_example_stack_has_golden_cloud_inputs() -> None:
     """Not only on-prem: each cloud stack's golden files hold its provider's resources."""
-    providers = {"acme-azure-dev": "azure-native", "acme-aws-prod": "aws", "acme-gcp-staging": "gcp"}
+    providers = {
+        "acme-azure-dev": "azure-native",
+        "acme-aws-prod": "aws",
+        "acme-gcp-staging": "gcp",
+    }
     assert set(providers) < set(EXAMPLE_STACKS)
     for stack, provider in providers.items():
         names = [p.name for p in (GOLDEN / stack).glob("*.yaml")]
