@@ -4,6 +4,7 @@ Secrets Manager. Input names are those of pulumi-aws 7.51.1 (the pinned SDK), ci
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -31,6 +32,11 @@ OIDC_PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
 SECRET = "aws:secretsmanager/secret:Secret"  # noqa: S105 (a type token)
 SG_INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+POLICY = "aws:iam/policy:Policy"
+POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+ADMIN_POLICY = "arn:aws:iam::aws:policy/AdministratorAccess"
 
 
 @resource_rule(
@@ -203,6 +209,24 @@ def sg_internet_ingress(
 
 
 @resource_rule(
+    "AWS-VPC-DEFAULT-SG-CLOSED",
+    MANDATORY,
+    [DEFAULT_SECURITY_GROUP],
+    "The VPC's default security group admits and sends nothing, so a resource launched without "
+    "a security group of its own is isolated.",
+    "Declare aws.ec2.DefaultSecurityGroup for the VPC with no ingress and no egress rules.",
+)
+def vpc_default_sg_closed(
+    _type: str, inputs: Mapping[str, Any], _ctx: PolicyContext
+) -> Iterator[str]:
+    # Adopting the default group "immediately removes all ingress and egress rules" and creates
+    # only those declared (pulumi-aws 7.51.1, ec2/default_security_group.py)
+    for direction in ("ingress", "egress"):
+        if rules := items(inputs, direction):
+            yield f"the default security group has {len(rules)} {direction} rule(s)"
+
+
+@resource_rule(
     "AWS-ECR-SCAN-ON-PUSH",
     MANDATORY,
     [ECR],
@@ -314,3 +338,33 @@ def eks_oidc_provider(
     for r in resources:
         if r.type == EKS:
             yield r, "no IAM OIDC provider for the cluster (IRSA)"
+
+
+def _statements(document: Any) -> list[Any]:
+    if isinstance(document, str):
+        try:
+            document = json.loads(document)
+        except ValueError:
+            return []
+    statements = dig(document, "Statement")
+    return statements if isinstance(statements, list) else [statements] if statements else []
+
+
+@resource_rule(
+    "AWS-IAM-NO-ADMIN",
+    MANDATORY,
+    [ROLE_POLICY, POLICY, POLICY_ATTACHMENT],
+    "No role the data plane creates is an administrator: no AdministratorAccess attachment, no "
+    'policy statement allowing every action (Action "*").',
+    "List the actions the workload needs (and the resources it needs them on).",
+)
+def iam_no_admin(type_: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
+    if type_ == POLICY_ATTACHMENT:
+        if dig(inputs, "policyArn") == ADMIN_POLICY:
+            yield f"AdministratorAccess is attached to role {dig(inputs, 'role') or '?'}"
+        return
+    for statement in _statements(dig(inputs, "policy")):
+        actions = dig(statement, "Action")
+        actions = actions if isinstance(actions, list) else [actions]
+        if dig(statement, "Effect") == "Allow" and {"*", "*:*"} & set(map(str, actions)):
+            yield 'a statement allows every action (Action "*")'

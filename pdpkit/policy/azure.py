@@ -27,6 +27,15 @@ ACR = "azure-native:containerregistry:Registry"
 STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
 LOG_WORKSPACE = "azure-native:operationalinsights:Workspace"
 NSG = "azure-native:network:NetworkSecurityGroup"
+ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
+PRIVILEGED_ROLES = {
+    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
+    "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
+    "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
+    "f58310d9-a9f6-439a-9e8d-f62e7b41a168": "Role Based Access Control Administrator",
+}
+"""Built-in roles that manage everything or grant access to others (tenant-independent ids:
+learn.microsoft.com/azure/role-based-access-control/built-in-roles, General and Privileged)."""
 INTERNET_SOURCES = frozenset({"*", "internet", "any", "0.0.0.0/0", "::/0"})
 """NSG source prefixes that mean anyone (service tag Internet, wildcard, default routes)."""
 GATEWAY_PORTS = frozenset({"80", "443"})
@@ -178,6 +187,41 @@ def aks_node_rg_lockdown(
         return
     if str(level or "Unrestricted") != "ReadOnly":
         yield f"the node resource group is not locked down (restrictionLevel {level or 'unset'})"
+
+
+@resource_rule(
+    "AZ-AKS-AUTO-UPGRADE",
+    ADVISORY,
+    [AKS],
+    "The cluster takes Kubernetes patch releases and node OS security updates automatically "
+    "(in the maintenance window), so known vulnerabilities do not linger.",
+    "Set autoUpgradeProfile.upgradeChannel (patch, stable, rapid or node-image) and "
+    "nodeOSUpgradeChannel (NodeImage or SecurityPatch), not none / None / Unmanaged.",
+)
+def aks_auto_upgrade(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
+    # UpgradeChannel rapid|stable|patch|node-image|none, NodeOSUpgradeChannel None|Unmanaged|
+    # NodeImage|SecurityPatch (pulumi-azure-native 3.29.0, containerservice/_enums.py); unset
+    # counts as manual: the rule wants the choice explicit in the plan
+    profile = dig(inputs, "autoUpgradeProfile")
+    channel = str(dig(profile, "upgradeChannel") or "none")
+    if channel.lower() == "none":
+        yield "Kubernetes upgrades are manual (autoUpgradeProfile.upgradeChannel none)"
+    node_os = str(dig(profile, "nodeOSUpgradeChannel") or "Unmanaged")
+    if node_os in ("None", "Unmanaged"):
+        yield f"node OS security updates are not managed (nodeOSUpgradeChannel {node_os})"
+
+
+@resource_rule(
+    "AZ-AKS-AZURE-POLICY",
+    ADVISORY,
+    [AKS],
+    "The Azure Policy add-on (Gatekeeper) runs in the cluster, so the subscription's Kubernetes "
+    "policies are enforced at admission too.",
+    "Set addonProfiles.azurepolicy.enabled: true.",
+)
+def aks_azure_policy(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
+    if not is_true(dig(inputs, "addonProfiles", "azurepolicy", "enabled")):
+        yield "the Azure Policy add-on is not enabled"
 
 
 @resource_rule(
@@ -421,3 +465,21 @@ def nsg_internet_ingress(
         if allow and inbound and from_anyone and extra:
             name = dig(rule, "name") or "?"
             yield f"rule {name} admits the internet to port(s) {', '.join(extra)}"
+
+
+@resource_rule(
+    "AZ-RBAC-PRIVILEGED-ROLE",
+    MANDATORY,
+    [ROLE_ASSIGNMENT],
+    "The data plane grants no identity a privileged built-in role (Owner, Contributor, User "
+    "Access Administrator, Role Based Access Control Administrator): each identity gets the "
+    "narrow role it needs (AcrPull, Key Vault Secrets User…) on the one resource it needs.",
+    "Assign a narrower built-in role scoped to the resource, or waive with a justification.",
+)
+def rbac_privileged_role(
+    _type: str, inputs: Mapping[str, Any], _ctx: PolicyContext
+) -> Iterator[str]:
+    role = str(dig(inputs, "roleDefinitionId") or "").rsplit("/", 1)[-1].lower()
+    if role in PRIVILEGED_ROLES:
+        scope = dig(inputs, "scope") or "?"
+        yield f"{PRIVILEGED_ROLES[role]} is assigned on {scope}"

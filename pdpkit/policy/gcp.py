@@ -38,6 +38,10 @@ IAM_MEMBERS = (
     "gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember",
 )
 """The IAM member resources a data plane may declare (one principal each)."""
+BASIC_ROLES = frozenset({"roles/owner", "roles/editor", "roles/viewer"})
+"""Google's basic (formerly primitive) roles, spanning every service of the project
+(firebase.google.com/docs/projects/iam/roles-basic, after cloud.google.com/iam/docs/
+roles-overview#basic)."""
 PUBLIC_PRINCIPALS = frozenset({"allUsers", "allAuthenticatedUsers"})
 """Anyone on the internet, and anyone with any Google account (pulumi-gcp 10.2.0,
 artifactregistry/repository_iam_member.py, the `member` documentation)."""
@@ -251,6 +255,47 @@ def gke_shielded_nodes(type_: str, inputs: Mapping[str, Any], _ctx: PolicyContex
 
 
 @resource_rule(
+    "GCP-GKE-AUTO-UPGRADE",
+    ADVISORY,
+    [GKE, NODE_POOL],
+    "The cluster follows a release channel and node pools upgrade and repair themselves, so "
+    "security patches reach the control plane and the nodes without a manual step.",
+    "Set releaseChannel.channel (REGULAR, STABLE, RAPID or EXTENDED) and leave "
+    "management.autoUpgrade / autoRepair on.",
+)
+def gke_auto_upgrade(type_: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
+    # releaseChannel.channel UNSPECIFIED|RAPID|REGULAR|STABLE|EXTENDED; NodePoolManagement
+    # auto_upgrade / auto_repair, "Enabled by default" (pulumi-gcp 10.2.0, container/_inputs.py)
+    if type_ == GKE:
+        if dig(inputs, "releaseChannel", "channel") == "UNSPECIFIED":
+            yield "the cluster follows no release channel (releaseChannel UNSPECIFIED)"
+        return
+    for key in ("autoUpgrade", "autoRepair"):
+        if is_false(dig(inputs, "management", key)):
+            yield f"the node pool has management.{key} off"
+
+
+@resource_rule(
+    "GCP-GKE-SECURITY-POSTURE",
+    ADVISORY,
+    [GKE],
+    "The security posture dashboard audits workloads and scans their images for vulnerabilities.",
+    "Leave securityPostureConfig.mode BASIC (or ENTERPRISE) and vulnerabilityMode "
+    "VULNERABILITY_BASIC (or VULNERABILITY_ENTERPRISE).",
+)
+def gke_security_posture(
+    _type: str, inputs: Mapping[str, Any], _ctx: PolicyContext
+) -> Iterator[str]:
+    # securityPostureConfig.mode DISABLED|BASIC|ENTERPRISE, vulnerabilityMode
+    # VULNERABILITY_DISABLED|_BASIC|_ENTERPRISE (pulumi-gcp 10.2.0, container/_inputs.py)
+    posture = dig(inputs, "securityPostureConfig")
+    if dig(posture, "mode") == "DISABLED":
+        yield "the security posture is disabled"
+    if dig(posture, "vulnerabilityMode") == "VULNERABILITY_DISABLED":
+        yield "workload vulnerability scanning is disabled"
+
+
+@resource_rule(
     "GCP-AR-VULNERABILITY-SCANNING",
     MANDATORY,
     [ARTIFACT_REGISTRY],
@@ -305,6 +350,18 @@ def gcs_public_access(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext
         yield "public access prevention is not enforced"
     if not is_true(dig(inputs, "uniformBucketLevelAccess")):
         yield "uniform bucket-level access is off (object ACLs allowed)"
+
+
+@resource_rule(
+    "GCP-GCS-CMEK",
+    ADVISORY,
+    [GCS_BUCKET],
+    "Objects (the log archive) are encrypted with a customer-managed Cloud KMS key.",
+    "Set encryption.defaultKmsKeyName.",
+)
+def gcs_cmek(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
+    if not dig(inputs, "encryption", "defaultKmsKeyName"):
+        yield "the bucket uses Google-managed encryption"
 
 
 @resource_rule(
@@ -366,6 +423,20 @@ def iam_no_public_members(
     member = str(dig(inputs, "member") or "")
     if member in PUBLIC_PRINCIPALS:
         yield f"{dig(inputs, 'role') or 'a role'} is granted to {member}"
+
+
+@resource_rule(
+    "GCP-IAM-NO-BASIC-ROLES",
+    MANDATORY,
+    IAM_MEMBERS,
+    "No IAM grant uses a basic role (Owner, Editor, Viewer): each identity gets the predefined "
+    "role it needs on the resource it needs.",
+    "Grant a predefined role (roles/artifactregistry.reader, roles/logging.logWriter…).",
+)
+def iam_no_basic_roles(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
+    role = str(dig(inputs, "role") or "")
+    if role in BASIC_ROLES:
+        yield f"{dig(inputs, 'member') or '?'} is granted the basic role {role}"
 
 
 @resource_rule(

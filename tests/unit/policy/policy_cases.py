@@ -13,6 +13,7 @@ ACR = "azure-native:containerregistry:Registry"
 STORAGE = "azure-native:storage:StorageAccount"
 WORKSPACE = "azure-native:operationalinsights:Workspace"
 NSG = "azure-native:network:NetworkSecurityGroup"
+ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
 EKS = "aws:eks/cluster:Cluster"
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
@@ -23,6 +24,9 @@ SM_SECRET = "aws:secretsmanager/secret:Secret"
 ACCESS_KEY = "aws:iam/accessKey:AccessKey"
 SG_INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 GKE = "gcp:container/cluster:Cluster"
 GKE_POOL = "gcp:container/nodePool:NodePool"
 AR = "gcp:artifactregistry/repository:Repository"
@@ -53,6 +57,14 @@ GOOD: dict[str, dict[str, Any]] = {
         "networkProfile": {"networkPlugin": "azure", "networkPolicy": "cilium"},
         "nodeResourceGroupProfile": {"restrictionLevel": "ReadOnly"},
         "enableRBAC": True,
+        "autoUpgradeProfile": {"upgradeChannel": "patch", "nodeOSUpgradeChannel": "NodeImage"},
+        "addonProfiles": {"azurepolicy": {"enabled": True}},
+    },
+    ROLE_ASSIGNMENT: {
+        "principalId": "p",
+        "roleDefinitionId": "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/"
+        "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+        "scope": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/r",
     },
     AGENT_POOL: {"vmSize": "Standard_D8ds_v5"},
     KEY_VAULT: {
@@ -118,6 +130,13 @@ GOOD: dict[str, dict[str, Any]] = {
         "blockDeviceMappings": [{"deviceName": "/dev/xvda", "ebs": {"encrypted": "true"}}],
     },
     SG_INGRESS: {"cidrIpv4": "10.50.0.0/16", "fromPort": 443, "toPort": 443},
+    DEFAULT_SG: {"vpcId": "vpc-1"},
+    ROLE_POLICY: {
+        "role": "r",
+        "policy": '{"Statement": [{"Effect": "Allow", "Action": ["logs:PutLogEvents"], '
+        '"Resource": "*"}], "Version": "2012-10-17"}',
+    },
+    POLICY_ATTACHMENT: {"role": "r", "policyArn": "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"},
     SECURITY_GROUP: {"ingress": [{"cidrBlocks": ["10.50.0.0/16"], "fromPort": 443, "toPort": 443}]},
     ECR: {
         "imageScanningConfiguration": {"scanOnPush": True},
@@ -132,17 +151,20 @@ GOOD: dict[str, dict[str, Any]] = {
         "databaseEncryption": {"state": "ENCRYPTED", "keyName": "projects/p/keys/k"},
         "workloadIdentityConfig": {"workloadPool": "p.svc.id.goog"},
         "datapathProvider": "ADVANCED_DATAPATH",
+        "releaseChannel": {"channel": "REGULAR"},
+        "securityPostureConfig": {"mode": "BASIC", "vulnerabilityMode": "VULNERABILITY_BASIC"},
         "nodeConfig": {
             "serviceAccount": "nodes@p.iam.gserviceaccount.com",
             "workloadMetadataConfig": {"mode": "GKE_METADATA"},
         },
     },
     GKE_POOL: {
+        "management": {"autoRepair": True, "autoUpgrade": True},
         "nodeConfig": {
             "serviceAccount": "nodes@p.iam.gserviceaccount.com",
             "workloadMetadataConfig": {"mode": "GKE_METADATA"},
             "shieldedInstanceConfig": {"enableSecureBoot": True, "enableIntegrityMonitoring": True},
-        }
+        },
     },
     AR: {
         "format": "DOCKER",
@@ -160,6 +182,7 @@ GOOD: dict[str, dict[str, Any]] = {
         "sourceRanges": ["172.16.0.0/28"],
     },
     GCS: {
+        "encryption": {"defaultKmsKeyName": "projects/p/keys/k"},
         "publicAccessPrevention": "enforced",
         "uniformBucketLevelAccess": True,
         "lifecycleRules": [{"action": {"type": "Delete"}, "condition": {"age": 365}}],
@@ -309,6 +332,19 @@ BAD: list[tuple[str, str, dict[str, Any]]] = [
         changed(AKS, "nodeResourceGroupProfile.restrictionLevel", "Unrestricted"),
     ),
     ("AZ-AKS-NODE-RG-LOCKDOWN", AKS, changed(AKS, "nodeResourceGroupProfile", None)),
+    ("AZ-AKS-AUTO-UPGRADE", AKS, changed(AKS, "autoUpgradeProfile.upgradeChannel", "none")),
+    ("AZ-AKS-AUTO-UPGRADE", AKS, changed(AKS, "autoUpgradeProfile.nodeOSUpgradeChannel", "None")),
+    ("AZ-AKS-AZURE-POLICY", AKS, changed(AKS, "addonProfiles.azurepolicy.enabled", False)),
+    (
+        "AZ-RBAC-PRIVILEGED-ROLE",
+        ROLE_ASSIGNMENT,
+        changed(
+            ROLE_ASSIGNMENT,
+            "roleDefinitionId",
+            "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/"
+            "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+        ),
+    ),
     ("AZ-AKS-NODE-PUBLIC-IP", AKS, changed(AKS, "agentPoolProfiles.0.enableNodePublicIP", True)),
     ("AZ-AKS-NODE-PUBLIC-IP", AGENT_POOL, changed(AGENT_POOL, "enableNodePublicIP", True)),
     ("AZ-AKS-NETWORK-POLICY", AKS, changed(AKS, "networkProfile.networkPolicy", "none")),
@@ -384,6 +420,17 @@ BAD: list[tuple[str, str, dict[str, Any]]] = [
         SECURITY_GROUP,
         changed(SECURITY_GROUP, "ingress.0.cidrBlocks", ["0.0.0.0/0"]),
     ),
+    ("AWS-VPC-DEFAULT-SG-CLOSED", DEFAULT_SG, changed(DEFAULT_SG, "egress", [{"protocol": "-1"}])),
+    (
+        "AWS-IAM-NO-ADMIN",
+        ROLE_POLICY,
+        changed(ROLE_POLICY, "policy", '{"Statement": {"Effect": "Allow", "Action": "*"}}'),
+    ),
+    (
+        "AWS-IAM-NO-ADMIN",
+        POLICY_ATTACHMENT,
+        changed(POLICY_ATTACHMENT, "policyArn", "arn:aws:iam::aws:policy/AdministratorAccess"),
+    ),
     ("AWS-ECR-SCAN-ON-PUSH", ECR, changed(ECR, "imageScanningConfiguration.scanOnPush", False)),
     ("AWS-ECR-IMMUTABLE-TAGS", ECR, changed(ECR, "imageTagMutability", "MUTABLE")),
     ("AWS-ECR-KMS", ECR, changed(ECR, "encryptionConfigurations", [{"encryptionType": "AES256"}])),
@@ -437,6 +484,14 @@ BAD: list[tuple[str, str, dict[str, Any]]] = [
         GKE_POOL,
         changed(GKE_POOL, "nodeConfig.shieldedInstanceConfig.enableSecureBoot", False),
     ),
+    ("GCP-GKE-AUTO-UPGRADE", GKE, changed(GKE, "releaseChannel.channel", "UNSPECIFIED")),
+    ("GCP-GKE-AUTO-UPGRADE", GKE_POOL, changed(GKE_POOL, "management.autoUpgrade", False)),
+    (
+        "GCP-GKE-SECURITY-POSTURE",
+        GKE,
+        changed(GKE, "securityPostureConfig.vulnerabilityMode", "VULNERABILITY_DISABLED"),
+    ),
+    ("GCP-GCS-CMEK", GCS, changed(GCS, "encryption", None)),
     (
         "GCP-AR-VULNERABILITY-SCANNING",
         AR,
@@ -455,6 +510,7 @@ BAD: list[tuple[str, str, dict[str, Any]]] = [
         AR_MEMBER,
         changed(AR_MEMBER, "member", "allAuthenticatedUsers"),
     ),
+    ("GCP-IAM-NO-BASIC-ROLES", AR_MEMBER, changed(AR_MEMBER, "role", "roles/editor")),
     ("GCP-FIREWALL-INTERNET-INGRESS", FIREWALL, changed(FIREWALL, "sourceRanges", ["0.0.0.0/0"])),
     ("K8S-POD-NON-ROOT", DEPLOYMENT, with_security(runAsNonRoot=None)),
     ("K8S-POD-NON-ROOT", DEPLOYMENT, with_security(runAsUser=0)),

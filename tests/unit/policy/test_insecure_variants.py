@@ -268,6 +268,11 @@ DIAGNOSTICS = "azure-native:monitor:DiagnosticSetting"
 EKS = "aws:eks/cluster:Cluster"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 SG_INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
+PROJECT_MEMBER = "gcp:projects/iAMMember:IAMMember"
+GCS = "gcp:storage/bucket:Bucket"
 GKE = "gcp:container/cluster:Cluster"
 GKE_POOL = "gcp:container/nodePool:NodePool"
 AR = "gcp:artifactregistry/repository:Repository"
@@ -365,6 +370,47 @@ CLOUD_TAMPERING: list[
         "AZ-KV-AUDIT-LOGS",
     ),
     (
+        AZURE,
+        "manual upgrades",
+        set_input(AKS, "autoUpgradeProfile.upgradeChannel", "none"),
+        "AZ-AKS-AUTO-UPGRADE",
+    ),
+    (
+        AZURE,
+        "Azure Policy add-on off",
+        set_input(AKS, "addonProfiles.azurepolicy.enabled", False),
+        "AZ-AKS-AZURE-POLICY",
+    ),
+    (
+        AZURE,
+        "control plane identity made Owner",
+        set_input(
+            ROLE_ASSIGNMENT,
+            "roleDefinitionId",
+            "/subscriptions/3f2b9c1e-7a4d-4e8b-9c2f-1a5d6e7f8a9b/providers/"
+            "Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+            "control-plane-network",
+        ),
+        "AZ-RBAC-PRIVILEGED-ROLE",
+    ),
+    (
+        AWS,
+        "default security group opened",
+        set_input(DEFAULT_SG, "ingress", [{"protocol": "-1", "self": True}]),
+        "AWS-VPC-DEFAULT-SG-CLOSED",
+    ),
+    (
+        AWS,
+        "log agent allowed every action",
+        set_input(
+            ROLE_POLICY,
+            "policy",
+            '{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}',
+            "logs-agent-policy",
+        ),
+        "AWS-IAM-NO-ADMIN",
+    ),
+    (
         AWS,
         "aws-auth ConfigMap",
         set_input(EKS, "accessConfig.authenticationMode", "API_AND_CONFIG_MAP"),
@@ -393,6 +439,30 @@ CLOUD_TAMPERING: list[
         "node pool without secure boot",
         set_input(GKE_POOL, "nodeConfig.shieldedInstanceConfig.enableSecureBoot", False),
         "GCP-GKE-SHIELDED-NODES",
+    ),
+    (
+        GCP,
+        "no release channel",
+        set_input(GKE, "releaseChannel.channel", "UNSPECIFIED"),
+        "GCP-GKE-AUTO-UPGRADE",
+    ),
+    (
+        GCP,
+        "security posture off",
+        set_input(GKE, "securityPostureConfig.mode", "DISABLED"),
+        "GCP-GKE-SECURITY-POSTURE",
+    ),
+    (
+        GCP,
+        "node service account made Editor",
+        set_input(PROJECT_MEMBER, "role", "roles/editor", "nodes-node-role"),
+        "GCP-IAM-NO-BASIC-ROLES",
+    ),
+    (
+        GCP,
+        "log archive without CMEK",
+        set_input(GCS, "encryption", DROP),
+        "GCP-GCS-CMEK",
     ),
     (
         GCP,
