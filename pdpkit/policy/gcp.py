@@ -134,14 +134,15 @@ def gke_global_access(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext
     "Set nodeConfig.serviceAccount to the data plane's node service account.",
 )
 def gke_node_service_account(
-    _type: str, inputs: Mapping[str, Any], _ctx: PolicyContext
+    type_: str, inputs: Mapping[str, Any], _ctx: PolicyContext
 ) -> Iterator[str]:
     # nodeConfig.service_account: "The service account to be used by the Node VMs"; unset, GKE
     # uses the Compute Engine default account (pulumi-gcp 10.2.0, container/_inputs.py)
-    node_config = dig(inputs, "nodeConfig")
-    if node_config is None:
-        return  # a cluster without nodeConfig declares no nodes of its own
-    account = str(dig(node_config, "serviceAccount") or "default")
+    # (for a cluster: the nodes of its default pool, created even when removed right after;
+    # Autopilot clusters configure node accounts elsewhere and are not judged here)
+    if type_ == GKE and is_true(dig(inputs, "enableAutopilot")):
+        return
+    account = str(dig(inputs, "nodeConfig", "serviceAccount") or "default")
     if account == "default" or account.endswith("-compute@developer.gserviceaccount.com"):
         yield f"nodes run as the Compute Engine default service account ({account})"
 

@@ -459,6 +459,7 @@ BAD: list[tuple[str, str, dict[str, Any]]] = [
         changed(GKE, "privateClusterConfig.masterGlobalAccessConfig", {"enabled": True}),
     ),
     ("GCP-GKE-NODE-SERVICE-ACCOUNT", GKE, changed(GKE, "nodeConfig.serviceAccount", None)),
+    ("GCP-GKE-NODE-SERVICE-ACCOUNT", GKE_POOL, changed(GKE_POOL, "nodeConfig", None)),
     (
         "GCP-GKE-NODE-SERVICE-ACCOUNT",
         GKE_POOL,
