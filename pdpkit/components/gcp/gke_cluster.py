@@ -43,6 +43,7 @@ ClusterSecurityPostureConfigArgs). Images are scanned on push by Artifact Regist
 UNSUPPORTED_VULNERABILITY_MODES = frozenset({"VULNERABILITY_BASIC", "VULNERABILITY_ENTERPRISE"})
 """Values GKE Standard edition refuses (or no longer offers), per the page above."""
 
+
 @dataclass(frozen=True)
 class GkeClusterArgs:
     """Inputs of `GkeCluster`, in GKE's vocabulary."""

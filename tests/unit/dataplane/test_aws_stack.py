@@ -164,8 +164,7 @@ def test_every_node_group_waits_for_every_policy_of_its_node_role() -> None:
         r.urn: r.inputs["policyArn"].rsplit("/", 1)[-1]
         for r in resources()
         if r.type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-        and r.name.startswith(f"{STACK}-node-")
-        or r.name == f"{STACK}-registry-node-pull"
+        and (r.name.startswith(f"{STACK}-node-") or r.name == f"{STACK}-registry-node-pull")
     }
     assert set(attachments.values()) == {
         "AmazonEKSWorkerNodePolicy",
