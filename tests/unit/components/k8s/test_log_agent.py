@@ -32,3 +32,18 @@ def test_agent_is_a_flux_release_in_a_privileged_namespace_of_its_own(run):
     assert values["serviceAccount"]["annotations"] == {"eks.amazonaws.com/role-arn": "arn"}
     assert release["spec"]["chart"]["spec"]["version"] == "~0.48.0"
     assert not recorded.releases()  # nothing installed by Pulumi's Helm
+
+
+def test_agent_namespace_has_a_quota_unlocking_its_critical_priority_class(run):
+    recorded = run(
+        lambda p: LogAgent(
+            "logs", LogAgentArgs(provider=p, output="stackdriver", parameters={"Match": "*"})
+        )
+    )
+    (release,) = recorded.kind("HelmRelease")
+    assert release["spec"]["values"]["priorityClassName"] == "system-node-critical"
+    (quota,) = recorded.kind("ResourceQuota")
+    assert quota["metadata"]["namespace"] == "pdp-logging"
+    assert quota["spec"]["scopeSelector"]["matchExpressions"] == [
+        {"scopeName": "PriorityClass", "operator": "In", "values": ["system-node-critical"]}
+    ]
