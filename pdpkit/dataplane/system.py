@@ -146,19 +146,21 @@ class SystemLayer(pulumi.ComponentResource):
             ),
             child,
         )
-        LogAgent(
-            f"{name}-log-agent",
-            LogAgentArgs(
-                provider=provider,
-                output=args.log_destination.output,
-                parameters=args.log_destination.parameters,
-                service_account_annotations=args.log_destination.identity.service_account_annotations,
-                pod_labels=args.log_destination.identity.pod_labels,
-                channel=spec.flux.channels.get("logAgent"),
-                depends_on=(flux.release,),
-            ),
-            child,
-        )
+        if args.log_destination is not None:
+            destination = args.log_destination
+            LogAgent(
+                f"{name}-log-agent",
+                LogAgentArgs(
+                    provider=provider,
+                    output=destination.output,
+                    parameters=destination.parameters,
+                    service_account_annotations=destination.identity.service_account_annotations,
+                    pod_labels=destination.identity.pod_labels,
+                    channel=spec.flux.channels.get("logAgent"),
+                    depends_on=(flux.release,),
+                ),
+                child,
+            )
         PdpAgent(
             f"{name}-agent",
             PdpAgentArgs(

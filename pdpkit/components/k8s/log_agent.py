@@ -8,6 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pdpkit.components.k8s.fluent_bit_outputs import FLUENT_BIT_VERSION, PLUGIN_KEYS, unknown_keys
 from pdpkit.components.k8s.flux_helm_release import FluxHelmRelease, FluxHelmReleaseArgs
 from pdpkit.components.k8s.objects import MANAGED_BY, PodSecurity, namespace
 from pdpkit.versions import chart
@@ -35,7 +36,8 @@ class LogAgentArgs:
 
     provider: k8s.Provider
     output: str
-    """Fluent Bit output plugin (``loki``, ``opensearch``, ``cloudwatch_logs``…)."""
+    """Fluent Bit output plugin (``loki``, ``opensearch``, ``cloudwatch_logs``…), one of
+    `fluent_bit_outputs.PLUGIN_KEYS`."""
     parameters: pulumi.Input[dict[str, Any]]
     """The plugin's parameters; may hold Outputs (endpoints, ids)."""
     service_account_annotations: pulumi.Input[dict[str, str]] = field(default_factory=dict)
@@ -47,7 +49,18 @@ class LogAgentArgs:
 
 
 def render_output(plugin: str, parameters: dict[str, Any]) -> str:
-    """One Fluent Bit ``[OUTPUT]`` section in the classic format, parameters sorted."""
+    """One Fluent Bit ``[OUTPUT]`` section in the classic format, parameters sorted.
+
+    Refuses a key the pinned Fluent Bit does not know for `plugin`: Fluent Bit would refuse
+    the section at start-up and the DaemonSet would crash-loop (`fluent_bit_outputs`).
+    """
+    unknown = unknown_keys(plugin, parameters)
+    if unknown:
+        raise ValueError(
+            f"Fluent Bit {FLUENT_BIT_VERSION} output {plugin!r} has no key(s) "
+            f"{', '.join(unknown)}; it would fail to start. Known: "
+            f"{', '.join(sorted(PLUGIN_KEYS.get(plugin, ())) or '(no such plugin recorded)')}"
+        )
 
     def text(value: Any) -> str:
         if isinstance(value, bool):

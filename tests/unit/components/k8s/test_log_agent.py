@@ -1,4 +1,5 @@
 import pulumi
+import pytest
 
 from pdpkit.components.k8s.log_agent import LogAgent, LogAgentArgs, render_output
 
@@ -47,3 +48,12 @@ def test_agent_namespace_has_a_quota_unlocking_its_critical_priority_class(run):
     assert quota["spec"]["scopeSelector"]["matchExpressions"] == [
         {"scopeName": "PriorityClass", "operator": "In", "values": ["system-node-critical"]}
     ]
+
+
+def test_render_output_refuses_a_key_the_pinned_fluent_bit_does_not_know():
+    # fluent/fluent-bit v3.2.10 plugins/out_azure_logs_ingestion/azure_logs_ingestion.c:382-425:
+    # no auth_type key; an unknown property fails the output's init (src/flb_config_map.c:509)
+    with pytest.raises(ValueError, match="auth_type") as error:
+        render_output("azure_logs_ingestion", {"auth_type": "managed_identity", "client_id": "x"})
+    assert "client_secret" in str(error.value)  # lists what is known
+    assert render_output("loki", {"Host": "loki", "auto_kubernetes_labels": True, "tls": False})
