@@ -33,9 +33,9 @@ def fluent_bit_releases(stack: str) -> list[RecordedResource]:
 def output_sections(config: str) -> list[tuple[str, list[str]]]:
     """(plugin, keys) of each ``[OUTPUT]`` section of a classic Fluent Bit configuration."""
     sections = []
-    for block in re.split(r"^\[OUTPUT\]\s*$", config, flags=re.MULTILINE)[1:]:
-        block = re.split(r"^\[", block, flags=re.MULTILINE)[0]
-        pairs = [line.split(None, 1) for line in block.splitlines() if line.strip()]
+    for rest in re.split(r"^\[OUTPUT\]\s*$", config, flags=re.MULTILINE)[1:]:
+        section = re.split(r"^\[", rest, flags=re.MULTILINE)[0]
+        pairs = [line.split(None, 1) for line in section.splitlines() if line.strip()]
         plugin = next(value for key, value in pairs if key.lower() == "name")
         sections.append((plugin, [key for key, _ in pairs]))
     return sections
