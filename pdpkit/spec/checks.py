@@ -17,6 +17,7 @@ from pdpkit.spec.enums import Target
 from pdpkit.spec.findings import Finding, unique_names
 from pdpkit.spec.gateway_checks import gateway_problems
 from pdpkit.spec.platform_checks import find_cycle, platform_problems
+from pdpkit.spec.secret_key_checks import secret_key_problems
 from pdpkit.spec.stack import StackSpec
 
 __all__ = ["Finding", "cross_field_problems", "find_cycle"]
@@ -32,6 +33,7 @@ def cross_field_problems(stack: StackSpec) -> list[Finding]:
         "dataplane.cluster.nodePools", [p.name for p in stack.dataplane.cluster.node_pools]
     )
     findings += azure_problems(stack)
+    findings += secret_key_problems(stack)
     if stack.dataplane.target is Target.GCP:
         findings += gcp_problems(stack)
     if stack.platform is not None:

@@ -239,7 +239,8 @@ def test_pdp_plan_cli_writes_the_azure_plan(tmp_path, capsys):
     } <= types
     manifests = "\n".join(p.read_text() for p in (tmp_path / "manifests").glob("*.yaml"))
     assert "azurekv:" in manifests and "authType: WorkloadIdentity" in manifests
-    assert "azure_logs_ingestion" in (tmp_path / "helm-releases.yaml").read_text()
+    # no Fluent Bit on AKS: the monitoring add-on ships container logs (see test_aks_logs.py)
+    assert "fluent-bit" not in (tmp_path / "helm-releases.yaml").read_text()
 
 
 DNS_ZONE_CONTRIBUTOR = "befefa01-2a29-4197-83a8-272ff33ce314"
