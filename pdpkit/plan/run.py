@@ -26,13 +26,16 @@ def plan_spec(
     stack: str,
     project: str = "pdp",
     progress: Callable[[str], None] | None = None,
+    *,
+    preview: bool = False,
 ) -> Plan:
-    """The plan of an already validated spec."""
+    """The plan of an already validated spec (``preview``: as `pulumi preview` sees it, the
+    outputs of new resources unknown)."""
     from pdpkit.program import deploy
 
     step = progress or (lambda _message: None)
     step(f"running the program on the mock monitor ({spec.dataplane.target.value})")
-    recording = record(lambda: deploy(spec, root), project, stack)
+    recording = record(lambda: deploy(spec, root), project, stack, preview=preview)
     step(f"evaluating policy over {len(recording.resources)} resources")
     views = [
         PolicyResource(
@@ -44,6 +47,7 @@ def plan_spec(
             r.retain_on_delete,
             parent=r.parent,
             dependencies=tuple(r.dependencies),
+            outputs=r.outputs,
         )
         for r in recording.resources
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -39,6 +39,9 @@ class PolicyResource:
     parent: str = ""
     dependencies: tuple[str, ...] = ()
     """URNs this resource depends on (explicitly or through its inputs)."""
+    outputs: dict[str, Any] = field(default_factory=dict)
+    """What the provider answered (``id`` included); only the offline plan knows them
+    (CrossGuard sees inputs only), empty where unknown."""
 
 
 @dataclass(frozen=True)
