@@ -17,17 +17,16 @@ unknown deserializes to ``Unknown`` (``rpc.py:1140-1141``), on which ``apply`` d
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import threading
-
 import pulumi
 from google.protobuf import json_format
-from pulumi.runtime import proto
+from pulumi.output import Unknown
 from pulumi.runtime import mocks as sdk_mocks
-from pulumi.runtime import rpc, settings
+from pulumi.runtime import proto, rpc, settings
 
 from pdpkit.plan.fakes import Answer, FakeRun, fake_call, fake_outputs, unknown_beyond
 
@@ -115,7 +114,7 @@ class RealisticMocks(pulumi.runtime.Mocks):
     def new_resource(
         self, args: pulumi.runtime.MockResourceArgs
     ) -> tuple[str | None, dict[str, Any]]:
-        answer = fake_outputs(args.typ, args.name, args.inputs, self.run)
+        answer = fake_outputs(args.typ, args.name, _wire_unknowns(args.inputs), self.run)
         # (providers keep their answer: the offline plan runs no provider plugin, and their
         # ids only name them in references)
         if self.preview and args.custom and not args.typ.startswith("pulumi:providers:"):
@@ -176,6 +175,16 @@ class PlanMonitor(sdk_mocks.MockMonitor):
                 )
             )
         return response
+
+
+def _wire_unknowns(value: Any) -> Any:
+    """`value` with the SDK's `Unknown` (what a dry run deserializes unknowns to) as the wire's
+    unknown string, which the fakes treat as any other opaque value."""
+    if isinstance(value, dict):
+        return {k: _wire_unknowns(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_wire_unknowns(v) for v in value]
+    return rpc.UNKNOWN if isinstance(value, Unknown) else value
 
 
 def _has_unknown(value: Any) -> bool:

@@ -60,9 +60,16 @@ def unwrap(value: Any, path: str, found: list[str]) -> Any:
 
 
 def unknown_beyond(outputs: Any, inputs: Any) -> Any:
-    """`outputs` where every value that is not among `inputs` is unknown (a preview's answer)."""
+    """`outputs` where every value that is not among `inputs` is unknown (a preview's answer).
+
+    Where the provider answers in another shape than it was asked (AKS takes a list of
+    identity ids and answers a map keyed by them), the answer keeps its shape, every value
+    unknown, so the program's typed outputs still deserialize.
+    """
     if isinstance(outputs, dict) and isinstance(inputs, dict):
         return {
             k: unknown_beyond(v, inputs[k]) if k in inputs else UNKNOWN for k, v in outputs.items()
         }
+    if isinstance(outputs, dict):
+        return dict.fromkeys(outputs, UNKNOWN)
     return inputs
