@@ -114,10 +114,13 @@ class RealisticMocks(pulumi.runtime.Mocks):
     def new_resource(
         self, args: pulumi.runtime.MockResourceArgs
     ) -> tuple[str | None, dict[str, Any]]:
+        if not args.custom:  # a component: no provider answers it, it has no id
+            self._last.answer = Answer("", {}, ())
+            return "", dict(args.inputs)
         answer = fake_outputs(args.typ, args.name, _wire_unknowns(args.inputs), self.run)
         # (providers keep their answer: the offline plan runs no provider plugin, and their
         # ids only name them in references)
-        if self.preview and args.custom and not args.typ.startswith("pulumi:providers:"):
+        if self.preview and not args.typ.startswith("pulumi:providers:"):
             # a create the engine has not run: no id, the inputs, every other output unknown
             self._last.answer = Answer("", {}, ())
             return "", {**args.inputs, **unknown_beyond(answer.outputs, args.inputs)}

@@ -8,6 +8,8 @@ unwraps them and reports their paths as *fabricated*, which the plan shows to re
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,10 +55,29 @@ def unwrap(value: Any, path: str, found: list[str]) -> Any:
         found.append(path)
         return unwrap(value.value, path, [])
     if isinstance(value, dict):
-        return {k: unwrap(v, f"{path}.{k}" if path else k, found) for k, v in value.items()}
+        return {k: unwrap(v, join(path, k), found) for k, v in value.items()}
     if isinstance(value, list):
         return [unwrap(v, f"{path}[{i}]", found) for i, v in enumerate(value)]
     return value
+
+
+def join(path: str, key: str) -> str:
+    """``path.key``, or ``path["key"]`` for a key that is not a plain name (an ARM id)."""
+    if not key.replace("_", "a").replace("-", "a").isalnum():
+        return f"{path}[{json.dumps(key)}]"
+    return f"{path}.{key}" if path else key
+
+
+def leaf_paths(value: Any, path: str = "") -> Iterator[str]:
+    """Every leaf's path in `value`, spelt as `unwrap` spells fabricated paths."""
+    if isinstance(value, dict) and value:
+        for key, item in value.items():
+            yield from leaf_paths(item, join(path, key))
+    elif isinstance(value, list) and value:
+        for i, item in enumerate(value):
+            yield from leaf_paths(item, f"{path}[{i}]")
+    else:
+        yield path
 
 
 def unknown_beyond(outputs: Any, inputs: Any) -> Any:
