@@ -120,9 +120,12 @@ def _kms_key(run: FakeRun, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _cluster_vpc(run: FakeRun, inputs: dict[str, Any]) -> Any:
-    """The VPC of the cluster's subnets (EKS derives it from them: the API takes only
-    ``subnetIds`` and answers ``vpcId``, aws/aws-sdk-go-v2 service/eks/types/types.go
-    VpcConfigRequest / VpcConfigResponse ``VpcId``); unknown when the plan did not create them."""
+    """The VPC of the cluster's subnets, unknown when the plan did not create them. EKS derives
+    it: CreateCluster's VpcConfigRequest carries subnetIds, securityGroupIds, endpoint flags and
+    publicAccessCidrs but no VPC (the EKS OpenAPI schema VpcConfigRequest, as reproduced by
+    several clients; docs.aws.amazon.com/eks/latest/APIReference/API_VpcConfigRequest.html, not
+    read from aws-sdk-go-v2 itself), while the response has ``vpcId`` "ID of the VPC associated
+    with your cluster" (pulumi-aws 7.51.1, eks/outputs.py ClusterVpcConfig)."""
     subnets = (inputs.get("vpcConfig") or {}).get("subnetIds") or []
     vpcs = {run.aws_subnet_vpcs.get(str(s)) for s in subnets}
     return vpcs.pop() if len(vpcs) == 1 and None not in vpcs else UNKNOWN

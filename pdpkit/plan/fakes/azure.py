@@ -110,11 +110,12 @@ def _cluster(run: FakeRun, outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
         "nodeResourceGroup": node_group,
         "powerState": {"code": "Running"},
     }
-    # the issuer URL is read-only and set only while the issuer is enabled
-    # (Azure/azure-rest-api-specs, specification/containerservice/resource-manager/
-    # Microsoft.ContainerService/aks/stable/2024-09-01/managedClusters.json,
-    # ManagedClusterOIDCIssuerProfile: issuerURL readOnly; `enabled` "Whether the OIDC issuer is
-    # enabled"); disabled, the profile comes back as given
+    # the issuer URL is a read-only output (pulumi-azure-native 3.29.0,
+    # containerservice/outputs.py ManagedClusterOIDCIssuerProfileResponse: issuer_url "The OIDC
+    # issuer url of the Managed Cluster", enabled "Whether the OIDC issuer is enabled"); AKS
+    # serves it once the issuer is enabled (learn.microsoft.com/azure/aks/use-oidc-issuer:
+    # create with --enable-oidc-issuer, then read oidcIssuerProfile.issuerUrl). Not modelled:
+    # that page says new clusters from Kubernetes 1.34/1.35 on get the issuer by default.
     oidc = dict(inputs.get("oidcIssuerProfile") or {})
     if oidc.get("enabled"):
         tenant = (inputs.get("aadProfile") or {}).get("tenantID") or _tenant(run)
