@@ -65,6 +65,7 @@ def render_table(plan: Plan, console: Console, tree: bool = True) -> None:
         r = by_urn[urn]
         flags = " [red]protected[/]" if r.protect else ""
         flags += " [yellow]retained[/]" if r.retain_on_delete else ""
+        flags += f" [magenta]{FABRICATED_MARK}{len(r.fabricated)}[/]" if r.fabricated else ""
         style = "bold cyan" if not r.custom else ""
         branch = node.add(
             f"[{style}]{r.name}[/] [dim]{r.type}[/]{flags}"
@@ -94,6 +95,7 @@ def render_table(plan: Plan, console: Console, tree: bool = True) -> None:
         f"{plural(sum(1 for r in resources if not r.custom), 'component')}, "
         f"{protected} protected/retained"
     )
+    render_fabricated(plan, console)
 
     verdicts = Table(title="Policy")
     for column in ("rule", "severity", "resource", "message"):
@@ -140,6 +142,23 @@ def per_component(
         r = by_urn[urn]
         table.add_row(escape(r.name), r.type, str(count(urn) + r.custom))
     return table
+
+
+FABRICATED_MARK = "\N{DAGGER}"
+
+
+def render_fabricated(plan: Plan, console: Console) -> None:
+    """The legend of the fabricated mark, and the lookups only a cloud could have answered."""
+    made = [r for r in plan.resources if r.fabricated]
+    if made:
+        console.print(
+            f"[magenta]{FABRICATED_MARK}N[/]: N output values made up by the offline fakes "
+            f"(ids, GUIDs, host names a real provider decides; never seen from one): "
+            f"{sum(len(r.fabricated) for r in made)} in {len(made)} resources; "
+            "plan.json lists their paths per resource (`fabricated`)"
+        )
+    for token in sorted(set(plan.recording.unknown_lookups)):
+        console.print(f"[yellow]unknown[/]: {token} (only the cloud can answer; not declared)")
 
 
 def render_helm_releases(plan: Plan, console: Console) -> None:

@@ -43,10 +43,13 @@ class Plan:
                     "protect": r.protect,
                     "retainOnDelete": r.retain_on_delete,
                     "inputs": r.inputs,
+                    "outputs": r.outputs,
+                    "fabricated": r.fabricated,
                 }
                 for r in self.resources
             ],
             "outputs": self.recording.outputs,
+            "unknownLookups": sorted(set(self.recording.unknown_lookups)),
             "policy": [
                 {
                     "rule": v.rule,

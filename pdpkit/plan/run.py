@@ -18,7 +18,13 @@ from pdpkit.spec.loader import load_stack, project_name
 from pdpkit.spec.stack import StackSpec
 
 
-def plan_stack(root: Path, stack: str, progress: Callable[[str], None] | None = None) -> Plan:
+def plan_stack(
+    root: Path,
+    stack: str,
+    progress: Callable[[str], None] | None = None,
+    *,
+    preview: bool = False,
+) -> Plan:
     """The plan of stack `stack` of the project at `root` (raises `SpecError` if invalid).
 
     The stack is validated first, so that bad input is reported with file and line
@@ -30,25 +36,28 @@ def plan_stack(root: Path, stack: str, progress: Callable[[str], None] | None = 
     spec = load_stack(root, stack)
     project = project_name(root)
     step(f"running {root.name}/__main__.py on the mock monitor ({spec.dataplane.target.value})")
-    recording = record_project(root, stack, project)
+    recording = record_project(root, stack, project, preview=preview)
     return evaluate_plan(recording, spec, step)
 
 
-def record_project(root: Path, stack: str, project: str) -> Recording:
-    """Run the project's ``__main__.py`` for `stack`, engine-style, and record it."""
+def record_project(root: Path, stack: str, project: str, *, preview: bool = False) -> Recording:
+    """Run the project's ``__main__.py`` for `stack`, engine-style, and record it
+    (`preview`: as `pulumi preview` sees it, the outputs of new resources unknown)."""
     config = engine_config(root, stack, project)
     with running_as_engine(root, config):
-        return record(lambda: run_project(root), project, stack)
+        return record(lambda: run_project(root), project, stack, preview=preview)
 
 
-def plan_spec(spec: StackSpec, root: Path, stack: str, project: str = "pdp") -> Plan:
+def plan_spec(
+    spec: StackSpec, root: Path, stack: str, project: str = "pdp", *, preview: bool = False
+) -> Plan:
     """The plan of a validated (possibly edited) spec, handed to ``__main__.py`` as config.
 
     `stack` names the stack file that locates errors; its configuration is replaced by
     `spec`'s.
     """
     with running_as_engine(root, spec_config(spec, project)):
-        recording = record(lambda: run_project(root), project, stack)
+        recording = record(lambda: run_project(root), project, stack, preview=preview)
     return evaluate_plan(recording, spec)
 
 
@@ -68,6 +77,7 @@ def evaluate_plan(
             r.retain_on_delete,
             parent=r.parent,
             dependencies=tuple(r.dependencies),
+            outputs=r.outputs,
         )
         for r in recording.resources
     ]

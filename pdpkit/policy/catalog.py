@@ -13,6 +13,7 @@ from pdpkit.policy import (
     gcp,
     kubernetes,
     kubernetes_plan,
+    references,
 )
 from pdpkit.policy.model import ADVISORY, MANDATORY, PlanRule, ResourceRule, Rule, Scope
 
@@ -50,6 +51,7 @@ RULES: tuple[Rule, ...] = (
             kubernetes,
             kubernetes_plan,
             data_protection,
+            references,
         )
         for rule in _rules_of(module)
     ),

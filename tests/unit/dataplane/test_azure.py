@@ -174,10 +174,19 @@ def test_kubernetes_provider_has_an_entra_kubeconfig_as_secret():
 
 def test_kubeconfig_switches_kubelogin_to_the_azure_cli():
     from pdpkit.dataplane.azure import KUBELOGIN_LOGIN, _azure_cli_login
-    from pdpkit.plan.fakes.azure import CALLS
+    from pdpkit.plan.fakes import FakeRun, fake_call, fake_outputs
 
-    encoded = CALLS["azure-native:containerservice:listManagedClusterUserCredentials"](
-        {"resourceName": "c", "resourceGroupName": "g"}
+    run = FakeRun()
+    fake_outputs(
+        "azure-native:containerservice:ManagedCluster",
+        "c",
+        {"resourceName": "c", "resourceGroupName": "g"},
+        run,
+    )
+    encoded = fake_call(
+        "azure-native:containerservice:listManagedClusterUserCredentials",
+        {"resourceName": "c", "resourceGroupName": "g"},
+        run,
     )["kubeconfigs"][0]["value"]
     config = _azure_cli_login(encoded)
     assert f"- {KUBELOGIN_LOGIN}" in config and "devicecode" not in config
