@@ -9,7 +9,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from pdpkit.components.k8s.flux_helm_release import FluxHelmRelease, FluxHelmReleaseArgs
-from pdpkit.components.k8s.objects import PodSecurity, namespace
+from pdpkit.components.k8s.objects import namespace, namespace_level
 from pdpkit.versions import chart
 
 NAMESPACE = "pdp-logging"
@@ -57,7 +57,7 @@ class LogAgent(pulumi.ComponentResource):
     def __init__(self, name: str, args: LogAgentArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("pdpkit:k8s:LogAgent", name, None, opts)
         child = pulumi.ResourceOptions(parent=self, provider=args.provider)
-        ns = namespace(f"{name}-namespace", NAMESPACE, PodSecurity.PRIVILEGED, child)
+        ns = namespace(f"{name}-namespace", NAMESPACE, namespace_level(chart("logAgent")), child)
         values = pulumi.Output.all(
             pulumi.Output.from_input(args.parameters),
             pulumi.Output.from_input(args.service_account_annotations),
