@@ -274,7 +274,7 @@ CHARTS: tuple[ChartVersion, ...] = (
         kubernetes=None,
         pod_security=PodSecurity.PRIVILEGED,
         pod_security_source="a node agent: hostPath mounts of /var/log (fluent/helm-charts "
-        "fluent-bit-0.48.10 charts/fluent-bit/values.yaml daemonSetVolumes)",
+        "fluent-bit-0.48.10 charts/fluent-bit/values.yaml:469-472 daemonSetVolumes)",
         crds=CrdInstall.NONE,
         crds_source="fluent/helm-charts fluent-bit-0.48.10 charts/fluent-bit (no crds/)",
     ),
@@ -348,8 +348,8 @@ def chart(name: str) -> ChartVersion:
 
 
 EVERY_DATA_PLANE = (
-    "gatewayApiCrds",
     "envoyGateway",
+    "gatewayApiCrds",
     "certManager",
     "externalSecrets",
     "flux",
@@ -387,8 +387,8 @@ CLOUD_KUBERNETES: dict[str, CloudKubernetes] = {
     "azure": CloudKubernetes(
         "AKS",
         (34, 35, 36, 37),
-        "MicrosoftDocs/azure-aks-docs articles/aks/supported-kubernetes-versions.md "
-        "(ms.date 2026-08-05), release calendar: 1.34 GA Nov 2025, end of life Nov 2026 (the "
+        "Microsoft Learn, Supported Kubernetes versions in AKS (page source "
+        "ms.date 2026-08-05), release calendar: 1.34 GA Nov 2025, end of life Nov 2026 (the "
         "last day of the month, per the page's note); 1.35-1.37 GA Mar/Jun/Oct 2026; "
         "https://learn.microsoft.com/azure/aks/supported-kubernetes-versions",
     ),
@@ -414,12 +414,12 @@ CLOUD_KUBERNETES: dict[str, CloudKubernetes] = {
 def component_problems(minor: int, charts: tuple[str, ...]) -> list[str]:
     """One phrase per component among `charts` that does not support Kubernetes 1.`minor`."""
     problems = []
-    seen: set[str] = set()
+    seen: set[str] = set()  # one phrase per upstream fact (the CRD chart shares EG's matrix)
     for entry in (chart(name) for name in charts):
         support = entry.kubernetes
-        if support is None or support.allows(minor) or entry.component in seen:
+        if support is None or support.allows(minor) or support.source in seen:
             continue
-        seen.add(entry.component)
+        seen.add(support.source)
         verb = "needs" if support.max_minor is None else "supports"
         problems.append(f"{entry.label} {verb} {support.describe()}")
     return problems

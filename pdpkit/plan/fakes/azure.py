@@ -101,7 +101,7 @@ def _cluster(outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
         "fqdn": None if private else fqdn,
         "privateFQDN": private_fqdn if private else None,
         "azurePortalFQDN": f"{prefix}.portal.hcp.{location}.azmk8s.io",
-        "currentKubernetesVersion": f"{inputs.get('kubernetesVersion', '1.31')}.7",
+        "currentKubernetesVersion": f"{inputs.get('kubernetesVersion', '1.34')}.7",
         "nodeResourceGroup": node_group,
         "powerState": {"code": "Running"},
         "oidcIssuerProfile": {
