@@ -1,8 +1,8 @@
 """Rules that span fields: ranges that must not overlap, names that must resolve.
 
 Each check yields ``(key path, message)``; the loader turns them into located problems.
-Platform rules live in `platform_checks`, the Kubernetes version in `kubernetes_checks`, per-cloud rules in `cloud_checks` and
-`azure_rules`, gateway rules in `gateway_checks`.
+Platform rules live in `platform_checks`, the Kubernetes version in `kubernetes_checks`,
+per-cloud rules in `cloud_checks` and `azure_rules`, gateway rules in `gateway_checks`.
 """
 
 from __future__ import annotations
