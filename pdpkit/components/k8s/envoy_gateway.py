@@ -75,6 +75,7 @@ class EnvoyGateway(pulumi.ComponentResource):
         self.crds = rendered_chart(
             f"{name}-crds",
             chart("gatewayApiCrds"),
+            "gateway-crds",
             NAMESPACE,
             {
                 "crds": {

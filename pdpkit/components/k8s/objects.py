@@ -166,9 +166,10 @@ def helm_release(  # noqa: PLR0917
     )
 
 
-def rendered_chart(
+def rendered_chart(  # noqa: PLR0917
     resource_name: str,
     chart: ChartVersion,
+    release_name: str,
     namespace: str,
     values: dict[str, Any],
     opts: pulumi.ResourceOptions,
@@ -184,6 +185,7 @@ def rendered_chart(
     """
     return k8s.helm.v4.Chart(
         resource_name,
+        name=release_name,  # `.Release.Name` in the templates: fixed, never auto-named
         chart=chart.chart_ref,
         version=chart.version,
         namespace=namespace,
