@@ -8,11 +8,11 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from pdpkit.components.k8s.objects import (
-    PodSecurity,
     custom_resource,
     external_secret,
     helm_release,
     namespace,
+    namespace_level,
 )
 from pdpkit.versions import chart
 
@@ -56,7 +56,7 @@ class Flux(pulumi.ComponentResource):
     def __init__(self, name: str, args: FluxArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("pdpkit:k8s:Flux", name, None, opts)
         child = pulumi.ResourceOptions(parent=self, provider=args.provider)
-        ns = namespace(f"{name}-namespace", NAMESPACE, PodSecurity.RESTRICTED, child)
+        ns = namespace(f"{name}-namespace", NAMESPACE, namespace_level(chart("flux")), child)
         self.release = helm_release(
             f"{name}-release",
             chart("flux"),

@@ -10,7 +10,7 @@ import pulumi_kubernetes as k8s
 
 from pdpkit.components.k8s.fluent_bit_outputs import FLUENT_BIT_VERSION, PLUGIN_KEYS, unknown_keys
 from pdpkit.components.k8s.flux_helm_release import FluxHelmRelease, FluxHelmReleaseArgs
-from pdpkit.components.k8s.objects import MANAGED_BY, PodSecurity, namespace
+from pdpkit.components.k8s.objects import MANAGED_BY, namespace, namespace_level
 from pdpkit.versions import chart
 
 NAMESPACE = "pdp-logging"
@@ -106,7 +106,7 @@ class LogAgent(pulumi.ComponentResource):
     def __init__(self, name: str, args: LogAgentArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("pdpkit:k8s:LogAgent", name, None, opts)
         child = pulumi.ResourceOptions(parent=self, provider=args.provider)
-        ns = namespace(f"{name}-namespace", NAMESPACE, PodSecurity.PRIVILEGED, child)
+        ns = namespace(f"{name}-namespace", NAMESPACE, namespace_level(chart("logAgent")), child)
         # on every target: a no-op where the class is not limited, required where it is (GKE)
         quota = critical_pods_quota(
             f"{name}-critical-pods",

@@ -106,7 +106,7 @@ def _cluster(run: FakeRun, outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
         "fqdn": None if private else made(fqdn),
         "privateFQDN": made(private_fqdn) if private else None,
         "azurePortalFQDN": made(f"{prefix}.portal.hcp.{location}.azmk8s.io"),
-        "currentKubernetesVersion": made(f"{inputs.get('kubernetesVersion', '1.31')}.7"),
+        "currentKubernetesVersion": made(f"{inputs.get('kubernetesVersion', '1.34')}.7"),
         "nodeResourceGroup": node_group,
         "powerState": {"code": "Running"},
     }

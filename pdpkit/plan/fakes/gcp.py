@@ -149,7 +149,7 @@ def _cluster(run: FakeRun, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         }
     )
     path = f"projects/{project}/locations/{location}/clusters/{cluster}"
-    version = f"{inputs.get('minMasterVersion') or '1.31'}.6-gke.1020000"
+    version = f"{inputs.get('minMasterVersion') or '1.34'}.6-gke.1020000"
     return {
         "id": path,
         "name": cluster,

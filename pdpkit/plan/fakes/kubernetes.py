@@ -101,6 +101,9 @@ def _release(run: FakeRun, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
 OUTPUTS: dict[str, Callable[[FakeRun, str, dict[str, Any]], dict[str, Any]]] = {
     "kubernetes:helm.sh/v3:Release": _release,
     "pulumi:providers:kubernetes": lambda run, name, inputs: {"id": made(f"provider-{name}")},
+    # a remote component: the provider renders and applies its children at run time, so
+    # offline there is nothing to answer (no `resources`), and no children are recorded
+    "kubernetes:helm.sh/v4:Chart": lambda run, name, inputs: {},
 }
 # every other kubernetes:<group>/<version>:<Kind> echoes its metadata with a namespaced id
 OUTPUTS["kubernetes:"] = _object

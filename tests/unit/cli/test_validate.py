@@ -179,3 +179,18 @@ def test_json_format(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert report["valid"] is False
     problem = report["stacks"][0]["problems"][0]
     assert problem["path"] == "pdp:dataplane.network.podCidr" and problem["line"] > 1
+
+
+def test_kubernetes_1_31_is_refused_with_file_line_and_components(project, capsys):
+    stack = project / "stacks" / "Pulumi.acme-azure-dev.yaml"
+    edit(stack, 'kubernetesVersion: "1.34"', 'kubernetesVersion: "1.31"')
+    code, output = validate(project, capsys, "--stack", "acme-azure-dev")
+    assert code != 0
+    line = next(
+        i
+        for i, text in enumerate(stack.read_text(encoding="utf-8").splitlines(), 1)
+        if "kubernetesVersion" in text
+    )
+    assert f"Pulumi.acme-azure-dev.yaml:{line} pdp:dataplane.cluster.kubernetesVersion" in output
+    assert "Flux 2.7 (flux2 chart 2.17.0) needs >= 1.32" in output
+    assert "Envoy Gateway 1.8" in output and "AKS offers" in output

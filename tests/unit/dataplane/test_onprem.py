@@ -57,7 +57,7 @@ def test_the_plan_carries_the_whole_system_layer():
     charts = {(r["chart"], r["installedBy"]) for r in plan.helm_releases()}
     assert {
         ("cilium", "pulumi"),
-        ("gateway-crds-helm", "pulumi"),
+        ("gateway-crds-helm", "pulumi-rendered"),
         ("gateway-helm", "pulumi"),
         ("cert-manager", "pulumi"),
         ("external-secrets", "pulumi"),

@@ -42,6 +42,7 @@ SERVICE = "kubernetes:core/v1:Service"
 CONFIG_MAP = "kubernetes:core/v1:ConfigMap"
 K8S_SECRET = "kubernetes:core/v1:Secret"
 CLUSTER_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole"
+HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 
 GOOD: dict[str, dict[str, Any]] = {
     AKS: {
@@ -208,6 +209,7 @@ GOOD: dict[str, dict[str, Any]] = {
         "stringData": "[secret]",
     },
     CLUSTER_ROLE: {"rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]}]},
+    HELM_RELEASE: {"chart": "oci://docker.io/envoyproxy/gateway-helm", "version": "v1.8.2"},
 }
 
 
@@ -514,6 +516,11 @@ BAD: list[tuple[str, str, dict[str, Any]]] = [
     ("GCP-IAM-NO-BASIC-ROLES", AR_MEMBER, changed(AR_MEMBER, "role", "roles/editor")),
     ("GCP-FIREWALL-INTERNET-INGRESS", FIREWALL, changed(FIREWALL, "sourceRanges", ["0.0.0.0/0"])),
     ("K8S-POD-NON-ROOT", DEPLOYMENT, with_security(runAsNonRoot=None)),
+    (
+        "K8S-HELM-RELEASE-SIZE",
+        HELM_RELEASE,
+        {"chart": "oci://docker.io/envoyproxy/gateway-crds-helm", "version": "v1.8.2"},
+    ),
     ("K8S-POD-NON-ROOT", DEPLOYMENT, with_security(runAsUser=0)),
     ("K8S-POD-READ-ONLY-ROOT-FS", DEPLOYMENT, with_security(readOnlyRootFilesystem=False)),
     ("K8S-POD-NO-PRIVILEGE-ESCALATION", DEPLOYMENT, with_security(allowPrivilegeEscalation=None)),
