@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from itertools import combinations
 
 from pdpkit.spec.azure_rules import azure_problems
+from pdpkit.spec.ci_checks import ci_problems
 from pdpkit.spec.cloud_checks import aws_network_problems, gcp_problems
 from pdpkit.spec.enums import Target
 from pdpkit.spec.findings import Finding, unique_names
@@ -32,6 +33,7 @@ def cross_field_problems(stack: StackSpec) -> list[Finding]:
         "dataplane.cluster.nodePools", [p.name for p in stack.dataplane.cluster.node_pools]
     )
     findings += azure_problems(stack)
+    findings += ci_problems(stack)
     if stack.dataplane.target is Target.GCP:
         findings += gcp_problems(stack)
     if stack.platform is not None:

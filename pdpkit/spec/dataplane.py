@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, HttpUrl, model_validator
 
+from pdpkit.spec.ci import CiSpec
 from pdpkit.spec.base import Cidr, DnsName, Duration, NonEmptyStr, SpecModel, Version
 from pdpkit.spec.enums import ManagementModel, Target, TransparentEncryption
 from pdpkit.spec.targets import AwsSpec, AzureSpec, GcpSpec, OnpremSpec
@@ -237,6 +238,9 @@ class DataPlaneSpec(SpecModel):
     """The update repository Flux reconciles."""
     agent: AgentSpec
     """The PDP agent that dials the control plane."""
+    ci: CiSpec = CiSpec()
+    """Where the generated workflows run and the identity they use; left out: a self-hosted
+    runner labelled with the data plane's name (no cloud identity: required on the clouds)."""
     tags: dict[str, str] = {}
     """Tags / labels on every cloud resource (plus ``managed-by: pdpkit``)."""
     azure: AzureSpec | None = None
