@@ -14,6 +14,7 @@ from itertools import combinations
 from pdpkit.spec.azure_rules import azure_problems
 from pdpkit.spec.ci_checks import ci_problems
 from pdpkit.spec.cloud_checks import aws_network_problems, gcp_problems
+from pdpkit.spec.cloud_names import region_problems
 from pdpkit.spec.enums import Target
 from pdpkit.spec.findings import Finding, unique_names
 from pdpkit.spec.gateway_checks import gateway_problems
@@ -26,6 +27,7 @@ __all__ = ["Finding", "cross_field_problems", "find_cycle"]
 def cross_field_problems(stack: StackSpec) -> list[Finding]:
     """Every cross-field problem of a structurally valid stack."""
     findings = list(_network(stack))
+    findings += region_problems(stack)
     findings += gateway_problems(stack.dataplane.gateways)
     if stack.dataplane.target is Target.AWS:
         findings += aws_network_problems(stack)

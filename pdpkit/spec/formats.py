@@ -40,6 +40,12 @@ _GCP_SERVICE_ACCOUNT = re.compile(
 _GO_DURATION = re.compile(r"^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$")
 _RUNNER_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _REGISTRY_HOST = re.compile(rf"^{_HOST_LABEL}(\.{_HOST_LABEL})*(:\d{{1,5}})?$")
+# distribution/reference v0.5.0 regexp.go:53 (`separator`) and :123 (`pathComponent`): path
+# components are lowercase alphanumerics joined by '.', '_', '__' or runs of '-'; here a
+# repository is a registry host with a dot or a port, then one or more components.
+_IMAGE_REPOSITORY = re.compile(
+    rf"^{_HOST_LABEL}(\.{_HOST_LABEL})+(:\d{{1,5}})?(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)+$"
+)
 
 
 def _matches(pattern: re.Pattern[str], what: str, example: str) -> Callable[[str], str]:
@@ -81,9 +87,7 @@ def _hostname(wildcard: bool) -> Callable[[str], str]:
 HttpsUrl = Annotated[str, AfterValidator(_url(("https",), "https://vault.example.com"))]
 """An ``https://`` URL with a host name."""
 
-HttpUrl = Annotated[
-    str, AfterValidator(_url(("http", "https"), "https://minio.example.com:9000"))
-]
+HttpUrl = Annotated[str, AfterValidator(_url(("http", "https"), "https://minio.example.com:9000"))]
 """An ``http://`` or ``https://`` URL with a host name (in-network services)."""
 
 WssUrl = Annotated[str, AfterValidator(_url(("wss",), "wss://cp.example.com/agent"))]
@@ -109,6 +113,18 @@ RegistryHost = Annotated[
     ),
 ]
 """A container registry host, optionally with a port (``registry.acme.internal:5000``)."""
+
+ImageRepository = Annotated[
+    str,
+    AfterValidator(
+        _matches(
+            _IMAGE_REPOSITORY,
+            "an image repository with its registry host",
+            "registry.example.com/team/app (no tag or digest)",
+        )
+    ),
+]
+"""A container image repository, registry host first (``acmecr.azurecr.io/orders/api``)."""
 
 Email = Annotated[
     str, AfterValidator(_matches(_EMAIL, "an e-mail address", "platform@example.com"))
@@ -138,9 +154,7 @@ Uuid = Annotated[
 IamRoleArn = Annotated[
     str,
     AfterValidator(
-        _matches(
-            _IAM_ROLE_ARN, "an IAM role ARN", "arn:aws:iam::<12-digit account>:role/<name>"
-        )
+        _matches(_IAM_ROLE_ARN, "an IAM role ARN", "arn:aws:iam::<12-digit account>:role/<name>")
     ),
 ]
 """An AWS IAM role ARN (``arn:aws:iam::123456789012:role/pdp-ci``)."""
