@@ -32,6 +32,7 @@ AZURE_ZONE = re.compile(r"^[1-3]$")
 # zones are the region and "-<letter>" (cloud.google.com/compute/docs/regions-zones).
 GCP_REGION = re.compile(r"^[a-z]+-[a-z]+\d+$")
 
+_CLOUDS = {Target.AZURE: "Azure", Target.AWS: "AWS", Target.GCP: "GCP"}
 _EXAMPLES = {
     Target.AZURE: "an Azure location like westeurope or eastus2",
     Target.AWS: "an AWS region like eu-west-1 or us-gov-west-1",
@@ -50,7 +51,7 @@ def region_problems(stack: StackSpec) -> Iterator[Finding]:
     if not pattern.match(dp.region):
         yield (
             "dataplane.region",
-            f"{dp.region!r} is not a {dp.target.value} region name; expected "
+            f"{dp.region!r} is not a region name on {_CLOUDS[dp.target]}; expected "
             f"{_EXAMPLES[dp.target]}",
         )
         return

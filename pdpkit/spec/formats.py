@@ -63,7 +63,7 @@ def _url(schemes: tuple[str, ...], example: str) -> Callable[[str], str]:
         host = parts.hostname or ""
         if parts.scheme not in schemes or not _HOSTNAME.match(host) or " " in value:
             allowed = " or ".join(f"{s}://" for s in schemes)
-            raise ValueError(f"is not an {allowed} URL with a host name; expected {example}")
+            raise ValueError(f"is not a {allowed} URL with a host name; expected {example}")
         try:
             parts.port  # noqa: B018 (raises on a port outside 0-65535)
         except ValueError:
