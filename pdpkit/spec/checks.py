@@ -18,6 +18,7 @@ from pdpkit.spec.cloud_names import region_problems
 from pdpkit.spec.enums import Target
 from pdpkit.spec.findings import Finding, unique_names
 from pdpkit.spec.gateway_checks import gateway_problems
+from pdpkit.spec.image_registry import image_pull_problems
 from pdpkit.spec.platform_checks import find_cycle, platform_problems
 from pdpkit.spec.stack import StackSpec
 
@@ -36,6 +37,7 @@ def cross_field_problems(stack: StackSpec) -> list[Finding]:
     )
     findings += azure_problems(stack)
     findings += ci_problems(stack)
+    findings += image_pull_problems(stack)
     if stack.dataplane.target is Target.GCP:
         findings += gcp_problems(stack)
     if stack.platform is not None:
