@@ -21,11 +21,15 @@ from pdpkit.spec.formats import (
     WorkloadIdentityProvider,
 )
 
-# The labels of GitHub's standard hosted images (actions/runner-images README, "Available
-# Images": ubuntu-latest, ubuntu-24.04, ubuntu-22.04, windows-2025, macos-15, ... and the
-# -arm variants). Such a runner has an address from GitHub's shared pools: it can reach
-# neither a private endpoint nor one restricted to the customer's ranges.
-GITHUB_HOSTED_LABEL = re.compile(r"^(ubuntu|windows|macos)-(latest|\d+(\.\d+)?)(-arm|-arm64)?$")
+# The labels of GitHub's standard hosted images: <os>-latest or <os>-<version> (ubuntu-24.04,
+# windows-2025, macos-15), with -arm (ubuntu-24.04-arm, windows-11-arm) or the larger macOS
+# sizes (-large, -xlarge) (actions/runner-images README, "Available Images"; not re-read at
+# a pinned revision here). Such a runner has an address from GitHub's shared pools: it can
+# reach neither a private endpoint nor one restricted to the customer's ranges. Larger
+# runners with private networking or static IPs carry custom labels and are accepted.
+GITHUB_HOSTED_LABEL = re.compile(
+    r"^(ubuntu|windows|macos)-(latest|\d+(\.\d+)?)(-arm|-arm64|-large|-xlarge)?$"
+)
 
 
 class CiIdentitySpec(SpecModel):

@@ -32,6 +32,14 @@ AZURE_ZONE = re.compile(r"^[1-3]$")
 # zones are the region and "-<letter>" (cloud.google.com/compute/docs/regions-zones).
 GCP_REGION = re.compile(r"^[a-z]+-[a-z]+\d+$")
 
+# Machine sizes, shape only: Azure VM sizes are Standard_<series> (Standard_D4ds_v5), EC2
+# instance types <family>.<size> (m6i.xlarge), GCE machine types <family>-<type>[-<n>]
+# (e2-standard-4, n2-custom-4-8192). "standard" asks the target for its default size.
+VM_SIZES = {
+    Target.AZURE: (re.compile(r"^(Standard|Basic)_[A-Za-z0-9_]+$"), "Standard_D4ds_v5"),
+    Target.AWS: (re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$"), "m6i.xlarge"),
+    Target.GCP: (re.compile(r"^[a-z][a-z0-9]*-[a-z0-9-]+$"), "e2-standard-4"),
+}
 _CLOUDS = {Target.AZURE: "Azure", Target.AWS: "AWS", Target.GCP: "GCP"}
 _EXAMPLES = {
     Target.AZURE: "an Azure location like westeurope or eastus2",
@@ -41,13 +49,21 @@ _EXAMPLES = {
 
 
 def region_problems(stack: StackSpec) -> Iterator[Finding]:
-    """A region or zone that is not a name of the target's cloud."""
+    """A region, zone or machine size that is not a name of the target's cloud."""
     dp = stack.dataplane
     pattern = {Target.AZURE: AZURE_REGION, Target.AWS: AWS_REGION, Target.GCP: GCP_REGION}.get(
         dp.target
     )
     if pattern is None:
         return  # on-prem: any label
+    size_pattern, size_example = VM_SIZES[dp.target]
+    for i, pool in enumerate(dp.cluster.node_pools):
+        if pool.vm_size != "standard" and not size_pattern.match(pool.vm_size):
+            yield (
+                f"dataplane.cluster.nodePools[{i}].vmSize",
+                f"{pool.vm_size!r} is not a machine size on {_CLOUDS[dp.target]}; expected "
+                f"e.g. {size_example}, or standard for the target's default",
+            )
     if not pattern.match(dp.region):
         yield (
             "dataplane.region",

@@ -128,6 +128,27 @@ CASES = [
     ),
     (
         AWS,
+        "vmSize: m6i.xlarge",
+        "vmSize: Standard_D8ds_v5",
+        "pdp:dataplane.cluster.nodePools[1].vmSize",
+        "'Standard_D8ds_v5' is not a machine size on AWS; expected e.g. m6i.xlarge",
+    ),
+    (
+        GCP,
+        "vmSize: e2-standard-8",
+        "vmSize: m6i.xlarge",
+        "pdp:dataplane.cluster.nodePools[1].vmSize",
+        "'m6i.xlarge' is not a machine size on GCP; expected e.g. e2-standard-4",
+    ),
+    (
+        AZURE,
+        "vmSize: Standard_D8ds_v5",
+        "vmSize: e2-standard-8",
+        "pdp:dataplane.cluster.nodePools[1].vmSize",
+        "'e2-standard-8' is not a machine size on Azure; expected e.g. Standard_D4ds_v5",
+    ),
+    (
+        AWS,
         "roleArn: arn:aws:iam::109876543210:role/pdpkit-operator",
         "roleArn: pdpkit-operator",
         "pdp:dataplane.ci.identity.roleArn",
