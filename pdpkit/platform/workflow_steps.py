@@ -140,9 +140,12 @@ def aws_profile_step(
     the CI role's environment credentials with the stack's external id.
 
     `aws eks get-token` has no external-id option, so the hop lives in a profile
-    (AWS CLI config keys `role_arn`, `external_id`, `credential_source = Environment`). The
-    external id is read from the secret config of the stack `external_id_of` (None: the role
-    needs none), never duplicated in GitHub.
+    (AWS CLI config keys `role_arn`, `external_id`, `role_session_name` and `credential_source
+    = Environment`: docs.aws.amazon.com/cli/latest/userguide/cli-configure-role.html,
+    "Cross-account roles and external ID"). The external id is read from the secret config of
+    the stack `external_id_of` (None: the role needs none) with `pulumi config get --path`
+    (pulumi.com/docs/iac/cli/commands/pulumi_config_get: a value inside a map), never
+    duplicated in GitHub.
     """
     profile = aws_cli_profile(data_plane)
     lines = [
