@@ -42,6 +42,7 @@ from pdpkit.dataplane.aws_subnets import pool_subnets, subnet_plan
 from pdpkit.dataplane.aws_system import CERT_MANAGER, EXTERNAL_SECRETS, LOG_AGENT, system_layer_args
 from pdpkit.dataplane.contract import DataPlane
 from pdpkit.dataplane.system_args import SystemLayerArgs
+from pdpkit.spec.ci import aws_cli_profile
 from pdpkit.spec.dataplane import DataPlaneSpec
 from pdpkit.spec.enums import Target, TransparentEncryption
 
@@ -140,7 +141,9 @@ def provision(spec: DataPlaneSpec, provider: pulumi.ProviderResource) -> AwsInfr
             else (spec.aws.assume_role_arn,),
             wireguard=spec.cilium.encryption is TransparentEncryption.WIREGUARD,
             production=production,
-            kubeconfig_profile=None if spec.aws.assume_role_arn is None else f"pdp-{name}",
+            kubeconfig_profile=None
+            if spec.aws.assume_role_arn is None
+            else aws_cli_profile(spec.name),
         ),
         opts=opts,
     )

@@ -15,6 +15,7 @@ from pdpkit.components.azure.node_pool import NodePool
 from pdpkit.spec.azure_rules import SUBNET_ROLES
 from pdpkit.spec.dataplane import DataPlaneSpec, NodePoolSpec
 from pdpkit.spec.enums import Target
+from pdpkit.spec.image_registry import acr_name
 from pdpkit.spec.secret_keys import prefix_problem
 from pdpkit.spec.targets import AzureSpec
 
@@ -122,9 +123,7 @@ def _short_hash(*parts: str, length: int = 5) -> str:
 
 def registry_name(spec: DataPlaneSpec) -> str:
     """``registry.name``, else the data plane name without dashes + ``acr`` (ACR: alphanumeric)."""
-    if spec.registry.name:
-        return spec.registry.name
-    return (re.sub(r"[^a-z0-9]", "", spec.name) + "acr").ljust(5, "0")[:50]
+    return acr_name(spec)
 
 
 def key_vault_name(spec: DataPlaneSpec) -> str:

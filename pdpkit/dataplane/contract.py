@@ -41,3 +41,8 @@ class DataPlane:
     """What custom resources of the platform need first (CRDs of ESO and Gateway API)."""
     api_server_cidrs: tuple[str, ...] = ()
     """Where pods reach the Kubernetes API (egress of integrations that mount a token)."""
+    registry_pull_secret: str | None = None
+    """A ``kubernetes.io/dockerconfigjson`` Secret for `registry` present in every namespace
+    pdpkit creates, which pods name in ``imagePullSecrets``; None: the nodes pull from
+    `registry` with the data plane's own identity (AcrPull, ECR pull policy, Artifact
+    Registry reader), or, on Harbor, each integration brings its ``imagePullSecret``."""

@@ -136,6 +136,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
                 secrets_ready=system.ready,
             ),
         )
+    pull: RegistryPullSecret | None = None
     if onprem.registry_kind is RegistryKind.HARBOR and onprem.harbor is not None:
         harbor = onprem.harbor
         Harbor(
@@ -158,7 +159,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
             ),
         )
     elif onprem.existing_registry is not None:
-        RegistryPullSecret(
+        pull = RegistryPullSecret(
             f"{spec.name}-registry-pull",
             RegistryPullSecretArgs(
                 provider=provider,
@@ -180,6 +181,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         zones=tuple(spec.network.availability_zones),
         ready=system.ready,
         api_server_cidrs=system.api_server_cidrs,
+        registry_pull_secret=None if pull is None else pull.secret_name,
     )
 
 

@@ -132,7 +132,7 @@ class SystemLayer(pulumi.ComponentResource):
             f"{name}-flux",
             FluxArgs(
                 provider=provider,
-                repository_url=str(spec.flux.repository_url),
+                repository_url=spec.flux.repository_url,
                 branch=spec.flux.branch,
                 path=spec.flux.path,
                 interval=spec.flux.interval,

@@ -104,6 +104,7 @@ def _deploy_integration(
             provider=dataplane.kubernetes,
             namespace=namespace,
             ready=dataplane.ready,
+            registry_pull_secret=dataplane.registry_pull_secret,
         ),
         opts=pulumi.ResourceOptions(depends_on=[namespace]),
     )

@@ -32,6 +32,8 @@ class IntegrationWorkloadArgs:
     """The environment namespace the workload lives in (created first)."""
     ready: tuple[pulumi.Resource, ...] = ()
     """What custom resources (ExternalSecret, HTTPRoute) wait for."""
+    registry_pull_secret: str | None = None
+    """The data plane's pull secret for its own registry, if it has one (`DataPlane`)."""
 
 
 class IntegrationWorkload(pulumi.ComponentResource):
@@ -123,7 +125,13 @@ class IntegrationWorkload(pulumi.ComponentResource):
             env_from_secrets.append(target)
 
         objects = PodObjects(
-            it.name, config_name, files_name, secrets_name, pull_name, tuple(env_from_secrets)
+            it.name,
+            config_name,
+            files_name,
+            secrets_name,
+            pull_name,
+            tuple(env_from_secrets),
+            registry_pull_secret=args.registry_pull_secret,
         )
         revision = content_hash([it.image, config_name, files_name, secrets_name, env_from_secrets])
         template = pod_template(

@@ -28,6 +28,8 @@ class PodObjects:
     secrets: str | None
     pull_secret: str | None
     env_from_secrets: tuple[str, ...] = ()
+    registry_pull_secret: str | None = None
+    """The data plane's pull secret for its own registry (on-prem existing registry)."""
 
 
 def selector_labels(integration: EffectiveIntegration) -> dict[str, str]:
@@ -108,8 +110,9 @@ def pod_template(
         "containers": [container],
         "volumes": volumes,
     }
-    if objects.pull_secret is not None:
-        spec["imagePullSecrets"] = [{"name": objects.pull_secret}]
+    pulls = [s for s in (objects.pull_secret, objects.registry_pull_secret) if s is not None]
+    if pulls:
+        spec["imagePullSecrets"] = [{"name": secret} for secret in pulls]
     if integration.is_service:
         spec["topologySpreadConstraints"] = [
             {

@@ -59,7 +59,7 @@ def up_jobs(
         steps = [
             checkout(f"${{{{ needs.{needs}.outputs.commit }}}}"),
             *setup_pdpkit(),
-            *cloud_login(spec),
+            *cloud_login(spec, name, pulumi_version),
             pulumi_step(
                 name, spec, "up", **{"pulumi-version": pulumi_version, "policyPacks": "policy"}
             ),

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from pdpkit.spec.ci import aws_cli_profile, runner_labels
 from pdpkit.spec.enums import Target
 from pdpkit.spec.stack import StackSpec
 
@@ -78,64 +79,116 @@ def install_pulumi(pulumi_version: str) -> dict[str, Any]:
     }
 
 
-def cloud_login(spec: StackSpec) -> list[dict[str, Any]]:
-    """Short-lived credentials through GitHub's OIDC token: no cloud keys stored in GitHub."""
+def cloud_login(spec: StackSpec, stack: str, pulumi_version: str) -> list[dict[str, Any]]:
+    """Short-lived credentials through GitHub's OIDC token, as `ci.identity`: exactly what the
+    stack's providers and its kubeconfig authenticate with. No cloud keys stored in GitHub."""
     dp = spec.dataplane
-    if dp.target is Target.AZURE and dp.azure is not None:
+    identity = dp.ci.identity
+    if dp.target is Target.AZURE and dp.azure is not None and identity is not None:
+        # The AKS kubeconfig runs kubelogin with `--login azurecli` (dataplane/azure.py), so
+        # the Azure CLI session azure/login opens is the cluster credential.
         return [
             {
                 "name": "Log in to Azure (OIDC)",
                 "uses": uses("azure-login"),
                 "with": {
-                    "client-id": "${{ vars.AZURE_CLIENT_ID }}",
+                    "client-id": identity.client_id,
                     "tenant-id": dp.azure.tenant_id,
                     "subscription-id": dp.azure.subscription_id,
                 },
             }
         ]
-    if dp.target is Target.AWS:
-        return [
+    if dp.target is Target.AWS and dp.aws is not None and identity is not None:
+        steps: list[dict[str, Any]] = [
             {
-                "name": "Assume the deployer role in AWS (OIDC)",
+                "name": "Assume the CI role in AWS (OIDC)",
                 "uses": uses("aws-credentials"),
-                "with": {
-                    "role-to-assume": "${{ vars.AWS_DEPLOY_ROLE_ARN }}",
-                    "aws-region": dp.region,
-                },
+                "with": {"role-to-assume": identity.role_arn, "aws-region": dp.region},
             }
         ]
-    if dp.target is Target.GCP:
+        if dp.aws.assume_role_arn is not None:
+            steps += [
+                install_pulumi(pulumi_version),
+                aws_profile_step(
+                    dp.name,
+                    dp.region,
+                    dp.aws.assume_role_arn,
+                    stack if dp.aws.external_id is not None else None,
+                ),
+            ]
+        return steps
+    if dp.target is Target.GCP and identity is not None:
+        # gke-gcloud-auth-plugin (the GKE kubeconfig) takes its token from gcloud, which the
+        # auth action points at the federated credential.
         return [
             {
                 "name": "Authenticate to Google Cloud (Workload Identity Federation)",
                 "uses": uses("gcp-auth"),
                 "with": {
-                    "workload_identity_provider": "${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER }}",
-                    "service_account": "${{ vars.GCP_SERVICE_ACCOUNT }}",
+                    "workload_identity_provider": identity.workload_identity_provider,
+                    "service_account": identity.service_account,
                 },
             }
         ]
     return []  # on-prem: the self-hosted runner next to the cluster holds its kubeconfig
 
 
+def aws_profile_step(
+    data_plane: str, region: str, role_arn: str, external_id_of: str | None
+) -> dict[str, Any]:
+    """Define the AWS CLI profile the EKS kubeconfig names: the customer role, assumed from
+    the CI role's environment credentials with the stack's external id.
+
+    `aws eks get-token` has no external-id option, so the hop lives in a profile
+    (AWS CLI config keys `role_arn`, `external_id`, `role_session_name` and `credential_source
+    = Environment`: docs.aws.amazon.com/cli/latest/userguide/cli-configure-role.html,
+    "Cross-account roles and external ID"). The external id is read from the secret config of
+    the stack `external_id_of` (None: the role needs none) with `pulumi config get --path`
+    (pulumi.com/docs/iac/cli/commands/pulumi_config_get: a value inside a map), never
+    duplicated in GitHub.
+    """
+    profile = aws_cli_profile(data_plane)
+    lines = [
+        "mkdir -p ~/.aws",
+        "{",
+        f'  echo "[profile {profile}]"',
+        f'  echo "role_arn = {role_arn}"',
+        f'  echo "role_session_name = pdpkit-{data_plane}"',
+        '  echo "credential_source = Environment"',
+        f'  echo "region = {region}"',
+    ]
+    head = ""
+    if external_id_of is not None:
+        head = (
+            "external_id=\"$(pulumi config get --path 'pdp:dataplane.aws.externalId' "
+            f'--stack {external_id_of})"\n'
+            'echo "::add-mask::$external_id"\n'
+        )
+        lines.append('  echo "external_id = $external_id"')
+    lines.append("} >> ~/.aws/config")
+    return {
+        "name": f"Define the AWS CLI profile {profile} (the kubeconfig's role hop)",
+        "run": head + "\n".join(lines) + "\n",
+    }
+
+
 def cloud_env(spec: StackSpec) -> dict[str, str]:
     """Provider settings the Pulumi step needs next to the login above."""
     dp = spec.dataplane
-    if dp.target is Target.AZURE and dp.azure is not None:
+    identity = dp.ci.identity
+    if dp.target is Target.AZURE and dp.azure is not None and identity is not None:
         return {
             "ARM_USE_OIDC": "true",
-            "ARM_CLIENT_ID": "${{ vars.AZURE_CLIENT_ID }}",
+            "ARM_CLIENT_ID": str(identity.client_id),
             "ARM_TENANT_ID": dp.azure.tenant_id,
             "ARM_SUBSCRIPTION_ID": dp.azure.subscription_id,
         }
     return {}
 
 
-def runner(spec: StackSpec) -> str | list[str]:
-    """GitHub-hosted for the clouds; a self-hosted runner labelled with the stack on-prem."""
-    if spec.dataplane.target is Target.ONPREM:
-        return ["self-hosted", spec.dataplane.name]
-    return "ubuntu-latest"
+def runner(spec: StackSpec) -> list[str]:
+    """The stack's runner labels (`ci.runsOn`; default a self-hosted runner named after it)."""
+    return list(runner_labels(spec.dataplane.ci, spec.dataplane.name))
 
 
 def pulumi_step(stack: str, spec: StackSpec, command: str, **extra: Any) -> dict[str, Any]:

@@ -82,7 +82,7 @@ def _per_stack_workflow(kind: str, stacks: Stacks, pulumi_version: str) -> dict[
                     "run": f".venv/bin/pdp plan --stack {name}",
                 }
             )
-            steps += cloud_login(spec)
+            steps += cloud_login(spec, name, pulumi_version)
             steps.append(
                 pulumi_step(
                     name,
@@ -97,7 +97,7 @@ def _per_stack_workflow(kind: str, stacks: Stacks, pulumi_version: str) -> dict[
                 )
             )
         elif kind == "up":
-            steps += cloud_login(spec)
+            steps += cloud_login(spec, name, pulumi_version)
             steps.append(
                 pulumi_step(
                     name,
@@ -113,7 +113,7 @@ def _per_stack_workflow(kind: str, stacks: Stacks, pulumi_version: str) -> dict[
             if spec.dataplane.production:
                 extra["environment"] = f"stack-{name}"
         else:
-            steps += cloud_login(spec)
+            steps += cloud_login(spec, name, pulumi_version)
             steps.append(install_pulumi(pulumi_version))
             steps.append(
                 {

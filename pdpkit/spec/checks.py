@@ -12,10 +12,13 @@ from collections.abc import Iterator
 from itertools import combinations
 
 from pdpkit.spec.azure_rules import azure_problems
+from pdpkit.spec.ci_checks import ci_problems
 from pdpkit.spec.cloud_checks import aws_network_problems, gcp_problems
+from pdpkit.spec.cloud_names import region_problems
 from pdpkit.spec.enums import Target
 from pdpkit.spec.findings import Finding, unique_names
 from pdpkit.spec.gateway_checks import gateway_problems
+from pdpkit.spec.image_registry import image_pull_problems
 from pdpkit.spec.kubernetes_checks import kubernetes_version_problems
 from pdpkit.spec.platform_checks import find_cycle, platform_problems
 from pdpkit.spec.secret_key_checks import secret_key_problems
@@ -27,6 +30,7 @@ __all__ = ["Finding", "cross_field_problems", "find_cycle"]
 def cross_field_problems(stack: StackSpec) -> list[Finding]:
     """Every cross-field problem of a structurally valid stack."""
     findings = list(_network(stack))
+    findings += region_problems(stack)
     findings += gateway_problems(stack.dataplane.gateways)
     findings += kubernetes_version_problems(stack)
     if stack.dataplane.target is Target.AWS:
@@ -36,6 +40,8 @@ def cross_field_problems(stack: StackSpec) -> list[Finding]:
     )
     findings += azure_problems(stack)
     findings += secret_key_problems(stack)
+    findings += ci_problems(stack)
+    findings += image_pull_problems(stack)
     if stack.dataplane.target is Target.GCP:
         findings += gcp_problems(stack)
     if stack.platform is not None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, HttpUrl, model_validator
+from pydantic import Field, model_validator
 
-from pdpkit.spec.base import Cidr, DnsName, Duration, NonEmptyStr, SpecModel, Version
+from pdpkit.spec.base import Cidr, DnsName, NonEmptyStr, SpecModel, Version
+from pdpkit.spec.ci import CiSpec
 from pdpkit.spec.enums import ManagementModel, Target, TransparentEncryption
+from pdpkit.spec.formats import Email, GitHttpsUrl, GoDuration, Hostname, WildcardHostname, WssUrl
 from pdpkit.spec.secret_keys import RULES
 from pdpkit.spec.targets import AwsSpec, AzureSpec, GcpSpec, OnpremSpec
 
@@ -160,7 +162,7 @@ class CiliumSpec(SpecModel):
 class GatewaySpec(SpecModel):
     """One Gateway API gateway."""
 
-    hostnames: tuple[NonEmptyStr, ...] = Field(min_length=1)
+    hostnames: tuple[WildcardHostname, ...] = Field(min_length=1)
     """Hostnames served (wildcards allowed: *.apps.example.com)."""
 
 
@@ -173,23 +175,23 @@ class GatewaysSpec(SpecModel):
     """The gateway reachable only inside the network."""
     tls_issuer: str = Field("letsencrypt", pattern="^(letsencrypt|letsencrypt-staging|selfsigned)$")
     """cert-manager issuer for the gateways' certificates."""
-    acme_email: str = "platform@example.com"
+    acme_email: Email = "platform@example.com"
     """Contact for the ACME account (letsencrypt issuers)."""
-    dns_zone: NonEmptyStr
+    dns_zone: Hostname
     """DNS zone the hostnames live in (for DNS-01 challenges)."""
 
 
 class FluxSpec(SpecModel):
     """Flux, pointed at the update repository the control plane publishes to."""
 
-    repository_url: HttpUrl
+    repository_url: GitHttpsUrl
     """Git URL of the update repository (https)."""
     branch: NonEmptyStr = "main"
     """Branch Flux follows. Default main."""
     path: NonEmptyStr = "./"
     """Path of the Kustomization in the repository."""
-    interval: Duration = "10m"
-    """How often Flux reconciles."""
+    interval: GoDuration = "10m"
+    """How often Flux reconciles: ms, s, m or h (``10m``, ``1h30m``; Flux has no ``d``)."""
     channels: dict[str, NonEmptyStr] = {}
     """Semver range per component (``logAgent: "~3.2"``); left out: the pinned version."""
     credentials_secret: NonEmptyStr | None = None
@@ -200,7 +202,7 @@ class FluxSpec(SpecModel):
 class AgentSpec(SpecModel):
     """The PDP agent: dials the control plane outbound, never listens."""
 
-    control_plane_url: str = Field(pattern=r"^wss://[A-Za-z0-9.-]+(:\d+)?(/\S*)?$")
+    control_plane_url: WssUrl
     """WebSocket URL of the control plane (``wss://…``)."""
     data_plane_id: NonEmptyStr
     """The id the control plane knows this data plane by."""
@@ -243,6 +245,9 @@ class DataPlaneSpec(SpecModel):
     """The update repository Flux reconciles."""
     agent: AgentSpec
     """The PDP agent that dials the control plane."""
+    ci: CiSpec = CiSpec()
+    """Where the generated workflows run and the identity they use; left out: a self-hosted
+    runner labelled with the data plane's name (no cloud identity: required on the clouds)."""
     tags: dict[str, str] = {}
     """Tags / labels on every cloud resource (plus ``managed-by: pdpkit``)."""
     azure: AzureSpec | None = None

@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from pdpkit.spec.base import DnsName, NonEmptyStr, SpecModel
 from pdpkit.spec.enums import GatewayVisibility, IntegrationKind
+from pdpkit.spec.formats import ImageRepository
 
 DIGEST_PATTERN = r"^\S+@sha256:[0-9a-f]{64}$"
 Quantity = Annotated[str, Field(pattern=r"^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$")]
@@ -138,7 +139,7 @@ class DeploymentTrackSpec(SpecModel):
 
     branch: str | None = None
     """Git branch whose builds feed the pipeline's first environment."""
-    registry_repository: str | None = None
+    registry_repository: ImageRepository | None = None
     """Registry repository whose new digests feed the first environment (instead of a branch)."""
     api_version: str = Field("v1.0", pattern=r"^v\d+\.\d+$")
     """API major.minor version carried in endpoint paths (``v1.2``)."""

@@ -6,18 +6,17 @@ from pydantic import Field, SecretStr, model_validator
 
 from pdpkit.spec.base import Cidr, NonEmptyStr, SpecModel
 from pdpkit.spec.enums import LogStoreKind, RegistryKind
-
-UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+from pdpkit.spec.formats import Hostname, HttpsUrl, HttpUrl, RegistryHost, Uuid
 
 
 class AzureSpec(SpecModel):
     """Azure: the subscription and tenant the data plane lives in."""
 
-    subscription_id: str = Field(pattern=UUID_PATTERN)
+    subscription_id: Uuid
     """Subscription (UUID) the data plane lives in."""
-    tenant_id: str = Field(pattern=UUID_PATTERN)
+    tenant_id: Uuid
     """Entra ID tenant (UUID) of the subscription."""
-    admin_group_object_ids: tuple[str, ...] = ()
+    admin_group_object_ids: tuple[Uuid, ...] = ()
     """Entra ID groups that get cluster-admin (Azure RBAC)."""
     api_server_vnet_integration: bool = False
     """Project the API server into a delegated subnet of the VNet."""
@@ -81,7 +80,7 @@ class GcpSpec(SpecModel):
 class ExistingRegistrySpec(SpecModel):
     """A registry that already exists on-prem."""
 
-    server: NonEmptyStr
+    server: RegistryHost
     """Registry host (``registry.acme.internal``)."""
     pull_secret_key: NonEmptyStr
     """Key in the secret store holding the docker config JSON for pulls."""
@@ -90,7 +89,7 @@ class ExistingRegistrySpec(SpecModel):
 class HarborSpec(SpecModel):
     """Harbor installed in the cluster, storing images on S3-compatible storage."""
 
-    hostname: NonEmptyStr
+    hostname: Hostname
     """Hostname Harbor is served on (internal gateway)."""
     bucket: NonEmptyStr = "harbor"
     """Bucket for image layers. Default harbor."""
@@ -101,7 +100,7 @@ class HarborSpec(SpecModel):
 class S3StorageSpec(SpecModel):
     """S3-compatible object storage (MinIO, Ceph RGW, NetApp StorageGRID…)."""
 
-    endpoint: str = Field(pattern=r"^https?://\S+$")
+    endpoint: HttpUrl
     """URL of the S3-compatible endpoint."""
     region: NonEmptyStr = "us-east-1"
     """Region the storage reports. Default us-east-1."""
@@ -112,7 +111,7 @@ class S3StorageSpec(SpecModel):
 class VaultSpec(SpecModel):
     """An existing HashiCorp Vault with the Kubernetes auth method enabled."""
 
-    address: str = Field(pattern=r"^https://\S+$")
+    address: HttpsUrl
     """Vault URL (https)."""
     mount_path: NonEmptyStr = "secret"
     """KV v2 mount holding the data plane's secrets."""
@@ -143,7 +142,7 @@ class OnpremSpec(SpecModel):
     """`loki` (default) or `opensearch`, on the S3-compatible storage."""
     log_bucket: NonEmptyStr = "pdp-logs"
     """Bucket of the log store. Default pdp-logs."""
-    api_server_cidr: str = "10.96.0.1/32"
+    api_server_cidr: Cidr = "10.96.0.1/32"
     """Where the API server is reached from pods (egress policy of the agent)."""
 
     @model_validator(mode="after")

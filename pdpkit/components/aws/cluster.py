@@ -49,7 +49,9 @@ class EksClusterArgs:
     production: bool = False
     """Deletion protection on, protected and retained."""
     kubeconfig_profile: str | None = None
-    """AWS CLI profile `aws eks get-token` runs with (assumes the customer role); None: ambient."""
+    """AWS CLI profile `aws eks get-token` runs with (assumes the customer role); None: ambient.
+    Passed as ``--profile``, not ``AWS_PROFILE``: only an explicit profile takes precedence
+    over credentials in the environment (which CI's OIDC login sets)."""
 
     def __post_init__(self) -> None:
         if not self.private_endpoint and not self.authorized_ranges:
@@ -61,13 +63,20 @@ class EksClusterArgs:
 def kubeconfig(
     cluster_name: str, endpoint: str, ca_data: str, region: str, profile: str | None
 ) -> str:
-    """A kubeconfig authenticating with `aws eks get-token` (no static token in state)."""
-    env = [{"name": "AWS_PROFILE", "value": profile}] if profile else None
+    """A kubeconfig authenticating with `aws eks get-token` (no static token in state).
+
+    botocore drops the environment-variable credential provider only when a profile is given
+    explicitly (``--profile``); with ``AWS_PROFILE`` the ambient ``AWS_ACCESS_KEY_ID`` wins
+    (boto/botocore botocore/credentials.py, `create_credential_resolver`:
+    ``disable_env_vars = session.instance_variables().get('profile') is not None``).
+    """
+    selected = ["--profile", profile] if profile else []
     user: dict[str, Any] = {
         "exec": {
             "apiVersion": "client.authentication.k8s.io/v1beta1",
             "command": "aws",
             "args": [
+                *selected,
                 "eks",
                 "get-token",
                 "--cluster-name",
@@ -78,7 +87,6 @@ def kubeconfig(
                 "json",
             ],
             "interactiveMode": "Never",
-            **({"env": env} if env else {}),
         }
     }
     return json.dumps(

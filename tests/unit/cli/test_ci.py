@@ -16,9 +16,13 @@ from pdpkit.cli.ci import discover, pulumi_cli_version
 from pdpkit.cli.main import main
 from pdpkit.platform.workflow_steps import ACTIONS
 from pdpkit.platform.workflows import generate
+from pdpkit.spec.ci import aws_cli_profile
 from tests.examples import EXAMPLE_STACKS, ROOT
 
 SHIPPED = ROOT / ".github" / "workflows"
+LOGIN_ACTIONS = {
+    ACTIONS[a][0].split("@")[0] for a in ("azure-login", "aws-credentials", "gcp-auth")
+}
 
 
 @pytest.fixture(scope="module")
@@ -160,3 +164,86 @@ def test_no_yaml_anchors_or_escapes(files: dict[str, str]) -> None:
     for name, text in files.items():
         assert "&id0" not in text and "*id0" not in text, name
         assert "\\u" not in text, name
+
+
+def _stack_jobs(files: dict[str, str]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(workflow, stack, job) for every job that runs pulumi against one stack."""
+    found = []
+    for name, text in files.items():
+        for job in load(text)["jobs"].values():
+            for step in job["steps"]:
+                stack = (step.get("with") or {}).get("stack-name")
+                run = step.get("run", "")
+                if stack is None and "pulumi refresh --stack " in run:
+                    stack = run.split("--stack ")[1].split()[0]
+                if stack is not None:
+                    found.append((name, stack, job))
+                    break
+    return found
+
+
+def test_every_stack_job_runs_on_the_stacks_runner_never_a_github_hosted_one(
+    files: dict[str, str],
+) -> None:
+    specs = dict(discover(ROOT))
+    jobs = _stack_jobs(files)
+    assert {stack for _, stack, _ in jobs} == set(EXAMPLE_STACKS)
+    for workflow, stack, job in jobs:
+        ci = specs[stack].dataplane.ci
+        assert job["runs-on"] == list(ci.runs_on or ("self-hosted", stack)), (workflow, stack)
+        assert not any(label.startswith("ubuntu-") for label in job["runs-on"])
+
+
+def test_each_job_logs_in_as_the_stacks_ci_identity(files: dict[str, str]) -> None:
+    specs = dict(discover(ROOT))
+    for workflow, stack, job in _stack_jobs(files):
+        dp = specs[stack].dataplane
+        logins = [s for s in job["steps"] if s.get("uses", "").split("@")[0] in LOGIN_ACTIONS]
+        identity = dp.ci.identity
+        if identity is None:
+            assert dp.target.value == "onprem" and not logins
+            continue
+        (login,) = logins
+        expected = {
+            "azure": {"client-id": identity.client_id},
+            "aws": {"role-to-assume": identity.role_arn},
+            "gcp": {
+                "workload_identity_provider": identity.workload_identity_provider,
+                "service_account": identity.service_account,
+            },
+        }[dp.target.value]
+        assert expected.items() <= login["with"].items(), (workflow, stack)
+        pulumi = [s for s in job["steps"] if (s.get("with") or {}).get("stack-name") == stack]
+        if dp.target.value == "azure" and pulumi:
+            assert pulumi[0]["env"]["ARM_CLIENT_ID"] == identity.client_id
+    for text in files.values():
+        assert "${{ vars." not in text  # no identity the stack files do not declare
+
+
+def test_the_aws_profile_the_kubeconfig_names_is_defined_before_pulumi_runs(
+    files: dict[str, str],
+) -> None:
+    specs = dict(discover(ROOT))
+    checked = 0
+    for workflow, stack, job in _stack_jobs(files):
+        dp = specs[stack].dataplane
+        if dp.aws is None or dp.aws.assume_role_arn is None:
+            continue
+        names = [s["name"] for s in job["steps"]]
+        define = next(s for s in job["steps"] if s["name"].startswith("Define the AWS CLI profile"))
+        script = define["run"]
+        assert f"[profile {aws_cli_profile(dp.name)}]" in script
+        assert f"role_arn = {dp.aws.assume_role_arn}" in script
+        assert "credential_source = Environment" in script  # the OIDC login's credentials
+        assert "external_id = $external_id" in script and "::add-mask::" in script
+        assert f"--stack {stack})" in script
+        login = names.index("Assume the CI role in AWS (OIDC)")
+        pulumi = next(
+            i
+            for i, s in enumerate(job["steps"])
+            if (s.get("with") or {}).get("stack-name") == stack
+            or "pulumi refresh" in s.get("run", "")
+        )
+        assert login < names.index(define["name"]) < pulumi, workflow
+        checked += 1
+    assert checked >= 3  # preview, up, drift of acme-aws-prod at least

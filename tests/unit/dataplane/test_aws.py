@@ -181,8 +181,15 @@ def test_the_kubernetes_provider_uses_aws_eks_get_token_with_the_customer_profil
     provider = next(r for r in recording.resources if r.type == "pulumi:providers:kubernetes")
     config = json.loads(provider.inputs["kubeconfig"])
     exec_ = config["users"][0]["user"]["exec"]
-    assert exec_["args"][:4] == ["eks", "get-token", "--cluster-name", "acme-aws-prod"]
-    assert exec_["env"] == [{"name": "AWS_PROFILE", "value": "pdp-acme-aws-prod"}]
+    assert exec_["args"][:6] == [
+        "--profile",
+        "pdp-acme-aws-prod",
+        "eks",
+        "get-token",
+        "--cluster-name",
+        "acme-aws-prod",
+    ]
+    assert "env" not in exec_
 
 
 def test_planning_calls_no_cloud_api(monkeypatch: pytest.MonkeyPatch) -> None:

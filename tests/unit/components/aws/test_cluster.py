@@ -158,4 +158,7 @@ def test_kubeconfig_authenticates_with_aws_eks_get_token() -> None:
 
 def test_kubeconfig_runs_with_the_customer_profile_when_given() -> None:
     config = json.loads(kubeconfig("dp", "https://x", "Y2E=", "eu-west-1", "pdp-dp"))
-    assert config["users"][0]["user"]["exec"]["env"] == [{"name": "AWS_PROFILE", "value": "pdp-dp"}]
+    exec_ = config["users"][0]["user"]["exec"]
+    # An explicit --profile: AWS_PROFILE would lose to the CI login's environment credentials.
+    assert exec_["args"][:4] == ["--profile", "pdp-dp", "eks", "get-token"]
+    assert "env" not in exec_
