@@ -280,9 +280,8 @@ def gke_auto_upgrade(type_: str, inputs: Mapping[str, Any], _ctx: PolicyContext)
     "GCP-GKE-SECURITY-POSTURE",
     ADVISORY,
     [GKE],
-    "The security posture dashboard audits workloads and scans their images for vulnerabilities.",
-    "Leave securityPostureConfig.mode BASIC (or ENTERPRISE) and vulnerabilityMode "
-    "VULNERABILITY_BASIC (or VULNERABILITY_ENTERPRISE).",
+    "The security posture dashboard audits workloads' configuration.",
+    "Leave securityPostureConfig.mode BASIC (or ENTERPRISE).",
 )
 def gke_security_posture(
     _type: str, inputs: Mapping[str, Any], _ctx: PolicyContext
@@ -292,8 +291,10 @@ def gke_security_posture(
     posture = dig(inputs, "securityPostureConfig")
     if dig(posture, "mode") == "DISABLED":
         yield "the security posture is disabled"
-    if dig(posture, "vulnerabilityMode") == "VULNERABILITY_DISABLED":
-        yield "workload vulnerability scanning is disabled"
+    # vulnerabilityMode is not judged: GKE retired the standard scanning tier on Standard
+    # clusters (cloud.google.com/kubernetes-engine/docs/deprecations/vulnerability-scanning-gkee,
+    # shut down 2025-07-31); images are scanned on push by Artifact Registry instead
+    # (GCP-AR-VULNERABILITY-SCANNING).
 
 
 @resource_rule(

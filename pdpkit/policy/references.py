@@ -179,9 +179,14 @@ REFERENCES: tuple[Reference, ...] = (
         _p(_WORKSPACE, "id", "a Log Analytics workspace's id"),
     ),
     *_refs(
-        [f"{_AZ}monitor:DataCollectionRule"],
-        ["dataCollectionEndpointId"],
-        _p(f"{_AZ}monitor:DataCollectionEndpoint", "id", "a data collection endpoint's id"),
+        [f"{_AZ}monitor:DataCollectionRuleAssociation"],
+        ["dataCollectionRuleId"],
+        _p(f"{_AZ}monitor:DataCollectionRule", "id", "a data collection rule's id"),
+    ),
+    *_refs(
+        [f"{_AZ}monitor:DataCollectionRuleAssociation"],
+        ["resourceUri"],
+        _p(_AKS, "id", "a managed cluster's id"),
     ),
     *_refs(
         [f"{_AZ}privatedns:VirtualNetworkLink"],

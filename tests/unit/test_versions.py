@@ -164,7 +164,7 @@ def test_no_namespace_is_labelled_stricter_than_its_charts_meet(stack):
             f"{release['chart']} pods meet only {meets.value}"
         )
         checked += 1
-    assert checked >= 6
+    assert checked >= 5  # AKS ships logs with Container insights: no Fluent Bit there
 
 
 @pytest.mark.slow

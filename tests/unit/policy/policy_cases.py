@@ -153,7 +153,7 @@ GOOD: dict[str, dict[str, Any]] = {
         "workloadIdentityConfig": {"workloadPool": "p.svc.id.goog"},
         "datapathProvider": "ADVANCED_DATAPATH",
         "releaseChannel": {"channel": "REGULAR"},
-        "securityPostureConfig": {"mode": "BASIC", "vulnerabilityMode": "VULNERABILITY_BASIC"},
+        "securityPostureConfig": {"mode": "BASIC", "vulnerabilityMode": "VULNERABILITY_DISABLED"},
         "nodeConfig": {
             "serviceAccount": "nodes@p.iam.gserviceaccount.com",
             "workloadMetadataConfig": {"mode": "GKE_METADATA"},
