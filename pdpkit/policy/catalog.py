@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from pdpkit.policy import aws, aws_s3, azure, data_protection, gcp, kubernetes, kubernetes_plan
+from pdpkit.policy import (
+    aws,
+    aws_s3,
+    azure,
+    data_protection,
+    gcp,
+    kubernetes,
+    kubernetes_plan,
+    releases,
+)
 from pdpkit.policy.model import ADVISORY, MANDATORY, PlanRule, ResourceRule, Rule, Scope
 
 WAIVER_KNOWN_RULE = PlanRule(
@@ -32,7 +41,16 @@ def _rules_of(module: ModuleType) -> list[Rule]:
 RULES: tuple[Rule, ...] = (
     *(
         rule
-        for module in (azure, aws, aws_s3, gcp, kubernetes, kubernetes_plan, data_protection)
+        for module in (
+            azure,
+            aws,
+            aws_s3,
+            gcp,
+            kubernetes,
+            kubernetes_plan,
+            releases,
+            data_protection,
+        )
         for rule in _rules_of(module)
     ),
     WAIVER_KNOWN_RULE,

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pdpkit.cli.main import main
-from pdpkit.platform.ledger import deployed_images, load_ledger
+from pdpkit.cli import releases
+from pdpkit.cli.main import build_parser, main
+from pdpkit.platform.ledger import deployed_images, load_ledger, parse_time
 from pdpkit.spec.loader import load_stack
 from tests.examples import ROOT
 
@@ -44,8 +46,8 @@ class Pdp:
         self.monkeypatch = monkeypatch
 
     def __call__(self, at: str, *args: str) -> tuple[int, str]:
-        self.monkeypatch.setenv("PDP_NOW", at)
-        code = main(list(args))
+        """Run `pdp ARGS` with the clock at `at` (passed in code: nothing reads the env)."""
+        code = releases.run(build_parser().parse_args(list(args)), clock=lambda: parse_time(at))
         captured = self.capsys.readouterr()
         output = captured.out + captured.err
         assert "Traceback" not in output
@@ -276,9 +278,24 @@ def test_unknown_stack_suggests_the_closest(project: Path, pdp: Pdp) -> None:
     assert code == 1 and "did you mean 'acme-onprem-local'?" in out
 
 
-def test_bad_pdp_now_is_an_error(project: Path, pdp: Pdp) -> None:
-    code, out = pdp("tomorrow", "promote", "order-api", "--stack", LAB, "--to", "test")
-    assert code == 1 and "PDP_NOW" in out
+def test_the_environment_cannot_move_the_clock(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16 #2: PDP_NOW=2099… once skipped the soak time; the product has no override."""
+    monkeypatch.setenv("PDP_NOW", "2099-01-01T00:00:00Z")
+    started = datetime.now(UTC).replace(microsecond=0)  # the ledger keeps seconds
+    assert main(["release", "order-api", "--stack", LAB, "--image", B1, "--by", "ci"]) == 0
+    assert main(["promote", "order-api", "--stack", LAB, "--to", "test", "--by", "ci"]) == 0
+    capsys.readouterr()
+    # prod needs 1h in test: refused now, whatever PDP_NOW says
+    args = ["promote", "order-api", "--stack", LAB, "--to", "prod", "--by", "alice"]
+    assert main([*args, "--approved-by", "bob"]) == 1
+    assert "requires a soak time of 1h" in capsys.readouterr().err
+    platform = load_stack(project, LAB).platform
+    assert platform is not None
+    test = load_ledger(platform, project).current("order-api", "test")
+    assert test is not None and started <= test.promoted_at <= datetime.now(UTC)
+    assert "PDP_NOW" not in Path(releases.__file__).read_text(encoding="utf-8")
 
 
 def test_releases_json_contract(project: Path, pdp: Pdp) -> None:
