@@ -233,6 +233,13 @@ def _show(platform: PlatformSpec, ledger: Ledger, fmt: str, now: datetime) -> in
 def _verdict(problems: list[ReleaseProblem]) -> int:
     for problem in problems:
         print(f"pdp releases: unverified release: {problem}", file=sys.stderr)
+    if problems:
+        print(
+            "pdp releases: the pipeline did not produce these entries (edited by hand?): "
+            "restore them from git, or move builds with `pdp release` / `pdp promote` / "
+            "`pdp rollback`",
+            file=sys.stderr,
+        )
     return EXIT_INVALID if problems else EXIT_OK
 
 

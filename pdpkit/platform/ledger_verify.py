@@ -40,6 +40,8 @@ class ReleaseProblem:
     integration: str
     environment: str
     message: str
+    """What is wrong (the fix is always the same: restore the entry from git, or move
+    builds with `pdp release` / `pdp promote` / `pdp rollback`)."""
 
     @property
     def entry(self) -> str:
@@ -96,14 +98,7 @@ def verify_ledger(platform: PlatformSpec, ledger: Ledger, *, now: datetime) -> l
                     bootstrap=spec.image,
                 )
         if message:
-            problems.append(
-                ReleaseProblem(
-                    name,
-                    environment,
-                    f"{message}; restore the entry from git, or move builds with "
-                    "`pdp release` / `pdp promote` / `pdp rollback`",
-                )
-            )
+            problems.append(ReleaseProblem(name, environment, message))
     return problems
 
 
