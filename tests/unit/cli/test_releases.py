@@ -353,3 +353,55 @@ def test_a_configuration_edit_after_a_release_is_flagged(project: Path, pdp: Pdp
     assert not changed[("invoice-sync", "dev")]
     code, output = pdp("2026-11-22T10:00:00Z", "releases", "--stack", LAB)
     assert code == 0 and "config changed" in output
+
+
+def test_one_approver_spelt_twice_does_not_pass_a_two_approval_gate(
+    project: Path, pdp: Pdp
+) -> None:
+    """Issue 16 #3 as reported: `--approved-by mallory --approved-by MALLORY` counted twice,
+    and `--by "bob "` could approve as bob."""
+    image = f"acmecr.azurecr.io/orders/order-api@sha256:{'3' * 64}"
+    pdp(
+        "2026-11-21T09:00:00Z",
+        "release",
+        "order-api",
+        "--stack",
+        "acme-azure-dev",
+        "--image",
+        image,
+    )
+    pdp(
+        "2026-11-21T09:00:00Z",
+        "promote",
+        "order-api",
+        "--stack",
+        "acme-azure-dev",
+        "--to",
+        "staging",
+    )
+    prod = ["promote", "order-api", "--stack", "acme-aws-prod", "--to", "prod"]
+    path = project / "releases/acme.yaml"
+    before = path.read_bytes()
+    code, out = pdp(
+        "2026-11-22T10:00:00Z",
+        *prod,
+        "--by",
+        "maria-acme",
+        "--approved-by",
+        "tom-acme",
+        "--approved-by",
+        "TOM-ACME ",
+    )
+    assert code == 1 and "got 1 (tom-acme)" in out
+    code, out = pdp(
+        "2026-11-22T10:00:00Z",
+        *prod,
+        "--by",
+        "tom-acme ",
+        "--approved-by",
+        "Tom-Acme",
+        "--approved-by",
+        "li-acme",
+    )
+    assert code == 1 and "tom-acme (the promoter cannot approve their own promotion)" in out
+    assert path.read_bytes() == before
