@@ -227,8 +227,13 @@ def load_ledger(platform: PlatformSpec, root: Path) -> Ledger:
     path = ledger_path(platform, root)
     if not path.is_file():
         return Ledger(platform.name, read_digest="")
+    return parse_ledger(path.read_bytes(), platform)
+
+
+def parse_ledger(raw: bytes, platform: PlatformSpec) -> Ledger:
+    """The ledger in the bytes of a ledger file (`load_ledger`'s rules; errors name
+    `platform.ledger.path`)."""
     display = platform.ledger.path
-    raw = path.read_bytes()
     try:
         data = yaml.load(raw.decode("utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
     except (yaml.YAMLError, UnicodeDecodeError) as error:
