@@ -58,6 +58,7 @@ class GitHub:
                 body: bytes = response.read()
                 return body
         except urllib.error.HTTPError as error:
+            error.close()
             if error.code == 404:
                 raise FileNotFoundError(path) from None
             raise GitHubError(
