@@ -192,3 +192,17 @@ def test_a_repeated_key_in_the_ledger_is_an_error(project: Path) -> None:
         load_ledger(platform_, project)
     assert "duplicate key 'prod'" in str(error.value)
     assert str(error.value).startswith(f"{LEDGER}:")
+
+
+def test_history_keeps_the_evidence_of_what_runs_downstream() -> None:
+    """25 newer builds pass through staging; prod's build stays in staging's history (beyond
+    the 20 kept), so prod's entry still verifies."""
+    s = spec()
+    ledger = legit()
+    for n in range(25):
+        image = f"reg.example/orders/api@sha256:{n + 1:064x}"
+        ledger = release(s, ledger, "api", image, actor="ci", now=T0 + (26 + n) * HOUR).ledger
+    staging = ledger.get("api", "staging")
+    assert staging is not None and len(staging.history) == 21
+    assert staging.history[-1].image == A
+    assert problems(ledger, T0 + 60 * HOUR) == []
