@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,13 @@ from pdpkit.spec.stack import StackSpec
 from pdpkit.spec.yamlmap import read_yaml
 
 
-def deploy(spec: StackSpec, root: Path | None = None) -> Mapping[str, Any]:
-    """Declare every resource of the stack; return (and export) the stack outputs."""
+def deploy(
+    spec: StackSpec, root: Path | None = None, now: datetime | None = None
+) -> Mapping[str, Any]:
+    """Declare every resource of the stack; return (and export) the stack outputs.
+
+    `now` (default: the system clock) is the time the ledger's releases are verified at.
+    """
     dataplane = build_dataplane(spec.dataplane)
     exports: dict[str, Any] = {
         "dataPlane": dataplane.name,
@@ -32,10 +38,14 @@ def deploy(spec: StackSpec, root: Path | None = None) -> Mapping[str, Any]:
     }
     if spec.platform is not None:
         from pdpkit.platform.deploy import deploy_platform
-        from pdpkit.platform.ledger import deployed_images
+        from pdpkit.platform.ledger_verify import deployed_releases
 
-        images = deployed_images(spec.platform, root or find_project_root())
-        exports.update(deploy_platform(spec.platform, dataplane, images))
+        releases = deployed_releases(
+            spec.platform, root or find_project_root(), now=now or datetime.now(UTC)
+        )
+        exports.update(
+            deploy_platform(spec.platform, dataplane, releases.images, releases.problems)
+        )
     for key, value in exports.items():
         pulumi.export(key, value)
     return exports

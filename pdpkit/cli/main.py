@@ -90,6 +90,18 @@ def build_parser() -> argparse.ArgumentParser:
     rollback.add_argument("--by", help="who rolls back (default: $GITHUB_ACTOR or $USER)")
     rollback.set_defaults(handler="releases")
 
+    approvals = sub.add_parser(
+        "approvals",
+        help="check that a pull request's ledger approvals are its approving reviews (CI)",
+    )
+    approvals.add_argument("--stack", "-s", required=True)
+    approvals.add_argument("--pr", type=int, metavar="NUMBER", help="pull request number")
+    approvals.add_argument("--repo", metavar="OWNER/NAME", help="default: $GITHUB_REPOSITORY")
+    approvals.add_argument(
+        "--codeowners", action="store_true", help="print the ledger's CODEOWNERS line instead"
+    )
+    approvals.set_defaults(handler="approvals")
+
     releases = sub.add_parser("releases", help="show the pipeline and what runs where")
     releases.add_argument("--stack", "-s", required=True, help="stack whose platform to show")
     releases.add_argument(

@@ -1,7 +1,10 @@
 """`pdp release`, `pdp promote`, `pdp rollback`, `pdp releases`: the release ledger by hand.
 
 Exit 0 when done, 1 when refused or the input is wrong (one message saying why and how
-to fix it; nothing written). The clock can be pinned with ``PDP_NOW`` (ISO-8601).
+to fix it; nothing written). The time is the system clock's: nothing in the environment
+can move it (the soak time is measured against it); tests pass a clock to `run`.
+Commands that write take the ledger's lock for the read-compute-write, so concurrent
+commands queue instead of losing each other's changes.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,11 +22,13 @@ from rich.console import Console
 from rich.table import Table
 
 from pdpkit.cli.main import EXIT_INVALID, EXIT_OK
-from pdpkit.platform.ledger import (
-    Ledger,
-    format_time,
-    load_ledger,
-    parse_time,
+from pdpkit.platform.ledger import Ledger, format_time, ledger_path, load_ledger
+from pdpkit.platform.ledger_verify import ReleaseProblem, verify_ledger
+from pdpkit.platform.ledger_write import (
+    LOCK_TIMEOUT_SECONDS,
+    LedgerBusyError,
+    LedgerChangedError,
+    ledger_lock,
     save_ledger,
 )
 from pdpkit.platform.pipeline import pipeline_of, promotion_order
@@ -41,20 +47,14 @@ from pdpkit.spec.platform import PlatformSpec
 
 
 class _InvalidInputError(Exception):
-    """Bad input found by the CLI itself (stack without platform, bad PDP_NOW)."""
+    """Bad input found by the CLI itself (a stack without platform)."""
 
 
-def now() -> datetime:
-    """The current time, or ``PDP_NOW`` when set (tests and replays)."""
-    pinned = os.environ.get("PDP_NOW")
-    if not pinned:
-        return datetime.now(UTC)
-    try:
-        return parse_time(pinned.replace("Z", "+00:00"))
-    except ValueError:
-        raise _InvalidInputError(
-            f"PDP_NOW={pinned!r} is not an ISO-8601 time (2026-11-20T09:00:00Z)"
-        ) from None
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
 
 
 def actor(args: argparse.Namespace) -> str:
@@ -66,37 +66,25 @@ def actor(args: argparse.Namespace) -> str:
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def run(
+    args: argparse.Namespace,
+    *,
+    clock: Clock = system_clock,
+    lock_timeout: float = LOCK_TIMEOUT_SECONDS,
+) -> int:
     try:
         root = find_project_root()
         platform = _platform(root, args.stack)
-        ledger = load_ledger(platform, root)
         if args.command == "releases":
-            return _show(platform, ledger, args.format)
-        who, when = actor(args), now()
-        if args.command == "release":
-            outcome = release(
-                platform,
-                ledger,
-                args.integration,
-                args.image,
-                actor=who,
-                now=when,
-                stack=args.stack,
+            ledger = load_ledger(platform, root)
+            return _show(platform, ledger, args.format, clock())
+        with ledger_lock(ledger_path(platform, root), timeout=lock_timeout):
+            outcome = _move(args, platform, load_ledger(platform, root), clock())
+            path = (
+                save_ledger(outcome.ledger, platform, root, promotion_order(platform))
+                if outcome.changes
+                else None
             )
-        elif args.command == "promote":
-            outcome = promote(
-                platform,
-                ledger,
-                args.integration,
-                args.to,
-                approved_by=args.approved_by,
-                actor=who,
-                now=when,
-                stack=args.stack,
-            )
-        else:
-            outcome = rollback(platform, ledger, args.integration, args.env, actor=who, now=when)
     except SpecError as error:
         for problem in error.problems:
             print(problem.render(), file=sys.stderr)
@@ -104,7 +92,32 @@ def run(args: argparse.Namespace) -> int:
     except (PromotionRefusedError, _InvalidInputError) as error:
         print(f"pdp {args.command}: refused: {error}", file=sys.stderr)
         return EXIT_INVALID
-    return _write(outcome, platform, root)
+    except (LedgerBusyError, LedgerChangedError) as error:
+        print(f"pdp {args.command}: not written: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    return _report(outcome, path, root)
+
+
+def _move(
+    args: argparse.Namespace, platform: PlatformSpec, ledger: Ledger, now: datetime
+) -> Outcome:
+    who = actor(args)
+    if args.command == "release":
+        return release(
+            platform, ledger, args.integration, args.image, actor=who, now=now, stack=args.stack
+        )
+    if args.command == "promote":
+        return promote(
+            platform,
+            ledger,
+            args.integration,
+            args.to,
+            approved_by=args.approved_by,
+            actor=who,
+            now=now,
+            stack=args.stack,
+        )
+    return rollback(platform, ledger, args.integration, args.env, actor=who, now=now)
 
 
 def _platform(root: Path, stack: str) -> PlatformSpec:
@@ -117,23 +130,25 @@ def _platform(root: Path, stack: str) -> PlatformSpec:
     return spec.platform
 
 
-def _write(outcome: Outcome, platform: PlatformSpec, root: Path) -> int:
-    if outcome.changes:
-        path = save_ledger(outcome.ledger, platform, root, promotion_order(platform))
-        for change in outcome.changes:
-            r = change.release
-            approvals = f", approved by {', '.join(r.approved_by)}" if r.approved_by else ""
-            print(
-                f"{change.integration}: {change.environment} now runs {short(r.image)} "
-                f"(revision {r.revision}, {r.source} by {r.promoted_by}{approvals})"
-            )
+def _report(outcome: Outcome, path: Path | None, root: Path) -> int:
+    """What changed; called only once the written file was read back intact."""
+    for change in outcome.changes:
+        r = change.release
+        approvals = f", approved by {', '.join(r.approved_by)}" if r.approved_by else ""
+        print(
+            f"{change.integration}: {change.environment} now runs {short(r.image)} "
+            f"(revision {r.revision}, {r.source} by {r.promoted_by}{approvals})"
+        )
+    if path is not None:
         print(f"wrote {path.relative_to(root)}")
     for note in outcome.notes:
         print(f"note: {note}", file=sys.stderr)
     return EXIT_OK
 
 
-def _show(platform: PlatformSpec, ledger: Ledger, fmt: str) -> int:
+def _show(platform: PlatformSpec, ledger: Ledger, fmt: str, now: datetime) -> int:
+    """The pipeline and what runs where; exit 1 when an entry fails `verify_ledger`."""
+    problems = verify_ledger(platform, ledger, now=now)
     order = promotion_order(platform)
     gates: dict[str, dict[str, object]] = {}
     for spec in platform.pipelines:
@@ -175,9 +190,13 @@ def _show(platform: PlatformSpec, ledger: Ledger, fmt: str) -> int:
             "pipeline": [{"environment": env, **gates.get(env, {})} for env in order],
             "releases": rows,
             "configChanged": drifted,
+            "problems": [
+                {"integration": p.integration, "environment": p.environment, "message": p.message}
+                for p in problems
+            ],
         }
         print(json.dumps(document, indent=2))
-        return EXIT_OK
+        return _verdict(problems)
     console = Console()
     flow = " → ".join(
         env
@@ -208,7 +227,20 @@ def _show(platform: PlatformSpec, ledger: Ledger, fmt: str) -> int:
             )
         table.add_row(str(integration), *cells)
     console.print(table)
-    return EXIT_OK
+    return _verdict(problems)
+
+
+def _verdict(problems: list[ReleaseProblem]) -> int:
+    for problem in problems:
+        print(f"pdp releases: unverified release: {problem}", file=sys.stderr)
+    if problems:
+        print(
+            "pdp releases: the pipeline did not produce these entries (edited by hand?): "
+            "restore them from git, or move builds with `pdp release` / `pdp promote` / "
+            "`pdp rollback`",
+            file=sys.stderr,
+        )
+    return EXIT_INVALID if problems else EXIT_OK
 
 
 def _config_changed(

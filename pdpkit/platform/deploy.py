@@ -23,13 +23,18 @@ from pdpkit.spec.platform import EnvironmentSpec, IntegrationSpec, PlatformSpec
 
 
 def deploy_platform(
-    platform: PlatformSpec, dataplane: DataPlane, images: Mapping[tuple[str, str], str]
+    platform: PlatformSpec,
+    dataplane: DataPlane,
+    images: Mapping[tuple[str, str], str],
+    unverified: Mapping[tuple[str, str], str] | None = None,
 ) -> Mapping[str, Any]:
     """Declare the platform's resources on `dataplane`; return stack outputs to export.
 
     `images` maps (integration, environment) to the image the release ledger says is
     deployed there; without an entry the integration's bootstrap `image` is used, and
     without that the integration is left out of the environment (the outputs say why).
+    `unverified` says why a release fails the ledger's verification (`verify_ledger`);
+    such a workload is marked, and the policy refuses it (K8S-RELEASE-VERIFIED).
     """
     environments = [e for e in platform.environments if dataplane.name in e.data_planes]
     gateways = (dataplane.external_gateway.namespace, dataplane.internal_gateway.namespace)
@@ -67,6 +72,7 @@ def deploy_platform(
                 integration=integration,
                 images=images,
                 namespace=created[integration.project],
+                problem=(unverified or {}).get((integration.name, environment.name)),
             )
     return {
         "platform": platform.name,
@@ -84,6 +90,7 @@ def _deploy_integration(
     integration: IntegrationSpec,
     images: Mapping[tuple[str, str], str],
     namespace: EnvironmentNamespace,
+    problem: str | None,
 ) -> dict[str, Any]:
     image = images.get((integration.name, environment.name)) or integration.image
     if image is None:
@@ -105,6 +112,7 @@ def _deploy_integration(
             namespace=namespace,
             ready=dataplane.ready,
             registry_pull_secret=dataplane.registry_pull_secret,
+            release_problem=problem,
         ),
         opts=pulumi.ResourceOptions(depends_on=[namespace]),
     )

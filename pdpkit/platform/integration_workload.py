@@ -14,6 +14,7 @@ from pdpkit.platform.environment_namespace import external_secret_spec
 from pdpkit.platform.integration_endpoints import IntegrationEndpoints, IntegrationEndpointsArgs
 from pdpkit.platform.names import content_hash, file_key, labels, remote_key, revision_name
 from pdpkit.platform.pod_template import PodObjects, pod_template, selector_labels
+from pdpkit.policy.releases import UNVERIFIED_RELEASE
 from pdpkit.spec.enums import IntegrationKind
 from pdpkit.spec.platform import SecretRef
 
@@ -34,6 +35,9 @@ class IntegrationWorkloadArgs:
     """What custom resources (ExternalSecret, HTTPRoute) wait for."""
     registry_pull_secret: str | None = None
     """The data plane's pull secret for its own registry, if it has one (`DataPlane`)."""
+    release_problem: str | None = None
+    """Why the ledger's release of this integration here fails verification, if it does;
+    the workload carries it as an annotation the policy refuses (K8S-RELEASE-VERIFIED)."""
 
 
 class IntegrationWorkload(pulumi.ComponentResource):
@@ -142,7 +146,14 @@ class IntegrationWorkload(pulumi.ComponentResource):
                 "pdpkit.io/api-version": it.api_version,
             },
         )
-        workload = self._workload(name, it, meta, template, inside)
+        workload_meta = meta
+        if args.release_problem:
+
+            def workload_meta(object_name: str) -> dict[str, Any]:
+                marked = {UNVERIFIED_RELEASE: args.release_problem}
+                return {**meta(object_name), "annotations": marked}
+
+        workload = self._workload(name, it, workload_meta, template, inside)
         if it.is_service:
             self._service_extras(
                 name=name, it=it, args=args, meta=meta, opts=inside, workload=workload

@@ -21,10 +21,8 @@ File format::
 
 from __future__ import annotations
 
-import contextlib
-import os
+import hashlib
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -62,7 +60,10 @@ class Release:
     approved_by: tuple[str, ...] = ()
     source: str = "release"
     """How it got there: ``release``, ``promote from ENV``, ``auto-promote from ENV``,
-    ``rollback``, ``bootstrap``."""
+    ``rollback from …``, ``bootstrap``."""
+    restores: Release | None = None
+    """For a rollback: the release it restores, as first recorded (its proof of passage
+    through the pipeline, which `verify_ledger` checks)."""
 
     @property
     def digest(self) -> str:
@@ -76,6 +77,7 @@ class Release:
             "promotedBy": self.promoted_by,
             "approvedBy": list(self.approved_by),
             "source": self.source,
+            **({"restores": self.restores.to_yaml()} if self.restores else {}),
         }
 
 
@@ -87,9 +89,23 @@ class Slot:
     history: tuple[Release, ...] = ()
     """Earlier releases, newest first; `pdp rollback` restores the first."""
 
-    def advance(self, release: Release) -> Slot:
-        """This slot after `release` replaced the current one."""
-        return Slot(release, ((self.current, *self.history))[:HISTORY_LIMIT])
+    def advance(self, release: Release, keep: frozenset[str] = frozenset()) -> Slot:
+        """This slot after `release` replaced the current one.
+
+        History keeps the newest `HISTORY_LIMIT` releases, and beyond them any release
+        of an image in `keep` (builds other environments run: the evidence that they
+        passed through here, which `verify_ledger` looks for).
+        """
+        earlier = (self.current, *self.history)
+        return Slot(
+            release,
+            earlier[:HISTORY_LIMIT] + tuple(r for r in earlier[HISTORY_LIMIT:] if r.image in keep),
+        )
+
+    @property
+    def releases(self) -> tuple[Release, ...]:
+        """The current release and the earlier ones, newest first."""
+        return (self.current, *self.history)
 
 
 @dataclass(frozen=True)
@@ -99,6 +115,9 @@ class Ledger:
     platform: str
     slots: Mapping[tuple[str, str], Slot] = field(default_factory=dict)
     """By (integration, environment)."""
+    read_digest: str | None = field(default=None, compare=False)
+    """SHA-256 of the file this ledger was read from ("" when there was none); a write
+    refuses when the file no longer has it (compare-and-swap)."""
 
     def get(self, integration: str, environment: str) -> Slot | None:
         return self.slots.get((integration, environment))
@@ -113,8 +132,14 @@ class Ledger:
     def record(self, integration: str, environment: str, release: Release) -> Ledger:
         """This ledger with `release` now current in `environment`."""
         slot = self.get(integration, environment)
+        keep = frozenset(
+            r.image
+            for (name, env), other in self.slots.items()
+            if name == integration and env != environment
+            for r in other.releases[: HISTORY_LIMIT + 1]
+        )
         return self.with_slot(
-            integration, environment, slot.advance(release) if slot else Slot(release)
+            integration, environment, slot.advance(release, keep) if slot else Slot(release)
         )
 
     def to_text(self, environment_order: tuple[str, ...] = ()) -> str:
@@ -148,18 +173,70 @@ def parse_time(value: Any) -> datetime:
 
 
 def ledger_path(platform: PlatformSpec, root: Path) -> Path:
-    return root / platform.ledger.path
+    """The ledger file (the spec keeps `ledger.path` relative and inside the repository)."""
+    path = root / platform.ledger.path
+    if not path.resolve().is_relative_to(root.resolve()):  # e.g. through a symlink
+        raise LedgerError(
+            [
+                Problem(
+                    platform.ledger.path,
+                    None,
+                    "",
+                    f"the ledger resolves to {path.resolve()}, outside the repository "
+                    f"{root.resolve()}; keep it (and its folder) a plain path inside it",
+                )
+            ]
+        )
+    return path
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key repeated in one mapping (YAML would keep the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {key!r} (first at line {seen[key]}); a ledger entry may "
+                    "appear once: the file was edited by hand, restore it from git",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of the file's bytes, or "" when there is no file."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return ""
 
 
 def load_ledger(platform: PlatformSpec, root: Path) -> Ledger:
-    """The platform's ledger (empty when the file does not exist yet)."""
+    """The platform's ledger (empty when the file does not exist yet).
+
+    An existing file must hold this platform's ledger: an empty file, a file of another
+    platform, a repeated key or a malformed entry is a `LedgerError` (never a silent
+    fallback to the bootstrap images).
+    """
     path = ledger_path(platform, root)
     if not path.is_file():
-        return Ledger(platform.name)
+        return Ledger(platform.name, read_digest="")
+    return parse_ledger(path.read_bytes(), platform)
+
+
+def parse_ledger(raw: bytes, platform: PlatformSpec) -> Ledger:
+    """The ledger in the bytes of a ledger file (`load_ledger`'s rules; errors name
+    `platform.ledger.path`)."""
     display = platform.ledger.path
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
+        data = yaml.load(raw.decode("utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
         mark = getattr(error, "problem_mark", None)
         raise LedgerError(
             [
@@ -172,8 +249,18 @@ def load_ledger(platform: PlatformSpec, root: Path) -> Ledger:
                 )
             ]
         ) from None
-    if data is None:
-        return Ledger(platform.name)
+    if data is None or data == {}:
+        raise LedgerError(
+            [
+                Problem(
+                    display,
+                    1,
+                    "",
+                    "the ledger is empty; restore it from git (an empty ledger would deploy "
+                    "every integration's bootstrap image), or delete the file to start anew",
+                )
+            ]
+        )
     if not isinstance(data, dict) or not isinstance(data.get("releases", {}), dict):
         raise LedgerError(
             [
@@ -183,6 +270,18 @@ def load_ledger(platform: PlatformSpec, root: Path) -> Ledger:
                     "",
                     "expected a mapping with `platform` and "
                     "`releases: {INTEGRATION: {ENV: {...}}}`",
+                )
+            ]
+        )
+    if data.get("platform") != platform.name:
+        raise LedgerError(
+            [
+                Problem(
+                    display,
+                    None,
+                    "platform",
+                    f"this is the ledger of platform {data.get('platform')!r}, not of "
+                    f"{platform.name!r}; point platform.ledger.path at {platform.name}'s ledger",
                 )
             ]
         )
@@ -209,7 +308,7 @@ def load_ledger(platform: PlatformSpec, root: Path) -> Ledger:
                 current,
                 tuple(_release(h, f"{where}.history[{i}]", display) for i, h in enumerate(history)),
             )
-    return Ledger(str(data.get("platform") or platform.name), slots)
+    return Ledger(platform.name, slots, hashlib.sha256(raw).hexdigest())
 
 
 def _release(entry: Any, where: str, display: str) -> Release:
@@ -238,7 +337,7 @@ def _release(entry: Any, where: str, display: str) -> Release:
         )
     try:
         moment = parse_time(entry.get("promotedAt"))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise LedgerError(
             [
                 Problem(
@@ -250,36 +349,20 @@ def _release(entry: Any, where: str, display: str) -> Release:
             ]
         ) from None
     approved = entry.get("approvedBy") or []
+    if not isinstance(approved, list):
+        raise LedgerError(
+            [Problem(display, None, f"{where}.approvedBy", "expected a list of names")]
+        )
+    restores = entry.get("restores")
     return Release(
         image=image,
         revision=str(entry.get("revision") or ""),
         promoted_at=moment,
         promoted_by=str(entry.get("promotedBy") or "unknown"),
-        approved_by=tuple(str(a) for a in approved) if isinstance(approved, list) else (),
+        approved_by=tuple(str(a) for a in approved),
         source=str(entry.get("source") or "release"),
+        restores=_release(restores, f"{where}.restores", display) if restores else None,
     )
-
-
-def save_ledger(ledger: Ledger, platform: PlatformSpec, root: Path, order: tuple[str, ...]) -> Path:
-    """Write the ledger atomically: a temporary file in the same directory, then `os.replace`.
-
-    A reader (or a crash) sees the old file or the new one, never half of either.
-    """
-    path = ledger_path(platform, root)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = ledger.to_text(order)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temporary).replace(path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            Path(temporary).unlink()
-        raise
-    return path
 
 
 def deployed_images(platform: PlatformSpec, root: Path) -> Mapping[tuple[str, str], str]:

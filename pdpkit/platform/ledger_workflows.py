@@ -25,7 +25,15 @@ from pdpkit.spec.platform import PlatformSpec
 def _ledger_job_base(platform: PlatformSpec) -> dict[str, Any]:
     return {
         "runs-on": "ubuntu-latest",
-        "concurrency": {"group": f"pdp-ledger-{platform.name}", "cancel-in-progress": False},
+        # queue every ledger job: by default a group keeps one pending run and cancels the
+        # one before it, losing a release; `queue: max` keeps up to 100 pending, in order
+        # (GitHub changelog 2026-05-07 "concurrency groups now allow larger queues"; the
+        # key is in check-jsonschema 0.39.0's vendored github-workflows schema)
+        "concurrency": {
+            "group": f"pdp-ledger-{platform.name}",
+            "cancel-in-progress": False,
+            "queue": "max",
+        },
         "outputs": {"commit": "${{ steps.commit.outputs.sha }}"},
     }
 

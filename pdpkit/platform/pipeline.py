@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pdpkit.platform.promotion_identity import canonical
 from pdpkit.spec.platform import IntegrationSpec, PipelineSpec, PlatformSpec, PromotionGate
 
 
@@ -85,18 +86,20 @@ def promotion_order(platform: PlatformSpec) -> tuple[str, ...]:
 
 
 def approvers_of(platform: PlatformSpec, gate: PromotionGate) -> frozenset[str] | None:
-    """The users whose approval counts for `gate`; None when anyone but the promoter counts.
+    """The users whose approval counts for `gate` (canonical identities); None when anyone
+    but the promoter counts.
 
-    Raises `KeyError` naming a ``group:NAME`` the platform does not declare.
+    Raises `KeyError` naming a ``group:NAME`` the platform does not declare, and
+    `IdentityError` for a name that is no identity.
     """
     if not gate.approvers:
         return None
     users: set[str] = set()
     for approver in gate.approvers:
         if approver.startswith("group:"):
-            users.update(platform.groups[approver.removeprefix("group:")])
+            users.update(canonical(m) for m in platform.groups[approver.removeprefix("group:")])
         else:
-            users.add(approver)
+            users.add(canonical(approver))
     return frozenset(users)
 
 

@@ -14,7 +14,14 @@ from datetime import datetime
 
 from pdpkit.platform.ledger import Ledger, Release, Slot
 from pdpkit.platform.pipeline import Pipeline, pipeline_for
-from pdpkit.platform.promotion_move import Change, Move, Outcome, PromotionRefusedError, short
+from pdpkit.platform.promotion_move import (
+    Change,
+    Move,
+    Outcome,
+    PromotionRefusedError,
+    identity,
+    short,
+)
 from pdpkit.platform.revision import config_revision
 from pdpkit.spec.platform import DIGEST_PATTERN, IntegrationSpec, PlatformSpec
 
@@ -141,9 +148,16 @@ def rollback(
             f"{short(slot.current.image)}, its first recorded release)"
         )
     previous = slot.history[0]
+    actor = identity(actor, "--by")
     revision = config_revision(platform, integration, environment)
     restored = Release(
-        previous.image, revision, now, actor, (), f"rollback from {short(slot.current.image)}"
+        previous.image,
+        revision,
+        now,
+        actor,
+        (),
+        f"rollback from {short(slot.current.image)}",
+        restores=previous.restores or previous,  # the proof `verify_ledger` checks
     )
     notes = []
     if previous.revision and previous.revision != revision:

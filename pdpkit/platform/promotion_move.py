@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from pdpkit.platform.ledger import Ledger, Release, format_time
 from pdpkit.platform.pipeline import Pipeline, approvers_of
+from pdpkit.platform.promotion_identity import IdentityError, canonical, skeleton
 from pdpkit.platform.revision import config_revision
 from pdpkit.spec.base import duration_seconds
 from pdpkit.spec.platform import PlatformSpec, PromotionGate
@@ -15,6 +16,14 @@ from pdpkit.spec.platform import PlatformSpec, PromotionGate
 
 class PromotionRefusedError(Exception):
     """A command the pipeline does not allow; the message says why and how to fix it."""
+
+
+def identity(name: str, where: str) -> str:
+    """The canonical identity of `name` (see `promotion_identity`), or a refusal naming `where`."""
+    try:
+        return canonical(name)
+    except IdentityError as error:
+        raise PromotionRefusedError(f"{where}: {error}") from None
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,9 @@ class Move:
     stack: str
     changes: list[Change] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.actor = identity(self.actor, "--by")
 
     def outcome(self, ledger: Ledger) -> Outcome:
         return Outcome(ledger, tuple(self.changes), tuple(self.notes))
@@ -137,10 +149,20 @@ class Move:
                 f"the gate into {environment} names approver group {error.args[0]!r}, which "
                 "platform.groups does not declare; add it with its members"
             ) from None
+        except IdentityError as error:
+            raise PromotionRefusedError(
+                f"the gate into {environment} names an approver that is no identity: {error}"
+            ) from None
         counted: list[str] = []
         ignored: list[str] = []
-        for name in dict.fromkeys(a.strip() for a in given if a.strip()):
-            if name == self.actor:
+        seen: set[str] = set()
+        promoter = skeleton(self.actor)
+        for given_name in given:
+            name = identity(given_name, "--approved-by")
+            if skeleton(name) in seen:
+                continue  # one person, however spelt, counts once
+            seen.add(skeleton(name))
+            if skeleton(name) == promoter:
                 ignored.append(f"{name} (the promoter cannot approve their own promotion)")
             elif allowed is not None and name not in allowed:
                 ignored.append(f"{name} (not an approver of {environment})")

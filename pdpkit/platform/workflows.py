@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pdpkit.platform.approval_workflow import approvals_workflow
 from pdpkit.platform.ledger_workflows import build_workflow, promote_workflow, release_workflow
 from pdpkit.platform.workflow_steps import (
     TOKEN_ENV,
@@ -50,6 +51,7 @@ def generate(stacks: Stacks, pulumi_version: str) -> dict[str, str]:
         files[f"pdp-release-{platform.name}.yml"] = dump(
             release_workflow(platform, members, pulumi_version)
         )
+        files[f"pdp-approvals-{platform.name}.yml"] = dump(approvals_workflow(platform, members))
         for integration in platform.integrations:
             if integration.track.branch and integration.image:
                 name = f"pdp-build-{platform.name}-{integration.name}.yml"

@@ -14,6 +14,7 @@ from pdpkit.policy import (
     kubernetes,
     kubernetes_plan,
     references,
+    releases,
 )
 from pdpkit.policy.model import ADVISORY, MANDATORY, PlanRule, ResourceRule, Rule, Scope
 
@@ -50,6 +51,7 @@ RULES: tuple[Rule, ...] = (
             gcp,
             kubernetes,
             kubernetes_plan,
+            releases,
             data_protection,
             references,
         )

@@ -7,9 +7,11 @@ runs where.
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+import re
 
-from pdpkit.spec.base import Cidr, DnsName, Duration, NonEmptyStr, SpecModel
+from pydantic import Field, field_validator, model_validator
+
+from pdpkit.spec.base import Cidr, DnsName, Duration, NonEmptyStr, SpecModel, duration_seconds
 from pdpkit.spec.integration import (
     DIGEST_PATTERN,
     AutoscalingSpec,
@@ -129,11 +131,33 @@ class PromotionGate(SpecModel):
     auto_promote: bool = False
     """Promote automatically once the gate is met (no approvals allowed then)."""
 
+    @field_validator("soak_time")
+    @classmethod
+    def _bounded_soak(cls, value: str | None) -> str | None:
+        # a soak beyond a year is a typo, and beyond ~2.7 million years timedelta overflows
+        if value is not None and duration_seconds(value) > MAX_SOAK_SECONDS:
+            raise ValueError(
+                f"soak time {value} is longer than {MAX_SOAK_SECONDS // 86400}d; "
+                "use a duration of at most a year (e.g. 24h, 7d)"
+            )
+        return value
+
     @model_validator(mode="after")
     def _auto_without_approvals(self) -> PromotionGate:
         if self.auto_promote and self.required_approvals:
             raise ValueError("autoPromote cannot be combined with requiredApprovals")
         return self
+
+
+MAX_SOAK_SECONDS = 366 * 86400
+"""The longest soak time a gate may ask for."""
+
+LEDGER_PATH_PATTERN = (
+    r"^(?!.*(^|/)\.\.?(/|$))"  # no "." or ".." segment
+    r"[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*\.ya?ml$"
+)
+"""A relative path inside the repository: no leading ``/``, no ``.``/``..`` segment, only
+letters, digits, ``_.-`` (it reaches workflow steps and file writes)."""
 
 
 class PipelineSpec(SpecModel):
@@ -151,7 +175,19 @@ class LedgerSpec(SpecModel):
     """Where the release ledger lives (a YAML file in the repository)."""
 
     path: NonEmptyStr = "releases/ledger.yaml"
-    """Path relative to the project root."""
+    """Path relative to the project root (``releases/acme.yaml``); never absolute, never
+    leaving the repository."""
+
+    @field_validator("path")
+    @classmethod
+    def _inside_the_repository(cls, value: str) -> str:
+        if not re.fullmatch(LEDGER_PATH_PATTERN, value):
+            raise ValueError(
+                f"{value!r} is not a relative path inside the repository ending in .yaml; "
+                "use letters, digits, '_', '.', '-' and '/' only, no leading '/' and no "
+                "'.' or '..' segment (e.g. releases/acme.yaml)"
+            )
+        return value
 
 
 class PlatformSpec(SpecModel):

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from pdpkit.spec.findings import Finding, choices, unique_names
 from pdpkit.spec.platform import IntegrationSpec, PlatformSpec
+from pdpkit.spec.platform_keys import duplicate_keys, production_gates
 
 
 def platform_problems(platform: PlatformSpec, own_data_plane: str) -> Iterator[Finding]:
@@ -15,6 +16,8 @@ def platform_problems(platform: PlatformSpec, own_data_plane: str) -> Iterator[F
     yield from unique_names("platform.projects", [p.name for p in platform.projects])
     yield from unique_names("platform.integrations", [i.name for i in platform.integrations])
     yield from unique_names("platform.pipelines", [p.name for p in platform.pipelines])
+    yield from duplicate_keys(platform)
+    yield from production_gates(platform)
 
     data_planes = {own_data_plane, *platform.data_planes}
     for i, env in enumerate(platform.environments):

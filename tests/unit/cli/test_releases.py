@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pdpkit.cli.main import main
-from pdpkit.platform.ledger import deployed_images, load_ledger
+from pdpkit.cli import releases
+from pdpkit.cli.main import build_parser, main
+from pdpkit.platform.ledger import deployed_images, load_ledger, parse_time
 from pdpkit.spec.loader import load_stack
 from tests.examples import ROOT
 
@@ -44,8 +46,8 @@ class Pdp:
         self.monkeypatch = monkeypatch
 
     def __call__(self, at: str, *args: str) -> tuple[int, str]:
-        self.monkeypatch.setenv("PDP_NOW", at)
-        code = main(list(args))
+        """Run `pdp ARGS` with the clock at `at` (passed in code: nothing reads the env)."""
+        code = releases.run(build_parser().parse_args(list(args)), clock=lambda: parse_time(at))
         captured = self.capsys.readouterr()
         output = captured.out + captured.err
         assert "Traceback" not in output
@@ -276,9 +278,24 @@ def test_unknown_stack_suggests_the_closest(project: Path, pdp: Pdp) -> None:
     assert code == 1 and "did you mean 'acme-onprem-local'?" in out
 
 
-def test_bad_pdp_now_is_an_error(project: Path, pdp: Pdp) -> None:
-    code, out = pdp("tomorrow", "promote", "order-api", "--stack", LAB, "--to", "test")
-    assert code == 1 and "PDP_NOW" in out
+def test_the_environment_cannot_move_the_clock(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16 #2: PDP_NOW=2099… once skipped the soak time; the product has no override."""
+    monkeypatch.setenv("PDP_NOW", "2099-01-01T00:00:00Z")
+    started = datetime.now(UTC).replace(microsecond=0)  # the ledger keeps seconds
+    assert main(["release", "order-api", "--stack", LAB, "--image", B1, "--by", "ci"]) == 0
+    assert main(["promote", "order-api", "--stack", LAB, "--to", "test", "--by", "ci"]) == 0
+    capsys.readouterr()
+    # prod needs 1h in test: refused now, whatever PDP_NOW says
+    args = ["promote", "order-api", "--stack", LAB, "--to", "prod", "--by", "alice"]
+    assert main([*args, "--approved-by", "bob"]) == 1
+    assert "requires a soak time of 1h" in capsys.readouterr().err
+    platform = load_stack(project, LAB).platform
+    assert platform is not None
+    test = load_ledger(platform, project).current("order-api", "test")
+    assert test is not None and started <= test.promoted_at <= datetime.now(UTC)
+    assert "PDP_NOW" not in Path(releases.__file__).read_text(encoding="utf-8")
 
 
 def test_releases_json_contract(project: Path, pdp: Pdp) -> None:
@@ -336,3 +353,55 @@ def test_a_configuration_edit_after_a_release_is_flagged(project: Path, pdp: Pdp
     assert not changed[("invoice-sync", "dev")]
     code, output = pdp("2026-11-22T10:00:00Z", "releases", "--stack", LAB)
     assert code == 0 and "config changed" in output
+
+
+def test_one_approver_spelt_twice_does_not_pass_a_two_approval_gate(
+    project: Path, pdp: Pdp
+) -> None:
+    """Issue 16 #3 as reported: `--approved-by mallory --approved-by MALLORY` counted twice,
+    and `--by "bob "` could approve as bob."""
+    image = f"acmecr.azurecr.io/orders/order-api@sha256:{'3' * 64}"
+    pdp(
+        "2026-11-21T09:00:00Z",
+        "release",
+        "order-api",
+        "--stack",
+        "acme-azure-dev",
+        "--image",
+        image,
+    )
+    pdp(
+        "2026-11-21T09:00:00Z",
+        "promote",
+        "order-api",
+        "--stack",
+        "acme-azure-dev",
+        "--to",
+        "staging",
+    )
+    prod = ["promote", "order-api", "--stack", "acme-aws-prod", "--to", "prod"]
+    path = project / "releases/acme.yaml"
+    before = path.read_bytes()
+    code, out = pdp(
+        "2026-11-22T10:00:00Z",
+        *prod,
+        "--by",
+        "maria-acme",
+        "--approved-by",
+        "tom-acme",
+        "--approved-by",
+        "TOM-ACME ",
+    )
+    assert code == 1 and "got 1 (tom-acme)" in out
+    code, out = pdp(
+        "2026-11-22T10:00:00Z",
+        *prod,
+        "--by",
+        "tom-acme ",
+        "--approved-by",
+        "Tom-Acme",
+        "--approved-by",
+        "li-acme",
+    )
+    assert code == 1 and "tom-acme (the promoter cannot approve their own promotion)" in out
+    assert path.read_bytes() == before

@@ -6,14 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pdpkit.platform.ledger import (
-    Ledger,
-    LedgerError,
-    Release,
-    deployed_images,
-    load_ledger,
-    save_ledger,
-)
+from pdpkit.platform.ledger import Ledger, LedgerError, Release, deployed_images, load_ledger
+from pdpkit.platform.ledger_write import save_ledger
 from pdpkit.platform.pipeline import pipeline_for
 from pdpkit.platform.revision import config_revision
 from pdpkit.spec.loader import load_stack
@@ -68,11 +62,13 @@ def test_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         ("releases: [\n", "YAML syntax error"),
         ("- a\n", "expected a mapping"),
         (
-            "releases:\n  api:\n    dev:\n      image: reg/api:latest\n      promotedAt: x\n",
+            "platform: test\nreleases:\n  api:\n    dev:\n      image: reg/api:latest\n"
+            "      promotedAt: x\n",
             "releases.api.dev.image: not a digest-pinned image",
         ),
         (
-            f"releases:\n  api:\n    dev:\n      image: {A}\n      promotedAt: yesterday\n",
+            f"platform: test\nreleases:\n  api:\n    dev:\n      image: {A}\n"
+            "      promotedAt: yesterday\n",
             "releases.api.dev.promotedAt: not an ISO-8601 time",
         ),
     ],

@@ -30,7 +30,6 @@ def test_deploy_passes_the_ledgers_images(
     for folder in ("stacks", "platform", "releases"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("PDP_NOW", "2026-11-21T09:00:00Z")
     assert main(["release", "invoice-sync", "--stack", "acme-onprem-local", "--image", NEW]) == 0
     capsys.readouterr()
 
@@ -40,9 +39,13 @@ def test_deploy_passes_the_ledgers_images(
     seen: dict[tuple[str, str], str] = {}
 
     def fake_platform(
-        platform: Any, dataplane: Any, images: Mapping[tuple[str, str], str]
+        platform: Any,
+        dataplane: Any,
+        images: Mapping[tuple[str, str], str],
+        unverified: Mapping[tuple[str, str], str],
     ) -> dict[str, Any]:
         seen.update(images)
+        assert unverified == {}  # every entry, the new release included, verifies
         return {}
 
     monkeypatch.setattr(

@@ -10,7 +10,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pdpkit.platform.ledger import Ledger, load_ledger, save_ledger
+from pdpkit.platform.ledger import Ledger, load_ledger
+from pdpkit.platform.ledger_write import save_ledger
 from pdpkit.platform.pipeline import promotion_order
 from pdpkit.platform.promotion import PromotionRefusedError, promote, release, rollback
 from tests.unit.platform.platforms import T0, platform

@@ -559,4 +559,13 @@ BAD: list[tuple[str, str, dict[str, Any]]] = [
     ),
     ("K8S-SVC-NO-LOADBALANCER", SERVICE, changed(SERVICE, "spec.type", "LoadBalancer")),
     ("K8S-SVC-NO-NODEPORT", SERVICE, changed(SERVICE, "spec.type", "NodePort")),
+    (
+        "K8S-RELEASE-VERIFIED",
+        DEPLOYMENT,
+        changed(
+            DEPLOYMENT,
+            "metadata.annotations",
+            {"pdpkit.io/unverified-release": "releases.api.prod: never ran in staging"},
+        ),
+    ),
 ]

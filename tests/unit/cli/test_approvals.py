@@ -1,0 +1,217 @@
+"""`pdp approvals` against a fake GitHub API (recorded JSON shapes, never the network):
+a ledger change may record only approvers whose reviews approve the pull request."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import yaml
+
+from pdpkit.cli import approvals
+from pdpkit.cli.main import build_parser
+from pdpkit.platform.ledger import load_ledger, parse_time
+from pdpkit.platform.promotion import promote, release
+from pdpkit.spec.loader import load_stack
+from tests.examples import ROOT
+
+LAB = "acme-onprem-local"
+LEDGER = "releases/acme-lab.yaml"
+IMAGE = f"harbor.lab.acme.example/orders/order-api@sha256:{'1' * 64}"
+BASE, HEAD, OLD = "b" * 40, "h" * 40, "0" * 40
+TOKEN = "ghs_fake_token_for_tests"
+
+
+class FakeGitHub:
+    """Answers the three endpoints `pdp approvals` reads, as the REST API shapes them."""
+
+    def __init__(self, files: dict[str, bytes], reviews: list[dict[str, Any]]) -> None:
+        self.files = files
+        self.reviews = reviews
+        self.pull = {"user": {"login": "alice"}, "head": {"sha": HEAD}, "base": {"sha": BASE}}
+        self.seen: list[tuple[str, str | None]] = []
+
+    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, bytes]:
+        if path == "/repos/acme/platform/pulls/7":
+            return 200, json.dumps(self.pull).encode()
+        if path == "/repos/acme/platform/pulls/7/reviews":
+            page, size = int(query["page"][0]), int(query["per_page"][0])
+            return 200, json.dumps(self.reviews[(page - 1) * size : page * size]).encode()
+        if path == f"/repos/acme/platform/contents/{LEDGER}":
+            found = self.files.get(query["ref"][0])
+            return (200, found) if found is not None else (404, b'{"message": "Not Found"}')
+        return 404, b'{"message": "Not Found"}'
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
+    for folder in ("stacks", "platform", "releases"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def promoted(project: Path, approved_by: list[str]) -> bytes:
+    """The ledger after alice promoted a new build to prod with `approved_by`."""
+    from pdpkit.platform.ledger_write import save_ledger
+    from pdpkit.platform.pipeline import promotion_order
+
+    spec = load_stack(project, LAB).platform
+    assert spec is not None
+    ledger = load_ledger(spec, project)
+    at = parse_time("2026-11-21T09:00:00Z")
+    ledger = release(spec, ledger, "order-api", IMAGE, actor="ci", now=at).ledger
+    ledger = promote(spec, ledger, "order-api", "test", approved_by=[], actor="ci", now=at).ledger
+    ledger = promote(
+        spec,
+        ledger,
+        "order-api",
+        "prod",
+        approved_by=approved_by,
+        actor="alice",
+        now=datetime(2026, 11, 21, 11, tzinfo=at.tzinfo),
+    ).ledger
+    base = (project / LEDGER).read_bytes()
+    save_ledger(ledger, spec, project, promotion_order(spec))
+    head = (project / LEDGER).read_bytes()
+    (project / LEDGER).write_bytes(base)
+    return head
+
+
+@pytest.fixture
+def serve(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    servers: list[ThreadingHTTPServer] = []
+
+    def start(fake: FakeGitHub) -> FakeGitHub:
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                url = urlparse(self.path)
+                fake.seen.append((url.path, self.headers.get("Authorization")))
+                status, body = fake.answer(url.path, parse_qs(url.query))
+                self.send_response(status)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        monkeypatch.setenv("GITHUB_API_URL", f"http://127.0.0.1:{server.server_address[1]}")
+        monkeypatch.setenv("GITHUB_REPOSITORY", "acme/platform")
+        monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+        return fake
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def review(login: str, state: str = "APPROVED", commit: str = HEAD) -> dict[str, Any]:
+    return {"user": {"login": login}, "state": state, "commit_id": commit}
+
+
+def check(capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    args = build_parser().parse_args(["approvals", "--stack", LAB, "--pr", "7"])
+    code = approvals.run(args)
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_recorded_approver_who_approved_the_head_commit_passes(
+    project: Path, serve: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = (project / LEDGER).read_bytes()
+    fake = serve(FakeGitHub({BASE: base, HEAD: promoted(project, ["bob"])}, [review("Bob")]))
+    code, out = check(capsys)
+    assert code == 0, out
+    assert all(auth == f"Bearer {TOKEN}" for _, auth in fake.seen)
+
+
+@pytest.mark.parametrize(
+    ("reviews", "expected"),
+    [
+        ([], "approvedBy names bob, who has not approved this pull request"),
+        ([review("bob", commit=OLD)], "who has not approved this pull request at its head"),
+        ([review("bob"), review("bob", "CHANGES_REQUESTED")], "who has not approved"),
+        ([review("bob"), review("bob", "DISMISSED")], "who has not approved"),
+        ([review("carol")], "approvedBy names bob, who has not approved"),
+    ],
+)
+def test_a_typed_approval_nobody_gave_fails(
+    project: Path,
+    serve: Any,
+    capsys: pytest.CaptureFixture[str],
+    reviews: list[dict[str, Any]],
+    expected: str,
+) -> None:
+    """Issue 16 #6: `pdp promote --approved-by bob` and push, without bob's review."""
+    base = (project / LEDGER).read_bytes()
+    serve(FakeGitHub({BASE: base, HEAD: promoted(project, ["bob"])}, reviews))
+    code, out = check(capsys)
+    assert code == 1 and "releases.order-api.prod: approvedBy names bob" in out
+    assert expected in out
+
+
+def test_the_author_cannot_be_a_recorded_approver(
+    project: Path, serve: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = (project / LEDGER).read_bytes()
+    head = promoted(project, ["bob"])
+    fake = FakeGitHub({BASE: base, HEAD: head}, [review("bob")])
+    fake.pull["user"]["login"] = "BOB"
+    serve(fake)
+    code, out = check(capsys)
+    assert code == 1 and "the author of this pull request" in out
+
+
+def test_reviews_are_read_across_pages(
+    project: Path, serve: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = (project / LEDGER).read_bytes()
+    comments = [review("someone", "COMMENTED") for _ in range(100)]
+    serve(FakeGitHub({BASE: base, HEAD: promoted(project, ["bob"])}, [*comments, review("bob")]))
+    assert check(capsys)[0] == 0
+
+
+def test_a_hand_edited_ledger_in_the_pull_request_fails(
+    project: Path, serve: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = (project / LEDGER).read_bytes()
+    document = yaml.safe_load(base)
+    document["releases"]["order-api"]["prod"]["source"] = "release"
+    forged = yaml.safe_dump(document, sort_keys=False).encode()
+    serve(FakeGitHub({BASE: base, HEAD: forged}, []))
+    code, out = check(capsys)
+    assert (
+        code == 1
+        and "releases.order-api.prod: source release, but builds enter pipeline default" in out
+    )
+
+
+def test_without_a_token_it_says_what_to_set(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_REPOSITORY"):
+        monkeypatch.delenv(name, raising=False)
+    code, out = check(capsys)
+    assert code == 1 and "needs GITHUB_TOKEN" in out
+
+
+def test_codeowners_gives_the_ledger_to_the_gate_approvers(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = build_parser().parse_args(["approvals", "--stack", LAB, "--codeowners"])
+    assert approvals.run(args) == 0
+    assert capsys.readouterr().out == f"/{LEDGER} @alice @bob @carol\n"
