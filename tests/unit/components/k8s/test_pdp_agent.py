@@ -1,4 +1,8 @@
+import pytest
+
 from pdpkit.components.k8s.pdp_agent import PdpAgent, PdpAgentArgs
+from pdpkit.components.k8s.pdp_agent_admission import REQUESTED_AT, VALIDATIONS
+from tests.unit.components.k8s.cel_subset import CelError, evaluate
 
 IMAGE = "registry.example/pdp/agent@sha256:" + "a" * 64
 
@@ -96,3 +100,116 @@ def test_rbac_is_least_privilege(run):
         ) or (rule["resources"] == ["leases"])
     (cluster_role,) = recorded.kind("ClusterRole")
     assert all(set(r["verbs"]) == {"get", "list", "watch"} for r in cluster_role["rules"])
+
+
+def _admitted(old: dict, new: dict) -> bool:
+    """Whether the recorded policy's validations all hold for an update old -> new."""
+    return all(evaluate(v, object=new, oldObject=old) for v, _ in VALIDATIONS)
+
+
+KUSTOMIZATION = {
+    "metadata": {"name": "pdp-updates", "annotations": {"a": "1"}, "labels": {"l": "x"}},
+    "spec": {"path": "./", "sourceRef": {"kind": "GitRepository", "name": "pdp-updates"}},
+}
+
+
+def _with(base: dict, path: str, value: object) -> dict:
+    import copy
+
+    changed = copy.deepcopy(base)
+    *parents, last = path.split(".")
+    node = changed
+    for key in parents:
+        node = node.setdefault(key, {})
+    node[last] = value
+    return changed
+
+
+def test_the_agent_may_request_a_reconcile_and_change_nothing_else() -> None:
+    requested = _with(KUSTOMIZATION, "metadata.annotations", {"a": "1", REQUESTED_AT: "t1"})
+    assert _admitted(KUSTOMIZATION, requested)
+    assert _admitted(
+        requested, _with(requested, "metadata.annotations", {"a": "1", REQUESTED_AT: "t2"})
+    )
+    bare = {"metadata": {"name": "x"}, "spec": {"path": "./"}}
+    assert _admitted(bare, _with(bare, "metadata.annotations", {REQUESTED_AT: "t"}))
+    # re-pointing Flux, or anything besides the request, is denied
+    assert not _admitted(KUSTOMIZATION, _with(KUSTOMIZATION, "spec.path", "./evil"))
+    assert not _admitted(
+        KUSTOMIZATION,
+        _with(KUSTOMIZATION, "spec.sourceRef", {"kind": "GitRepository", "name": "x"}),
+    )
+    assert not _admitted(KUSTOMIZATION, _with(KUSTOMIZATION, "spec.suspend", True))
+    assert not _admitted(KUSTOMIZATION, _with(KUSTOMIZATION, "metadata.labels", {"l": "y"}))
+    assert not _admitted(bare, _with(bare, "metadata.labels", {"l": "y"}))
+    assert not _admitted(
+        KUSTOMIZATION,
+        _with(
+            KUSTOMIZATION, "metadata.annotations", {"a": "1", "reconcile.fluxcd.io/forceAt": "t"}
+        ),
+    )
+    assert not _admitted(KUSTOMIZATION, _with(KUSTOMIZATION, "metadata.annotations", {"a": "2"}))
+    assert not _admitted(KUSTOMIZATION, _with(KUSTOMIZATION, "metadata.annotations", {}))
+    assert not _admitted(KUSTOMIZATION, _with(KUSTOMIZATION, "metadata.finalizers", ["x"]))
+
+
+def test_the_policy_covers_every_flux_kind_the_agent_may_patch_and_only_the_agent(run) -> None:
+    recorded = agent(run)
+    (policy,) = recorded.kind("ValidatingAdmissionPolicy")
+    (binding,) = recorded.kind("ValidatingAdmissionPolicyBinding")
+    assert policy["apiVersion"] == binding["apiVersion"] == "admissionregistration.k8s.io/v1"
+    spec = policy["spec"]
+    assert spec["failurePolicy"] == "Fail"
+    assert binding["spec"] == {
+        "policyName": policy["metadata"]["name"],
+        "validationActions": ["Deny"],
+    }
+    covered = {
+        (group, resource)
+        for rule in spec["matchConstraints"]["resourceRules"]
+        if "UPDATE" in rule["operations"]
+        for group in rule["apiGroups"]
+        for resource in rule["resources"]
+    }
+    patchable = {
+        (group, resource)
+        for role in recorded.kind("Role")
+        for rule in role["rules"]
+        if {"patch", "update"} & set(rule["verbs"])
+        for group in rule["apiGroups"]
+        for resource in rule["resources"]
+        if group.endswith("fluxcd.io")
+    }
+    assert patchable and patchable <= covered
+    (condition,) = spec["matchConditions"]
+    (deployment,) = recorded.kind("Deployment")
+    account = deployment["spec"]["template"]["spec"]["serviceAccountName"]
+    namespace = deployment["metadata"]["namespace"]
+    user = f"system:serviceaccount:{namespace}:{account}"
+    assert evaluate(condition["expression"], request={"userInfo": {"username": user}})
+    assert not evaluate(
+        condition["expression"],
+        request={"userInfo": {"username": "system:serviceaccount:flux-system:helm-controller"}},
+    )
+    assert [v["expression"] for v in spec["validations"]] == [v for v, _ in VALIDATIONS]
+    # the right to patch is granted only after the policy and its binding exist
+    role_needs = recorded.named("agent-flux-role").dependencies
+    assert recorded.named("agent-reconcile-only-binding").urn in role_needs
+    assert recorded.named("agent-reconcile-only-policy").urn in role_needs
+
+
+def test_the_agent_may_not_update_flux_objects_wholesale(run) -> None:
+    for role in agent(run).kind("Role"):
+        for rule in role["rules"]:
+            if any(group.endswith("fluxcd.io") for group in rule["apiGroups"]):
+                assert set(rule["verbs"]) == {"get", "list", "watch", "patch"}
+
+
+def test_the_cel_subset_evaluator_is_strict() -> None:
+    with pytest.raises(CelError):
+        evaluate(
+            "object.metadata.labels == {}", object={"metadata": {}}
+        )  # map literal: unsupported
+    with pytest.raises(CelError):
+        evaluate("object.metadata.labels == object.metadata.labels", object={"metadata": {}})
+    assert evaluate("!has(object.metadata.labels)", object={"metadata": {}})
