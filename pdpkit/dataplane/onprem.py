@@ -95,7 +95,8 @@ def build(spec: DataPlaneSpec) -> DataPlane:
             secret_store_identity=WorkloadIdentity(),
             log_destination=log_destination(spec, onprem),
             registry=_registry_host(onprem),
-            api_server_cidrs=(onprem.api_server_cidr,),
+            # no address: the kube-apiserver entity allows it (pdpkit installs Cilium here)
+            api_server_cidrs=(),
             internal_service_hostnames=_internal_services(onprem),
         ),
     )
@@ -179,6 +180,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         zones=tuple(spec.network.availability_zones),
         ready=system.ready,
         api_server_cidrs=system.api_server_cidrs,
+        api_server_entity=system.api_server_entity,
     )
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pdpkit.components.k8s.objects import MANAGED_BY, PodSecurity, external_secret, namespace
+from pdpkit.components.k8s.api_server_egress import cilium_api_server_spec
+from pdpkit.components.k8s.objects import (
+    MANAGED_BY,
+    PodSecurity,
+    custom_resource,
+    external_secret,
+    namespace,
+)
 from pdpkit.components.k8s.pdp_agent_admission import (
     FLUX_KINDS,
     agent_username,
@@ -148,6 +155,18 @@ class PdpAgent(pulumi.ComponentResource):
             spec=network_policy_spec(args, selector),
             opts=in_ns,
         )
+        if args.api_server_entity:
+            custom_resource(
+                f"{name}-api-server",
+                "cilium.io/v2",
+                "CiliumNetworkPolicy",
+                f"{NAME}-api-server",
+                NAMESPACE,
+                cilium_api_server_spec(selector),
+                pulumi.ResourceOptions.merge(
+                    in_ns, pulumi.ResourceOptions(depends_on=list(args.depends_on))
+                ),
+            )
         self.namespace = NAMESPACE
         self.register_outputs(
             {

@@ -179,3 +179,17 @@ def test_json_format(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert report["valid"] is False
     problem = report["stacks"][0]["problems"][0]
     assert problem["path"] == "pdp:dataplane.network.podCidr" and problem["line"] > 1
+
+
+def test_the_removed_api_server_cidr_says_why_and_what_to_do(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(
+        project / ONPREM,
+        "      logBucket: pdp-logs",
+        "      logBucket: pdp-logs\n      apiServerCidr: 10.43.0.1/32",
+    )
+    code, output = validate(project, capsys, ONPREM)
+    assert code == 1
+    assert re.search(r":\d+ pdp:dataplane\.onprem\.apiServerCidr: ", output), output
+    assert "cilium/cilium#33525" in output and "Delete the key" in output

@@ -7,7 +7,8 @@ from tests.unit.components.k8s.cel_subset import CelError, evaluate
 IMAGE = "registry.example/pdp/agent@sha256:" + "a" * 64
 
 
-def agent(run):
+def agent(run, **kwargs):
+    args = {"api_server_cidrs": ("172.16.0.0/28",)} | kwargs
     return run(
         lambda p: PdpAgent(
             "agent",
@@ -19,7 +20,7 @@ def agent(run):
                 token_key="pdp/dp/agent/token",
                 secret_store="pdp-secret-store",
                 control_plane_cidrs=("203.0.113.0/24",),
-                api_server_cidrs=("10.43.0.1/32",),
+                **args,
             ),
         )
     )
@@ -77,11 +78,34 @@ def test_egress_only_dns_api_server_and_control_plane_and_no_ingress(run):
     assert spec["ingress"] == []
     dns, api, control_plane = spec["egress"]
     assert {p["port"] for p in dns["ports"]} == {53}
-    assert api["to"] == [{"ipBlock": {"cidr": "10.43.0.1/32"}}]
+    assert api["to"] == [{"ipBlock": {"cidr": "172.16.0.0/28"}}]
+    assert {p["port"] for p in api["ports"]} == {443, 6443}
+    assert not agent(run).kind("CiliumNetworkPolicy")
     assert control_plane == {
         "to": [{"ipBlock": {"cidr": "203.0.113.0/24"}}],
         "ports": [{"port": 443, "protocol": "TCP"}],
     }
+
+
+def test_where_cilium_is_pdpkits_the_api_server_is_allowed_by_entity(run) -> None:
+    # Cilium enforces policy after translating the kubernetes Service's ClusterIP to the API
+    # server's endpoint (cilium/cilium#33525): an ipBlock of the ClusterIP never matches, the
+    # kube-apiserver entity does.
+    recorded = agent(run, api_server_cidrs=(), api_server_entity=True)
+    (policy,) = recorded.kind("CiliumNetworkPolicy")
+    assert policy["apiVersion"] == "cilium.io/v2"
+    (deployment,) = recorded.kind("Deployment")
+    pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
+    selector = policy["spec"]["endpointSelector"]["matchLabels"]
+    assert selector.items() <= pod_labels.items()
+    (rule,) = policy["spec"]["egress"]
+    # one rule: the entity and its ports together (a ports-only rule would open them anywhere)
+    assert rule["toEntities"] == ["kube-apiserver"]
+    assert {p["port"] for p in rule["toPorts"][0]["ports"]} == {"443", "6443"}
+    # no address-less NetworkPolicy rule (it would allow every destination)
+    (network_policy,) = recorded.kind("NetworkPolicy")
+    assert all(r.get("to") for r in network_policy["spec"]["egress"])
+    assert len(network_policy["spec"]["egress"]) == 2
 
 
 def test_rbac_is_least_privilege(run):
