@@ -36,7 +36,9 @@ OBSERVED = {
 
 
 class PdpAgent(pulumi.ComponentResource):
-    """Deployment, ServiceAccount, RBAC, token ExternalSecret, NetworkPolicy and PDB.
+    """Deployment, ServiceAccount, RBAC and its admission policy, token ExternalSecret,
+    NetworkPolicy (plus a CiliumNetworkPolicy for the API server with `api_server_entity`)
+    and PDB.
 
     RBAC: read-only on workloads and routes cluster-wide (status reporting), patch on the
     Flux objects in flux-system, Leases in its own namespace (leader election). No access to

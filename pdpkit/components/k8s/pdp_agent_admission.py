@@ -10,8 +10,9 @@ objects (its request is the metadata merge patch `flux reconcile` sends: fluxcd/
 cmd/flux/reconcile.go:160-190 sets `reconcile.fluxcd.io/requestedAt`, the constant
 `meta.ReconcileRequestAnnotation` of fluxcd/pkg apis/meta), and the policy denies any update
 by the agent that changes anything else: ``spec``, labels, other annotations, finalizers,
-owner references. `failurePolicy: Fail`: if the policy cannot be evaluated, the patch is
-refused.
+owner references. `failurePolicy: Fail`: if the policy cannot be evaluated (including a CEL
+runtime cost over budget, kubernetes/kubernetes#115747; the expressions walk only the
+object's annotations), the patch is refused.
 """
 
 from __future__ import annotations
