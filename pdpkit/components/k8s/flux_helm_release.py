@@ -104,7 +104,9 @@ class FluxHelmRelease(pulumi.ComponentResource):
                     "releaseName": args.release_name,
                     "targetNamespace": args.target_namespace,
                     # helm-controller impersonates it (multi-tenancy lockdown, flux_reconciler);
-                    # the release record lives where the account may write Secrets
+                    # the release record lives where the account may write Secrets (default: the
+                    # HelmRelease's namespace, flux-system: fluxcd/helm-controller v1.4.2
+                    # api/v2/helmrelease_types.go:95-101, GetStorageNamespace :1358-1363)
                     "serviceAccountName": self.service_account,
                     "storageNamespace": args.target_namespace,
                     "chart": {

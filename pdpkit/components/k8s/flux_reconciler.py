@@ -5,6 +5,13 @@ and helm-controller hold no cluster-admin binding; they impersonate the service 
 named in each Kustomization/HelmRelease (``spec.serviceAccountName``), and an object
 without one impersonates the namespace's ``default`` account, which has no permissions.
 Each account here is granted what its content needs and nothing else.
+
+The account is looked up in the Flux object's own namespace: fluxcd/kustomize-controller
+v1.7.1 internal/controller/kustomization_controller.go:366-369
+(``WithServiceAccount(default, spec.serviceAccountName, obj.GetNamespace())``) and
+fluxcd/helm-controller v1.4.2 internal/controller/helmrelease_controller.go:716-723
+(``WithImpersonate(spec.serviceAccountName, obj.GetNamespace())``), the controller versions
+flux2-2.17.0 ships (values.yaml:39 and :143).
 """
 
 from __future__ import annotations
@@ -26,7 +33,8 @@ LOCKDOWN_VALUES: dict[str, Any] = {
     # `--default-service-account=<defaultServiceAccount>`.
     "multitenancy": {"enabled": True, "privileged": False, "defaultServiceAccount": "default"},
     # Kustomize remote bases would let the update repository pull manifests from anywhere,
-    # bypassing source-controller (fluxcd/kustomize-controller#638 added the flag; the chart
+    # bypassing source-controller (fluxcd/kustomize-controller#638 added the flag, still in
+    # v1.7.1 main.go:113; the chart
     # has no value for it, so it goes through kustomizeController.container.additionalArgs,
     # flux2-2.17.0 values.yaml:156-157, rendered by kustomize-controller.yaml:56).
     "kustomizeController": {"container": {"additionalArgs": ["--no-remote-bases=true"]}},
