@@ -56,7 +56,9 @@ class Flux(pulumi.ComponentResource):
     see `flux_reconciler`). What the update repository may change: namespaced objects in the
     ``pdp-updates`` namespace only (Pod Security `restricted`), through the built-in `edit`
     ClusterRole bound there: workloads, services, config maps and secrets, and Flux objects of
-    that namespace (which can only impersonate accounts of that namespace). Nothing
+    that namespace (flux2-2.17.0 templates/aggregate-clusterroles.yaml aggregates them into
+    `edit`; they can only impersonate accounts of that namespace, which `edit` cannot bind to
+    any role). Nothing
     cluster-scoped, no Roles or RoleBindings (`edit` has none), nothing in flux-system,
     kube-system or any system component's namespace; the Kustomization's ``targetNamespace``
     puts every namespaced object there.
