@@ -41,9 +41,13 @@ def deploy(spec: StackSpec, root: Path | None = None) -> Mapping[str, Any]:
     return exports
 
 
-def load_from_pulumi_config() -> StackSpec:
-    """The stack's spec from Pulumi config (under the engine), located in its stack file."""
-    root = find_project_root()
+def load_from_pulumi_config(root: Path | None = None) -> StackSpec:
+    """The stack's spec from the Pulumi config the engine passed, located in its stack file.
+
+    The only way configuration enters a program run, under `pulumi up` and under `pdp plan`.
+    An invalid stack raises `pulumi.RunError` (the engine prints it without a traceback).
+    """
+    root = root or find_project_root()
     project = pulumi.get_project()
     config = pulumi.Config(project)
     sections = {

@@ -1,18 +1,79 @@
-"""Every upstream Helm chart pdpkit installs, pinned explicitly, in one table.
+"""Every upstream chart pdpkit installs, pinned explicitly, with what the mock monitor cannot
+see about it: one compatibility table.
 
-Bump a version here and nowhere else; tests check that nothing else names a chart
-version. Flux-managed charts float within `spec.flux.channels[<component>]` when a
-stack sets a channel; otherwise Flux holds them at the version pinned here.
+Bump a version here and nowhere else; tests check that nothing else names a chart version.
+Flux-managed charts float within `spec.flux.channels[<component>]` when a stack sets a
+channel; otherwise Flux holds them at the version pinned here.
+
+Each entry carries, besides the pin, the facts a real cluster enforces and `pdp plan` cannot
+observe: the Kubernetes minors the component supports, the Pod Security level its pods meet
+with pdpkit's values, how its CRDs are installed, and whether its Helm release record is
+known to approach the 1 MiB limit of the Secret Helm keeps it in. Every fact names where it
+was read (repository, tag, path[:line] or a documentation URL). `docs/system-layer.md` is
+generated from this table (`python -m pdpkit.versions`); a test keeps it current.
+
+Pure data: no Pulumi import, so `pdpkit.spec` may read it (import-linter keeps it at the
+bottom of the layers).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class PodSecurity(StrEnum):
+    """Pod Security Standards level (enforced on a namespace, or met by a chart's pods)."""
+
+    RESTRICTED = "restricted"
+    BASELINE = "baseline"
+    PRIVILEGED = "privileged"
+    """Only for node agents that need host paths or host networking (log agent, CNI)."""
+
+    @property
+    def strictness(self) -> int:
+        """0 for privileged, 1 for baseline, 2 for restricted."""
+        return (PodSecurity.PRIVILEGED, PodSecurity.BASELINE, PodSecurity.RESTRICTED).index(self)
+
+
+class CrdInstall(StrEnum):
+    """How a component's CustomResourceDefinitions reach the cluster."""
+
+    NONE = "none"
+    """The chart ships no CRD."""
+    WITH_CHART = "with the chart"
+    """Part of the chart's release (`crds/` or templates gated by a value)."""
+    RENDERED_SERVER_SIDE = "rendered client-side, applied server-side"
+    """Rendered by the program (`helm.v4.Chart`), each object applied with server-side apply;
+    never a Helm release (upstream's own recommendation for these CRDs)."""
+
+
+@dataclass(frozen=True)
+class KubernetesRange:
+    """Kubernetes minors (1.x) a component supports, inclusive; `max_minor` None: no upper
+    bound documented upstream."""
+
+    min_minor: int
+    max_minor: int | None
+    source: str
+
+    def allows(self, minor: int) -> bool:
+        """Whether Kubernetes 1.`minor` is inside the range."""
+        return minor >= self.min_minor and (self.max_minor is None or minor <= self.max_minor)
+
+    def describe(self) -> str:
+        """``1.32-1.35``, ``1.34`` or ``>= 1.32``."""
+        if self.max_minor is None:
+            return f">= 1.{self.min_minor}"
+        if self.max_minor == self.min_minor:
+            return f"1.{self.min_minor}"
+        return f"1.{self.min_minor}-1.{self.max_minor}"
 
 
 @dataclass(frozen=True)
 class ChartVersion:
-    """One pinned chart."""
+    """One pinned chart and the upstream facts pdpkit relies on."""
 
     name: str
     """Key used by pdpkit (and by ``spec.flux.channels``) to refer to the chart."""
@@ -22,6 +83,22 @@ class ChartVersion:
     """Chart name inside the repository (for OCI: the last path segment)."""
     version: str
     """The exact chart version: never a range, never "latest"."""
+    component: str = field(kw_only=True)
+    """What it installs, with the app's minor (``Envoy Gateway 1.8``), for messages."""
+    app_version: str = field(kw_only=True)
+    """The chart's ``appVersion`` at the pinned version."""
+    app_version_source: str = field(kw_only=True)
+    kubernetes: KubernetesRange | None = field(kw_only=True)
+    """Supported Kubernetes minors; None: upstream documents none (not checked)."""
+    pod_security: PodSecurity = field(kw_only=True)
+    """The strictest Pod Security level every pod of the release meets with pdpkit's values
+    (a namespace holding it may be labelled at most this strict)."""
+    pod_security_source: str = field(kw_only=True)
+    crds: CrdInstall = field(kw_only=True)
+    crds_source: str = field(kw_only=True)
+    release_record_near_limit: str | None = field(default=None, kw_only=True)
+    """Set (to the source) when the chart's Helm release record is known to approach the
+    1 MiB Secret limit: such a chart is never installed as a `helm.v3.Release`."""
 
     @property
     def is_oci(self) -> bool:
@@ -38,31 +115,224 @@ class ChartVersion:
         """The OCI repository holding the chart (``oci://docker.io/envoyproxy``), for Flux."""
         return self.repository.rsplit("/", 1)[0]
 
+    @property
+    def label(self) -> str:
+        """``Flux 2.7 (flux2 chart 2.17.0)``: how messages name the component."""
+        return f"{self.component} ({self.chart} chart {self.version})"
+
+
+_EG = "envoyproxy/gateway"
+_EG_MATRIX = (
+    "envoyproxy/gateway main@d32f282 site/content/en/news/releases/matrix.md:12 "
+    "(row v1.8: Kubernetes v1.32-v1.35, end of life 2026/11/08); "
+    "https://gateway.envoyproxy.io/news/releases/matrix/"
+)
 
 CHARTS: tuple[ChartVersion, ...] = (
     # Installed by Pulumi (helm.v3.Release): needed before Flux, or CRDs Pulumi's own objects use.
-    ChartVersion("cilium", "https://helm.cilium.io", "cilium", "1.19.1"),
+    ChartVersion(
+        "cilium",
+        "https://helm.cilium.io",
+        "cilium",
+        "1.19.1",
+        component="Cilium 1.19",
+        app_version="1.19.1",
+        app_version_source="cilium/cilium v1.19.1 install/kubernetes/cilium/Chart.yaml "
+        "(chart and app are versioned together; not re-read here)",
+        kubernetes=KubernetesRange(
+            32,
+            35,
+            "cilium/cilium v1.19.x Documentation/network/kubernetes/compatibility.rst "
+            "(e2e tested: 1.32, 1.33, 1.34, 1.35; read from the 1.19.3 copy of the page, "
+            "https://docs.cilium.io/en/v1.19/network/kubernetes/compatibility/)",
+        ),
+        pod_security=PodSecurity.PRIVILEGED,
+        pod_security_source="the agent DaemonSet is a CNI: host network, host paths, "
+        "privileged init containers; installed into kube-system, which pdpkit does not label",
+        crds=CrdInstall.NONE,
+        crds_source="the cilium-operator registers its CRDs at start-up (not chart objects)",
+    ),
     ChartVersion(
         "gatewayApiCrds",
         "oci://docker.io/envoyproxy/gateway-crds-helm",
         "gateway-crds-helm",
         "v1.8.2",
+        component="Gateway API + Envoy Gateway CRDs 1.8",
+        app_version="v1.8.2",
+        app_version_source=f"{_EG} v1.8.2 charts/gateway-crds-helm/Chart.yaml:6-7 "
+        "(v0.0.0-latest in git, set to the tag at release)",
+        kubernetes=KubernetesRange(32, 35, _EG_MATRIX),
+        pod_security=PodSecurity.RESTRICTED,
+        pod_security_source="CRDs only, no pod",
+        crds=CrdInstall.RENDERED_SERVER_SIDE,
+        crds_source=f"{_EG} v1.8.2 charts/gateway-crds-helm/README.md:33-38 "
+        "(`helm template … | kubectl apply --server-side`, because of helm/helm#12277)",
+        release_record_near_limit=(
+            "helm/helm#12277 (release Secret over 1 MiB); "
+            f"{_EG} v1.8.2 charts/gateway-crds-helm/README.md:37; its templates/ hold 4.7 MB "
+            "of CRDs at v1.8.2 (`git ls-tree -l`), the release record is about 2 MB"
+        ),
     ),
     ChartVersion(
-        "envoyGateway", "oci://docker.io/envoyproxy/gateway-helm", "gateway-helm", "v1.8.2"
+        "envoyGateway",
+        "oci://docker.io/envoyproxy/gateway-helm",
+        "gateway-helm",
+        "v1.8.2",
+        component="Envoy Gateway 1.8",
+        app_version="v1.8.2",
+        app_version_source=f"{_EG} v1.8.2 charts/gateway-helm/Chart.yaml:6-7 "
+        "(v0.0.0-latest in git, set to the tag at release)",
+        kubernetes=KubernetesRange(32, 35, _EG_MATRIX),
+        pod_security=PodSecurity.BASELINE,
+        pod_security_source=f"{_EG} v1.8.2 charts/gateway-helm/README.md:103-109 (controller: "
+        "non-root, no escalation, ALL dropped, RuntimeDefault) and :89 (certgen job, same); "
+        "baseline because the namespace also runs the Envoy proxy Deployments the controller "
+        "renders (internal/infrastructure/kubernetes/proxy), not verified against restricted",
+        crds=CrdInstall.RENDERED_SERVER_SIDE,
+        crds_source="crds.enabled=false and skip_crds: the CRDs come from gateway-crds-helm "
+        f"({_EG} v1.8.2 charts/gateway-helm/charts/crds)",
     ),
-    ChartVersion("certManager", "https://charts.jetstack.io", "cert-manager", "v1.19.4"),
     ChartVersion(
-        "externalSecrets", "https://charts.external-secrets.io", "external-secrets", "1.0.0"
+        "certManager",
+        "https://charts.jetstack.io",
+        "cert-manager",
+        "v1.19.4",
+        component="cert-manager 1.19",
+        app_version="v1.19.4",
+        app_version_source="cert-manager/cert-manager v1.19.4 "
+        "deploy/charts/cert-manager/Chart.template.yaml:25-27 (set to the tag at release)",
+        kubernetes=KubernetesRange(
+            31,
+            35,
+            "cert-manager/website content/docs/releases/README.md (row 1.19: supported "
+            "Kubernetes 1.31 -> 1.35; cert-manager/website#2007); chart kubeVersion "
+            ">= 1.22.0-0 (deploy/charts/cert-manager/Chart.template.yaml:23)",
+        ),
+        pod_security=PodSecurity.RESTRICTED,
+        pod_security_source="cert-manager/cert-manager v1.19.4 deploy/charts/cert-manager/"
+        "values.yaml:343-356, 709-722, 1080-1093, 1307-1320 (controller, webhook, cainjector, "
+        "startupapicheck: runAsNonRoot, RuntimeDefault, no escalation, ALL dropped)",
+        crds=CrdInstall.WITH_CHART,
+        crds_source="values crds.enabled=true (templates/crds.yaml)",
     ),
-    ChartVersion("flux", "https://fluxcd-community.github.io/helm-charts", "flux2", "2.17.0"),
+    ChartVersion(
+        "externalSecrets",
+        "https://charts.external-secrets.io",
+        "external-secrets",
+        "1.0.0",
+        component="External Secrets 1.0",
+        app_version="v1.0.0",
+        app_version_source="external-secrets/external-secrets helm-chart-1.0.0 "
+        "deploy/charts/external-secrets/Chart.yaml:5-6",
+        kubernetes=KubernetesRange(
+            34,
+            34,
+            "external-secrets/external-secrets main@cc5bfbc docs/introduction/"
+            "stability-support.md:35 (ESO 1.0: Kubernetes 1.34, the only version tested and "
+            "guaranteed, :17); chart kubeVersion >= 1.19.0-0 (Chart.yaml:7)",
+        ),
+        pod_security=PodSecurity.RESTRICTED,
+        pod_security_source="external-secrets/external-secrets helm-chart-1.0.0 deploy/charts/"
+        "external-secrets/values.yaml:199-213, 513-527, 657-671 (controller, webhook, "
+        "cert-controller: runAsNonRoot, RuntimeDefault, no escalation, ALL dropped)",
+        crds=CrdInstall.WITH_CHART,
+        crds_source="values installCRDs=true (chart default)",
+    ),
+    ChartVersion(
+        "flux",
+        "https://fluxcd-community.github.io/helm-charts",
+        "flux2",
+        "2.17.0",
+        component="Flux 2.7",
+        app_version="2.7.2",
+        app_version_source="fluxcd-community/helm-charts flux2-2.17.0 charts/flux2/Chart.yaml:5",
+        kubernetes=KubernetesRange(
+            32,
+            None,
+            "fluxcd-community/helm-charts flux2-2.17.0 charts/flux2/templates/"
+            "pre-install-job.yaml:12,36 (pre-install hook runs `flux check --pre`); "
+            "fluxcd/flux2 v2.7.2 cmd/flux/check.go:62-63 (>=1.32.0-0); the upper bound of "
+            "Flux 2.7 (release notes) was not read here",
+        ),
+        pod_security=PodSecurity.RESTRICTED,
+        pod_security_source="fluxcd-community/helm-charts flux2-2.17.0 charts/flux2/templates/"
+        "source-controller.yaml:88-98 (and the other controllers alike), "
+        "pre-install-job.yaml:40-50 (runAsNonRoot, RuntimeDefault, no escalation, ALL dropped)",
+        crds=CrdInstall.WITH_CHART,
+        crds_source="fluxcd-community/helm-charts flux2-2.17.0 charts/flux2/values.yaml:3 "
+        "(installCRDs: true; templates/*.crds.yaml)",
+    ),
     # Declared by Pulumi as Flux HelmReleases: Flux applies updates within the stack's channel.
-    ChartVersion("logAgent", "https://fluent.github.io/helm-charts", "fluent-bit", "0.48.10"),
-    ChartVersion("loki", "https://grafana.github.io/helm-charts", "loki", "6.30.1"),
     ChartVersion(
-        "opensearch", "https://opensearch-project.github.io/helm-charts", "opensearch", "2.30.1"
+        "logAgent",
+        "https://fluent.github.io/helm-charts",
+        "fluent-bit",
+        "0.48.10",
+        component="Fluent Bit 3.2",
+        app_version="3.2.10",
+        app_version_source="fluent/helm-charts fluent-bit-0.48.10 charts/fluent-bit/Chart.yaml:9",
+        kubernetes=None,
+        pod_security=PodSecurity.PRIVILEGED,
+        pod_security_source="a node agent: hostPath mounts of /var/log (fluent/helm-charts "
+        "fluent-bit-0.48.10 charts/fluent-bit/values.yaml:469-472 daemonSetVolumes)",
+        crds=CrdInstall.NONE,
+        crds_source="fluent/helm-charts fluent-bit-0.48.10 charts/fluent-bit (no crds/)",
     ),
-    ChartVersion("harbor", "https://helm.goharbor.io", "harbor", "1.19.1"),
+    ChartVersion(
+        "loki",
+        "https://grafana.github.io/helm-charts",
+        "loki",
+        "6.30.1",
+        component="Loki 3.5",
+        app_version="3.5.0",
+        app_version_source="grafana/loki helm-loki-6.30.1 production/helm/loki/Chart.yaml:5",
+        kubernetes=None,
+        pod_security=PodSecurity.RESTRICTED,
+        pod_security_source="grafana/loki helm-loki-6.30.1 production/helm/loki/values.yaml:"
+        "96-107 (loki.podSecurityContext has no seccompProfile: pdpkit sets RuntimeDefault), "
+        ":1056-1068 (gateway alike); templates/single-binary/statefulset.yaml:72-73,178-179, "
+        "loki-canary/daemonset.yaml:37-38,62-63 and gateway/deployment-gateway-nginx.yaml:"
+        "53-54,74-75 use those values; the helm-test pod is disabled (test.enabled=false)",
+        crds=CrdInstall.NONE,
+        crds_source="grafana/loki helm-loki-6.30.1 production/helm/loki (no crds/)",
+    ),
+    ChartVersion(
+        "opensearch",
+        "https://opensearch-project.github.io/helm-charts",
+        "opensearch",
+        "2.30.1",
+        component="OpenSearch 2.18",
+        app_version="2.18.0",
+        app_version_source="opensearch-project/helm-charts opensearch-2.30.1 "
+        "charts/opensearch/Chart.yaml:24",
+        kubernetes=None,
+        pod_security=PodSecurity.BASELINE,
+        pod_security_source="opensearch-project/helm-charts opensearch-2.30.1 charts/opensearch/"
+        "values.yaml:200 (persistence.enableInitChown: the fsgroup-volume init container runs "
+        "as user 0, templates/statefulset.yaml:255-258) and :318-328 (no seccompProfile); "
+        "sysctlInit (privileged) stays disabled (values.yaml:482-483)",
+        crds=CrdInstall.NONE,
+        crds_source="opensearch-project/helm-charts opensearch-2.30.1 charts/opensearch (no crds/)",
+    ),
+    ChartVersion(
+        "harbor",
+        "https://helm.goharbor.io",
+        "harbor",
+        "1.19.1",
+        component="Harbor 2.15",
+        app_version="2.15.1",
+        app_version_source="goharbor/harbor-helm v1.19.1 Chart.yaml:4",
+        kubernetes=KubernetesRange(
+            20, None, "goharbor/harbor-helm v1.19.1 README.md:13 (Kubernetes cluster 1.20+)"
+        ),
+        pod_security=PodSecurity.BASELINE,
+        pod_security_source="goharbor/harbor-helm v1.19.1 values.yaml:490-499 "
+        "(containerSecurityContext: RuntimeDefault, non-root, ALL dropped) and no privileged "
+        "container, hostPath or host namespace in templates/; the internal database and redis "
+        "pod specs were not verified against restricted",
+        crds=CrdInstall.NONE,
+        crds_source="goharbor/harbor-helm v1.19.1 (no crds/)",
+    ),
 )
 
 _BY_NAME = {c.name: c for c in CHARTS}
@@ -75,3 +345,154 @@ def chart(name: str) -> ChartVersion:
     except KeyError:
         known = ", ".join(sorted(_BY_NAME))
         raise KeyError(f"no chart {name!r} in pdpkit.versions; known charts: {known}") from None
+
+
+EVERY_DATA_PLANE = (
+    "envoyGateway",
+    "gatewayApiCrds",
+    "certManager",
+    "externalSecrets",
+    "flux",
+    "logAgent",
+)
+"""Charts every data plane installs, whatever the target."""
+
+TARGET_CHARTS: dict[str, tuple[str, ...]] = {
+    "azure": EVERY_DATA_PLANE,  # AKS runs its own Cilium (networkDataplane: cilium)
+    "gcp": EVERY_DATA_PLANE,  # Dataplane V2 is Google's Cilium
+    "aws": ("cilium", *EVERY_DATA_PLANE),
+    "onprem": ("cilium", *EVERY_DATA_PLANE, "loki", "opensearch", "harbor"),
+}
+"""Per target (``Target`` value): the charts whose Kubernetes range applies to it."""
+
+
+# --- What each cloud still offers -------------------------------------------------------
+
+KUBERNETES_OFFERS_AS_OF = datetime.date(2026, 11, 25)
+"""The date the cloud offers below were recorded for (a constant, never today's date:
+validation stays deterministic). Re-read the sources and move it when bumping versions."""
+
+
+@dataclass(frozen=True)
+class CloudKubernetes:
+    """Kubernetes minors a managed service offers for new clusters on
+    `KUBERNETES_OFFERS_AS_OF` (standard support)."""
+
+    service: str
+    minors: tuple[int, ...]
+    source: str
+
+
+CLOUD_KUBERNETES: dict[str, CloudKubernetes] = {
+    "azure": CloudKubernetes(
+        "AKS",
+        (34, 35, 36, 37),
+        "Microsoft Learn, Supported Kubernetes versions in AKS (page source "
+        "ms.date 2026-08-05), release calendar: 1.34 GA Nov 2025, end of life Nov 2026 (the "
+        "last day of the month, per the page's note); 1.35-1.37 GA Mar/Jun/Oct 2026; "
+        "https://learn.microsoft.com/azure/aks/supported-kubernetes-versions",
+    ),
+    "aws": CloudKubernetes(
+        "EKS",
+        (34, 35),
+        "end of standard support 1.33: 2026-07-29, 1.34: 2026-12-02, 1.35: 2027-03-27 per "
+        "https://endoflife.date/amazon-eks (snapshot of early 2026, from "
+        "https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html); 1.36+ was "
+        "not listed there and is not assumed; extended support (at extra cost) is not counted",
+    ),
+    "gcp": CloudKubernetes(
+        "GKE",
+        (33, 34, 35, 36),
+        "GKE release notes, 'Current versions' table: Regular channel available minor "
+        "versions 1.33 to 1.36 (https://cloud.google.com/kubernetes-engine/docs/release-notes, "
+        "read from an undated mirror at documentation.s3ns.fr); per-minor end dates not read",
+    ),
+}
+"""Per target (``Target`` value): what the managed service offers. On-prem: components only."""
+
+
+def component_problems(minor: int, charts: tuple[str, ...]) -> list[str]:
+    """One phrase per component among `charts` that does not support Kubernetes 1.`minor`."""
+    problems = []
+    seen: set[str] = set()  # one phrase per upstream fact (the CRD chart shares EG's matrix)
+    for entry in (chart(name) for name in charts):
+        support = entry.kubernetes
+        if support is None or support.allows(minor) or support.source in seen:
+            continue
+        seen.add(support.source)
+        verb = "needs" if support.max_minor is None else "supports"
+        problems.append(f"{entry.label} {verb} {support.describe()}")
+    return problems
+
+
+def supported_minors(charts: tuple[str, ...]) -> tuple[int, int | None]:
+    """The intersection of the components' ranges, as (lowest, highest or None)."""
+    known = [r for r in (chart(name).kubernetes for name in charts) if r is not None]
+    lowest = max(r.min_minor for r in known)
+    highs = [r.max_minor for r in known if r.max_minor is not None]
+    return lowest, (min(highs) if highs else None)
+
+
+def _minors(low: int, high: int | None) -> str:
+    if high is None:
+        return f">= 1.{low}"
+    return f"1.{low}" if high == low else f"1.{low}-1.{high}"
+
+
+def render_table() -> str:
+    """The compatibility table as Markdown (the generated part of docs/system-layer.md)."""
+    lines = [
+        "| key | chart | repository | version | app | Kubernetes | Pod Security | CRDs |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for c in CHARTS:
+        k8s = c.kubernetes.describe() if c.kubernetes else "not documented"
+        crds = c.crds.value + (
+            " (release record near 1 MiB)" if c.release_record_near_limit else ""
+        )
+        lines.append(
+            f"| {c.name} | {c.chart} | {c.repository} | {c.version} | {c.app_version} | "
+            f"{k8s} | {c.pod_security.value} | {crds} |"
+        )
+    lines += ["", "Sources:", ""]
+    for c in CHARTS:
+        lines.append(f"- **{c.name}**")
+        lines.append(f"  - app version: {c.app_version_source}")
+        if c.kubernetes:
+            lines.append(f"  - Kubernetes: {c.kubernetes.source}")
+        lines.append(f"  - Pod Security: {c.pod_security_source}")
+        lines.append(f"  - CRDs: {c.crds_source}")
+        if c.release_record_near_limit:
+            lines.append(f"  - release record: {c.release_record_near_limit}")
+    lines += [
+        "",
+        f"What each target accepts in `pdp validate` (components' intersection; clouds: also "
+        f"what the service offers, recorded {KUBERNETES_OFFERS_AS_OF.isoformat()}):",
+        "",
+        "| target | components allow | service offers | source of the offer |",
+        "| --- | --- | --- | --- |",
+    ]
+    for target, charts in TARGET_CHARTS.items():
+        allowed = _minors(*supported_minors(charts))
+        offer = CLOUD_KUBERNETES.get(target)
+        offered = ", ".join(f"1.{m}" for m in offer.minors) if offer else "(given cluster)"
+        lines.append(f"| {target} | {allowed} | {offered} | {offer.source if offer else '-'} |")
+    return "\n".join(lines) + "\n"
+
+
+DOC_BEGIN = "<!-- BEGIN generated by `python -m pdpkit.versions` -->"
+DOC_END = "<!-- END generated -->"
+
+
+def render_doc(current: str) -> str:
+    """`current` (docs/system-layer.md) with the generated block replaced by the table."""
+    head, _, rest = current.partition(DOC_BEGIN)
+    _, _, tail = rest.partition(DOC_END)
+    return f"{head}{DOC_BEGIN}\n{render_table()}{DOC_END}{tail}"
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintainer's command
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parent.parent / "docs" / "system-layer.md"
+    doc.write_text(render_doc(doc.read_text(encoding="utf-8")), encoding="utf-8")

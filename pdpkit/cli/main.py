@@ -11,6 +11,7 @@ EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_POLICY = 3
+EXIT_PROGRAM = 4
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Private data planes as code: validate and plan stacks offline, "
         "import WSO2 Integration resources, release and promote integrations.",
     )
+    parser.add_argument("--version", action="version", version=f"pdp {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     validate = sub.add_parser("validate", help="check a stack file or a named stack")
@@ -28,7 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--stack", "-s", action="append", default=[], help="stack name (repeatable)"
     )
-    validate.add_argument("--format", choices=["text", "json"], default="text")
+    validate.add_argument(
+        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
+    )
     validate.set_defaults(handler="validate")
 
     plan = sub.add_parser(
@@ -36,7 +40,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plan.add_argument("--stack", "-s", required=True, help="stack name")
     plan.add_argument("--out", help="write plan.json, manifests/ and helm-releases.yaml here")
-    plan.add_argument("--format", choices=["table", "json"], default="table")
+    plan.add_argument(
+        "--format",
+        choices=["table", "json"],
+        default="table",
+        help="table: resource tree, counts, Helm releases, verdicts; json: the plan document",
+    )
+    plan.add_argument(
+        "--summary",
+        action="store_true",
+        help="counts per component and type and the verdicts, without the resource tree",
+    )
     plan.set_defaults(handler="plan")
 
     imp = sub.add_parser("import-cr", help="convert WSO2 Integration custom resources")
@@ -49,44 +63,67 @@ def build_parser() -> argparse.ArgumentParser:
     release = sub.add_parser(
         "release", help="record a new build in the pipeline's first environment"
     )
-    release.add_argument("integration")
-    release.add_argument("--stack", "-s", required=True)
+    release.add_argument("integration", help="integration name")
+    release.add_argument("--stack", "-s", required=True, help="stack whose platform it belongs to")
     release.add_argument("--image", required=True, help="digest-pinned image: repo@sha256:…")
     release.add_argument("--by", help="who records it (default: $GITHUB_ACTOR or $USER)")
     release.set_defaults(handler="releases")
 
     promote = sub.add_parser("promote", help="promote the previous environment's build into ENV")
-    promote.add_argument("integration")
-    promote.add_argument("--stack", "-s", required=True)
-    promote.add_argument("--to", required=True, metavar="ENV")
-    promote.add_argument("--approved-by", action="append", default=[], metavar="NAME")
+    promote.add_argument("integration", help="integration name")
+    promote.add_argument("--stack", "-s", required=True, help="stack whose platform it belongs to")
+    promote.add_argument("--to", required=True, metavar="ENV", help="target environment")
+    promote.add_argument(
+        "--approved-by",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="an approver of this promotion (repeatable; the gate says how many)",
+    )
     promote.add_argument("--by", help="who promotes (default: $GITHUB_ACTOR or $USER)")
     promote.set_defaults(handler="releases")
 
     rollback = sub.add_parser("rollback", help="restore the release ENV had before")
-    rollback.add_argument("integration")
-    rollback.add_argument("--stack", "-s", required=True)
-    rollback.add_argument("--env", required=True, metavar="ENV")
+    rollback.add_argument("integration", help="integration name")
+    rollback.add_argument("--stack", "-s", required=True, help="stack whose platform it belongs to")
+    rollback.add_argument("--env", required=True, metavar="ENV", help="environment to roll back")
     rollback.add_argument("--by", help="who rolls back (default: $GITHUB_ACTOR or $USER)")
     rollback.set_defaults(handler="releases")
 
     releases = sub.add_parser("releases", help="show the pipeline and what runs where")
-    releases.add_argument("--stack", "-s", required=True)
-    releases.add_argument("--format", choices=["table", "json"], default="table")
+    releases.add_argument("--stack", "-s", required=True, help="stack whose platform to show")
+    releases.add_argument(
+        "--format", choices=["table", "json"], default="table", help="output format"
+    )
     releases.set_defaults(handler="releases")
 
     ci = sub.add_parser("ci", help="CI workflows for this repository")
     ci_sub = ci.add_subparsers(dest="ci_command", metavar="ACTION", required=True)
     generate = ci_sub.add_parser("generate", help="write the GitHub workflows")
-    generate.add_argument("--out", default=".github/workflows")
+    generate.add_argument(
+        "--out",
+        default=".github/workflows",
+        help="directory to write the workflows to (default: .github/workflows)",
+    )
     generate.set_defaults(handler="ci")
 
     policy = sub.add_parser("policy", help="the policy rules")
     policy_sub = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
     listing = policy_sub.add_parser("list", help="list the rules")
-    listing.add_argument("--format", choices=["table", "json"], default="table")
+    listing.add_argument(
+        "--format", choices=["table", "json"], default="table", help="output format"
+    )
     listing.set_defaults(handler="policy")
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pdpkit")
+    except PackageNotFoundError:  # a checkout on PYTHONPATH, not installed
+        return "unknown (not installed)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,17 +12,19 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from pdpkit.cli.main import EXIT_INVALID, EXIT_OK, EXIT_POLICY
+from pdpkit.cli.console import console, plural
+from pdpkit.cli.main import EXIT_INVALID, EXIT_OK, EXIT_POLICY, EXIT_PROGRAM
 from pdpkit.plan.document import Plan, to_json
+from pdpkit.plan.recorder import RecordedResource
 from pdpkit.spec.errors import SpecError
 from pdpkit.spec.loader import find_project_root
 
 
 def run(args: argparse.Namespace) -> int:
-    err = Console(stderr=True)
+    err = console(stderr=True)
     try:
         root = find_project_root()
-        from pdpkit.dataplane import NotImplementedTargetError
+        from pdpkit.plan.engine import ProgramError
         from pdpkit.plan.run import plan_stack
 
         with err.status(f"planning {args.stack}…") as status:
@@ -33,9 +35,12 @@ def run(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(problem.render(), file=sys.stderr)
         return EXIT_INVALID
-    except NotImplementedTargetError as error:
-        print(f"stack {args.stack}: {error}", file=sys.stderr)
-        return EXIT_INVALID
+    except ProgramError as error:
+        print(
+            f"error: the program failed, as `pulumi up -s {args.stack}` would: {error}",
+            file=sys.stderr,
+        )
+        return EXIT_PROGRAM
     if args.out:
         plan.write(Path(args.out))
         err.print(
@@ -44,22 +49,23 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(to_json(plan.document()))
     else:
-        render_table(plan, Console())
+        render_table(plan, console(), tree=not args.summary)
     return EXIT_POLICY if plan.mandatory_violations() else EXIT_OK
 
 
-def render_table(plan: Plan, console: Console) -> None:
+def render_table(plan: Plan, console: Console, tree: bool = True) -> None:
     resources = plan.resources
     children: dict[str, list[str]] = {}
     by_urn = {r.urn: r for r in resources}
     for r in resources:
         children.setdefault(r.parent if r.parent in by_urn else "", []).append(r.urn)
-    tree = Tree(f"[bold]{plan.recording.project}/{plan.recording.stack}[/]")
+    root = Tree(f"[bold]{plan.recording.project}/{plan.recording.stack}[/]")
 
     def add(node: Tree, urn: str) -> None:
         r = by_urn[urn]
         flags = " [red]protected[/]" if r.protect else ""
         flags += " [yellow]retained[/]" if r.retain_on_delete else ""
+        flags += f" [magenta]{FABRICATED_MARK}{len(r.fabricated)}[/]" if r.fabricated else ""
         style = "bold cyan" if not r.custom else ""
         branch = node.add(
             f"[{style}]{r.name}[/] [dim]{r.type}[/]{flags}"
@@ -69,9 +75,12 @@ def render_table(plan: Plan, console: Console) -> None:
         for child in children.get(urn, []):
             add(branch, child)
 
-    for urn in children.get("", []):
-        add(tree, urn)
-    console.print(tree)
+    if tree:
+        for urn in children.get("", []):
+            add(root, urn)
+        console.print(root)
+    else:
+        console.print(per_component(resources, children, by_urn))
 
     counts = Table(title="Resources by type")
     counts.add_column("type")
@@ -82,15 +91,20 @@ def render_table(plan: Plan, console: Console) -> None:
     render_helm_releases(plan, console)
     protected = sum(1 for r in resources if r.protect or r.retain_on_delete)
     console.print(
-        f"{sum(1 for r in resources if r.custom)} resources, "
-        f"{sum(1 for r in resources if not r.custom)} components, {protected} protected/retained"
+        f"{plural(sum(1 for r in resources if r.custom), 'resource')}, "
+        f"{plural(sum(1 for r in resources if not r.custom), 'component')}, "
+        f"{protected} protected/retained"
     )
+    render_fabricated(plan, console)
 
     verdicts = Table(title="Policy")
     for column in ("rule", "severity", "resource", "message"):
         verdicts.add_column(column)
     # Blocking verdicts first, then advisories, then waivers (each with its justification).
-    for v in sorted(plan.verdicts, key=lambda v: (bool(v.waiver), v.severity.value, v.rule, v.urn)):
+    for v in sorted(
+        plan.verdicts,
+        key=lambda v: (bool(v.waiver), v.severity.value != "mandatory", v.rule, v.urn),
+    ):
         message = escape(v.message)
         if v.waiver:
             severity = f"{v.severity.value}, waived"
@@ -107,8 +121,44 @@ def render_table(plan: Plan, console: Console) -> None:
     advisory = sum(1 for v in plan.verdicts if v.severity.value == "advisory" and not v.waiver)
     waived = sum(1 for v in plan.verdicts if v.waiver)
     console.print(
-        f"policy: {mandatory} mandatory violation(s), {advisory} advisory, {waived} waived"
+        f"policy: {plural(mandatory, 'mandatory violation')}, {advisory} advisory, {waived} waived"
     )
+
+
+def per_component(
+    resources: list[RecordedResource],
+    children: dict[str, list[str]],
+    by_urn: dict[str, RecordedResource],
+) -> Table:
+    """Resources under each top-level component: the shape of a large stack at a glance."""
+    table = Table(title="Resources per component")
+    for column in ("component", "type", "resources"):
+        table.add_column(column)
+
+    def count(urn: str) -> int:
+        return sum(by_urn[c].custom + count(c) for c in children.get(urn, []))
+
+    for urn in children.get("", []):
+        r = by_urn[urn]
+        table.add_row(escape(r.name), r.type, str(count(urn) + r.custom))
+    return table
+
+
+FABRICATED_MARK = "\N{DAGGER}"
+
+
+def render_fabricated(plan: Plan, console: Console) -> None:
+    """The legend of the fabricated mark, and the lookups only a cloud could have answered."""
+    made = [r for r in plan.resources if r.fabricated]
+    if made:
+        console.print(
+            f"[magenta]{FABRICATED_MARK}N[/]: N output values made up by the offline fakes "
+            f"(ids, GUIDs, host names a real provider decides; never seen from one): "
+            f"{sum(len(r.fabricated) for r in made)} in {len(made)} resources; "
+            "plan.json lists their paths per resource (`fabricated`)"
+        )
+    for token in sorted(set(plan.recording.unknown_lookups)):
+        console.print(f"[yellow]unknown[/]: {token} (only the cloud can answer; not declared)")
 
 
 def render_helm_releases(plan: Plan, console: Console) -> None:

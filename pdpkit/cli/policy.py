@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from rich.console import Console
 from rich.table import Table
 
+from pdpkit.cli.console import console
 from pdpkit.cli.main import EXIT_OK
 from pdpkit.policy import RULES
 
@@ -32,5 +32,5 @@ def run(args: argparse.Namespace) -> int:
         table.add_column(column)
     for rule in RULES:
         table.add_row(rule.id, rule.severity.value, rule.scope.value, rule.description)
-    Console().print(table)
+    console().print(table)
     return EXIT_OK

@@ -145,6 +145,18 @@ def provision(spec: DataPlaneSpec, provider: pulumi.ProviderResource) -> AwsInfr
         opts=opts,
     )
     node_role = NodeRole(f"{name}-node", NodeRoleArgs(account, name), opts=opts)
+    registry = Registry(
+        f"{name}-registry",
+        RegistryArgs(
+            account=account,
+            repository=spec.registry.name or name,
+            kms_key_arn=key("ecr", "ECR images").arn,
+            retention_days=spec.registry.retention_days,
+            node_role_name=node_role.role_name,
+            production=production,
+        ),
+        opts=opts,
+    )
     node_groups = tuple(
         ManagedNodeGroup(
             f"{name}-{pool.name}",
@@ -160,23 +172,16 @@ def provision(spec: DataPlaneSpec, provider: pulumi.ProviderResource) -> AwsInfr
                 system=pool.system,
                 labels=dict(pool.labels),
                 taints=tuple((t.key, t.value, t.effect) for t in pool.taints),
-                depends_on=(*node_role.attachments, *endpoints),
+                # every policy of the node role, the ECR pull grant included: AWS requires the
+                # role to hold AmazonEKSWorkerNodePolicy and ECR pull permissions "before you
+                # create nodes" (the built-in networking add-ons pull from ECR); nothing else
+                # orders an attachment before the node group that uses its role.
+                # https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html
+                depends_on=(*node_role.attachments, registry.node_pull, *endpoints),
             ),
             opts=opts,
         )
         for pool in spec.cluster.node_pools
-    )
-    registry = Registry(
-        f"{name}-registry",
-        RegistryArgs(
-            account=account,
-            repository=spec.registry.name or name,
-            kms_key_arn=key("ecr", "ECR images").arn,
-            retention_days=spec.registry.retention_days,
-            node_role_name=node_role.role_name,
-            production=production,
-        ),
-        opts=opts,
     )
     secret_store = SecretStore(
         f"{name}-secrets",

@@ -2,8 +2,8 @@
 
 Reads the spec, derives Azure names and address plans from it (`azure_layout`), wires the
 components together and hands the shared system layer its Azure bits (`azure_system`: Key
-Vault secret store through workload identity, Logs Ingestion for the log agent, an internal
-load balancer annotation).
+Vault secret store through workload identity, no log agent (AKS's monitoring add-on ships
+container logs to the workspace), an internal load balancer annotation).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import cast
 import pulumi
 import pulumi_kubernetes as k8s
 import yaml
-from pulumi_azure_native import authorization, containerservice, provider, resources
+from pulumi_azure_native import containerservice, provider, resources
 
 from pdpkit.components.azure.aks_cluster import AksCluster, AksClusterArgs, EtcdEncryption
-from pdpkit.components.azure.builtin_roles import BuiltinRole, assignment_name, role_definition_id
+from pdpkit.components.azure.builtin_roles import BuiltinRole
 from pdpkit.components.azure.diagnostics import LogRouting
 from pdpkit.components.azure.federated_identity import (
     FederatedIdentity,
@@ -154,6 +154,9 @@ def build(spec: DataPlaneSpec) -> DataPlane:
                 if spec.cluster.secrets_encryption
                 else None
             ),
+            # container logs: AKS's monitoring add-on with its managed identity (Fluent Bit's
+            # Azure output needs a client secret; see components/k8s/fluent_bit_outputs.py)
+            container_insights_rule_id=logs.container_insights_rule_id,
             production=keep,
             tags=tags,
         ),
@@ -193,19 +196,6 @@ def build(spec: DataPlaneSpec) -> DataPlane:
     dns01 = cert_manager_identity(
         name, spec, group=group.name, issuer_url=cluster.oidc_issuer_url, tags=tags, opts=opts
     )
-    # the log agent authenticates with the kubelet identity (Fluent Bit's azure_logs_ingestion
-    # output has no workload identity); it may only publish into this one rule
-    authorization.RoleAssignment(
-        f"{name}-log-publisher",
-        role_assignment_name=assignment_name(name, "log-publisher"),
-        scope=logs.dcr_id,
-        role_definition_id=role_definition_id(
-            azure.subscription_id, BuiltinRole.MONITORING_METRICS_PUBLISHER
-        ),
-        principal_id=cluster.kubelet_object_id,
-        principal_type="ServicePrincipal",
-        opts=opts,
-    )
     kubernetes = k8s.Provider(
         f"{name}-k8s",
         kubeconfig=cluster_kubeconfig(group.name, cluster, pinned),
@@ -218,8 +208,6 @@ def build(spec: DataPlaneSpec) -> DataPlane:
             kubernetes=kubernetes,
             vault_uri=vault.vault_uri,
             eso_client_id=eso.client_id,
-            logs=logs,
-            kubelet_client_id=cluster.kubelet_client_id,
             registry_host=registry.login_server,
             depends_on=cluster.node_pools,
             dns01_client_id=None if dns01 is None else dns01.client_id,

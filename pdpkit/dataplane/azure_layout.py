@@ -14,6 +14,8 @@ from pdpkit.components.azure.maintenance import MaintenanceWindow
 from pdpkit.components.azure.node_pool import NodePool
 from pdpkit.spec.azure_rules import SUBNET_ROLES
 from pdpkit.spec.dataplane import DataPlaneSpec, NodePoolSpec
+from pdpkit.spec.enums import Target
+from pdpkit.spec.secret_keys import prefix_problem
 from pdpkit.spec.targets import AzureSpec
 
 DEFAULT_VM_SIZE = "Standard_D4ds_v5"
@@ -140,10 +142,8 @@ def storage_account_name(spec: DataPlaneSpec) -> str:
 
 
 def check_secret_prefix(spec: DataPlaneSpec) -> None:
-    """Key Vault secret names allow only letters, digits and dashes, so must the prefix."""
-    prefix = spec.secret_store.secret_prefix
-    if not re.fullmatch(r"[A-Za-z0-9-]+", prefix):
-        raise ValueError(
-            f"secretStore.secretPrefix {prefix!r} cannot start a Key Vault secret name "
-            "(letters, digits and '-' only); use e.g. 'pdp-'"
-        )
+    """Key Vault secret names allow only letters, digits and dashes, so must the prefix
+    (the spec checks say so with a location; this guards specs built without them)."""
+    problem = prefix_problem(Target.AZURE, spec.secret_store.secret_prefix)
+    if problem is not None:
+        raise ValueError(f"secretStore.secretPrefix {problem}")

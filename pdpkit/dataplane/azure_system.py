@@ -1,6 +1,7 @@
 """What the Azure target hands the shared system layer: AKS's own Cilium, the Key Vault
-secret store through workload identity, Logs Ingestion for the log agent (as the kubelet
-identity) and the internal load balancer annotation."""
+secret store through workload identity, no log agent (AKS's Container insights add-on ships
+container logs with its managed identity: `AksCluster`) and the internal load balancer
+annotation."""
 
 from __future__ import annotations
 
@@ -15,10 +16,9 @@ from pdpkit.components.azure.federated_identity import (
     FederatedIdentityArgs,
     RoleGrant,
 )
-from pdpkit.components.azure.log_storage import LogStorage
 from pdpkit.components.k8s import cert_manager, external_secrets
 from pdpkit.dataplane.azure_layout import api_server_cidrs, azure_section
-from pdpkit.dataplane.system_args import LogDestination, SystemLayerArgs, WorkloadIdentity
+from pdpkit.dataplane.system_args import SystemLayerArgs, WorkloadIdentity
 from pdpkit.spec.dataplane import DataPlaneSpec
 
 INTERNAL_LB = {"service.beta.kubernetes.io/azure-load-balancer-internal": "true"}
@@ -30,8 +30,6 @@ def system_layer_args(
     kubernetes: k8s.Provider,
     vault_uri: pulumi.Input[str],
     eso_client_id: pulumi.Input[str],
-    logs: LogStorage,
-    kubelet_client_id: pulumi.Input[str],
     registry_host: pulumi.Input[str],
     depends_on: tuple[pulumi.Resource, ...],
     dns01_client_id: pulumi.Input[str] | None = None,
@@ -44,24 +42,9 @@ def system_layer_args(
         install_cilium=False,  # AKS runs Cilium itself (networkDataplane: cilium)
         secret_store_provider=key_vault_store(vault_uri, azure.tenant_id),
         secret_store_identity=workload_identity(eso_client_id, azure.tenant_id),
-        log_destination=LogDestination(
-            output="azure_logs_ingestion",
-            parameters=pulumi.Output.all(
-                logs.dce_url, logs.dcr_immutable_id, kubelet_client_id
-            ).apply(
-                lambda v: {
-                    "auth_type": "managed_identity",
-                    "client_id": v[2],
-                    "tenant_id": azure.tenant_id,
-                    "dce_url": v[0],
-                    "dcr_id": v[1],
-                    "table_name": logs.table_name,
-                    "time_generated": True,
-                    "time_key": "TimeGenerated",
-                    "compress": True,
-                }
-            ),
-        ),
+        # Fluent Bit's azure_logs_ingestion needs a client secret (no managed or workload
+        # identity in any release: fluent_bit_outputs.py); the cloud ships the logs instead
+        log_destination=None,
         registry=registry_host,
         api_server_cidrs=api_server_cidrs(spec),
         internal_load_balancer_annotations=dict(INTERNAL_LB),

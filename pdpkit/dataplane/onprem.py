@@ -22,6 +22,7 @@ from pdpkit.dataplane.system import SystemLayer
 from pdpkit.dataplane.system_args import LogDestination, SystemLayerArgs, WorkloadIdentity
 from pdpkit.spec.dataplane import DataPlaneSpec
 from pdpkit.spec.enums import LogStoreKind, RegistryKind
+from pdpkit.spec.secret_keys import secret_key
 from pdpkit.spec.targets import OnpremSpec
 
 LOKI_HOST = "loki-gateway.pdp-logs.svc.cluster.local"
@@ -101,7 +102,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         ),
     )
     prefix = spec.secret_store.secret_prefix
-    storage_key = f"{prefix}{onprem.storage.credentials_secret_key}"
+    storage_key = secret_key(prefix, onprem.storage.credentials_secret_key)
     channels = spec.flux.channels
     if onprem.log_store is LogStoreKind.LOKI:
         Loki(
@@ -163,7 +164,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
             RegistryPullSecretArgs(
                 provider=provider,
                 server=onprem.existing_registry.server,
-                remote_key=f"{prefix}{onprem.existing_registry.pull_secret_key}",
+                remote_key=secret_key(prefix, onprem.existing_registry.pull_secret_key),
                 secret_store=system.secret_store_name,
                 depends_on=system.ready,
             ),

@@ -14,6 +14,7 @@ from pdpkit.components.k8s.log_agent import LogAgent, LogAgentArgs
 from pdpkit.components.k8s.pdp_agent import PdpAgent, PdpAgentArgs
 from pdpkit.dataplane.contract import GatewayRef
 from pdpkit.dataplane.system_args import SystemLayerArgs
+from pdpkit.spec.secret_keys import secret_key
 
 __all__ = ["SystemLayer", "SystemLayerArgs"]
 
@@ -141,7 +142,7 @@ class SystemLayer(pulumi.ComponentResource):
                 path=spec.flux.path,
                 interval=spec.flux.interval,
                 credentials_key=(
-                    f"{spec.secret_store.secret_prefix}{spec.flux.credentials_secret}"
+                    secret_key(spec.secret_store.secret_prefix, spec.flux.credentials_secret)
                     if spec.flux.credentials_secret
                     else None
                 ),
@@ -151,19 +152,21 @@ class SystemLayer(pulumi.ComponentResource):
             ),
             child,
         )
-        LogAgent(
-            f"{name}-log-agent",
-            LogAgentArgs(
-                provider=provider,
-                output=args.log_destination.output,
-                parameters=args.log_destination.parameters,
-                service_account_annotations=args.log_destination.identity.service_account_annotations,
-                pod_labels=args.log_destination.identity.pod_labels,
-                channel=spec.flux.channels.get("logAgent"),
-                depends_on=(flux.release,),
-            ),
-            child,
-        )
+        if args.log_destination is not None:
+            destination = args.log_destination
+            LogAgent(
+                f"{name}-log-agent",
+                LogAgentArgs(
+                    provider=provider,
+                    output=destination.output,
+                    parameters=destination.parameters,
+                    service_account_annotations=destination.identity.service_account_annotations,
+                    pod_labels=destination.identity.pod_labels,
+                    channel=spec.flux.channels.get("logAgent"),
+                    depends_on=(flux.release,),
+                ),
+                child,
+            )
         PdpAgent(
             f"{name}-agent",
             PdpAgentArgs(
@@ -171,7 +174,7 @@ class SystemLayer(pulumi.ComponentResource):
                 image=spec.agent.image,
                 control_plane_url=spec.agent.control_plane_url,
                 data_plane_id=spec.agent.data_plane_id,
-                token_key=f"{spec.secret_store.secret_prefix}{spec.agent.token_secret}",
+                token_key=secret_key(spec.secret_store.secret_prefix, spec.agent.token_secret),
                 secret_store=secrets.store_name,
                 control_plane_cidrs=tuple(spec.agent.control_plane_cidrs),
                 api_server_cidrs=tuple(args.api_server_cidrs),

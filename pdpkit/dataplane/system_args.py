@@ -27,8 +27,8 @@ class LogDestination:
     """Where the log agent ships: one Fluent Bit output (name + parameters)."""
 
     output: str
-    """Fluent Bit output plugin: ``azure_logs_ingestion``, ``cloudwatch_logs``, ``stackdriver``,
-    ``loki`` or ``opensearch``."""
+    """Fluent Bit output plugin: ``cloudwatch_logs``, ``stackdriver``, ``loki`` or
+    ``opensearch`` (keys checked against `fluent_bit_outputs`)."""
     parameters: pulumi.Input[dict[str, Any]]
     """The plugin's parameters (``region``, ``log_group_name``…); may hold Outputs."""
     identity: WorkloadIdentity = field(default_factory=WorkloadIdentity)
@@ -47,7 +47,9 @@ class SystemLayerArgs:
     """The `ClusterSecretStore` ``spec.provider`` block for the target's secret store."""
     secret_store_identity: WorkloadIdentity
     """Identity of the External Secrets controller."""
-    log_destination: LogDestination
+    log_destination: LogDestination | None
+    """Where the Fluent Bit log agent ships; None: no agent, the cloud ships container logs
+    itself (AKS's Container insights add-on)."""
     registry: pulumi.Input[str]
     """Registry host."""
     api_server_cidrs: tuple[str, ...]

@@ -14,6 +14,8 @@ from pdpkit.plan.recorder import RecordedResource, Recording
 from pdpkit.policy import Verdict
 
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
+RENDERED_CHART = "kubernetes:helm.sh/v4:Chart"
+"""Rendered client-side, objects applied server-side; its objects are not visible offline."""
 NOT_MANIFESTS = (HELM_RELEASE, "pulumi:providers:kubernetes")
 
 
@@ -43,10 +45,13 @@ class Plan:
                     "protect": r.protect,
                     "retainOnDelete": r.retain_on_delete,
                     "inputs": r.inputs,
+                    "outputs": r.outputs,
+                    "fabricated": r.fabricated,
                 }
                 for r in self.resources
             ],
             "outputs": self.recording.outputs,
+            "unknownLookups": sorted(set(self.recording.unknown_lookups)),
             "policy": [
                 {
                     "rule": v.rule,
@@ -68,7 +73,9 @@ class Plan:
         ]
 
     def helm_releases(self) -> list[dict[str, Any]]:
-        """Helm releases: installed by Pulumi (helm.v3.Release) or by Flux (HelmRelease)."""
+        """Helm charts: releases installed by Pulumi (helm.v3.Release), charts Pulumi renders
+        and applies server-side (helm.v4.Chart, ``pulumi-rendered``: its objects are created
+        by the provider at run time and are not in the plan), and Flux HelmReleases."""
         sources = {
             (
                 (r.inputs.get("metadata") or {}).get("namespace"),
@@ -79,12 +86,12 @@ class Plan:
         }
         releases = []
         for r in self.resources:
-            if r.type == HELM_RELEASE:
+            if r.type in (HELM_RELEASE, RENDERED_CHART):
                 chart_ref = str(r.inputs.get("chart", ""))
                 oci = chart_ref.startswith("oci://")
                 releases.append(
                     {
-                        "installedBy": "pulumi",
+                        "installedBy": "pulumi" if r.type == HELM_RELEASE else "pulumi-rendered",
                         "name": r.inputs.get("name", r.name),
                         "namespace": r.inputs.get("namespace", "default"),
                         "chart": chart_ref.rsplit("/", 1)[-1] if oci else chart_ref,

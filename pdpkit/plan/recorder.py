@@ -2,21 +2,33 @@
 
 `PlanMonitor` extends the SDK's `MockMonitor`: besides answering like the engine
 would, it keeps, per resource, the type, name, parent, dependencies, protect and
-retainOnDelete flags, and the inputs with every secret masked as ``"[secret]"``.
+retainOnDelete flags, the inputs with every secret masked as ``"[secret]"``, the
+outputs the fakes answered and which of those were fabricated (made up by a fake,
+never seen from a real provider).
+
+In preview (``record(..., preview=True)``, what ``pulumi preview`` does), a new resource
+answers as the engine answers a create it has not run: an empty id and its inputs, every
+other output unknown. The SDK turns that into unknowns: an empty id is unknown
+(pulumi 3.272.0 ``pulumi/runtime/resource.py:1385``, ``is_known = bool(resp.id)``); under
+dry run the inputs are not merged into the outputs (``pulumi/runtime/rpc.py:1534``), a
+returned ``None`` or a missing output resolves unknown (``rpc.py:1610-1621``) and the wire's
+unknown deserializes to ``Unknown`` (``rpc.py:1140-1141``), on which ``apply`` does not run.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
 from google.protobuf import json_format
+from pulumi.output import Unknown
 from pulumi.runtime import mocks as sdk_mocks
-from pulumi.runtime import rpc, settings
+from pulumi.runtime import proto, rpc, settings
 
-from pdpkit.plan.fakes import fake_call, fake_outputs
+from pdpkit.plan.fakes import Answer, FakeRun, fake_call, fake_outputs, unknown_beyond
 
 SECRET_MASK = "[secret]"  # noqa: S105 (a mask, not a password)
 UNKNOWN_MASK = "[unknown]"
@@ -41,6 +53,11 @@ class RecordedResource:
     retain_on_delete: bool
     inputs: dict[str, Any]
     provider: str = ""
+    outputs: dict[str, Any] = field(default_factory=dict)
+    """What the provider (a fake) answered beyond the inputs, ``id`` included; secrets masked.
+    Empty in preview for a new resource (unknown until created)."""
+    fabricated: list[str] = field(default_factory=list)
+    """Paths in `outputs` of values a fake made up (``id``, ``identity.principalId``…)."""
 
 
 @dataclass
@@ -51,6 +68,8 @@ class Recording:
     stack: str
     resources: list[RecordedResource] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
+    unknown_lookups: list[str] = field(default_factory=list)
+    """Provider functions (invokes) only the cloud could answer: unknown in this plan."""
 
 
 def mask(value: Any) -> Any:
@@ -84,30 +103,63 @@ def _mask_secret(value: Any) -> Any:
 
 
 class RealisticMocks(pulumi.runtime.Mocks):
-    """Answers registrations with the outputs the real provider would return."""
+    """Answers registrations with the outputs the real provider would return (up), or with the
+    inputs and unknowns (preview). Owns the plan's `FakeRun`: nothing leaks between plans."""
+
+    def __init__(self, preview: bool = False) -> None:
+        self.preview = preview
+        self.run = FakeRun()
+        self._last = threading.local()  # the answer to the registration on this thread
 
     def new_resource(
         self, args: pulumi.runtime.MockResourceArgs
     ) -> tuple[str | None, dict[str, Any]]:
-        resource_id, outputs = fake_outputs(args.typ, args.name, args.inputs)
-        return resource_id, {**args.inputs, **outputs}
+        if not args.custom:  # a component: no provider answers it, it has no id
+            self._last.answer = Answer("", {}, ())
+            return "", dict(args.inputs)
+        answer = fake_outputs(args.typ, args.name, _wire_unknowns(args.inputs), self.run)
+        # (providers keep their answer: the offline plan runs no provider plugin, and their
+        # ids only name them in references)
+        if self.preview and not args.typ.startswith("pulumi:providers:"):
+            # a create the engine has not run: no id, the inputs, every other output unknown
+            self._last.answer = Answer("", {}, ())
+            return "", {**args.inputs, **unknown_beyond(answer.outputs, args.inputs)}
+        self._last.answer = answer
+        return answer.id, {**args.inputs, **answer.outputs}
+
+    def last_answer(self) -> Answer:
+        """The answer to the latest registration made on the calling thread."""
+        answer: Answer = self._last.answer
+        return answer
 
     def call(
         self, args: pulumi.runtime.MockCallArgs
     ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return fake_call(args.token, args.args), []
+        return fake_call(args.token, args.args, self.run), []
 
 
 class PlanMonitor(sdk_mocks.MockMonitor):
     """The SDK's mock monitor, recording what it is asked to register."""
 
-    def __init__(self, recording: Recording) -> None:
-        super().__init__(RealisticMocks())
+    def __init__(self, recording: Recording, preview: bool = False) -> None:
+        self.realistic = RealisticMocks(preview)
+        super().__init__(self.realistic)
         self.recording = recording
+
+    def Invoke(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        """An invoke only the cloud could answer comes back unknown, as the engine answers one
+        it cannot serve (the SDK then resolves the whole result unknown,
+        pulumi/runtime/invoke.py:366-369), and the plan lists it."""
+        response = super().Invoke(request)  # type: ignore[no-untyped-call]
+        if _has_unknown(json_format.MessageToDict(getattr(response, "return"))):
+            self.recording.unknown_lookups.append(request.tok)
+            return proto.resource_pb2.ResourceInvokeResponse(unknown=True)
+        return response
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != "pulumi:pulumi:Stack":
+            answer = self.realistic.last_answer()
             raw = json_format.MessageToDict(request.object, preserving_proto_field_name=True)
             self.recording.resources.append(
                 RecordedResource(
@@ -121,25 +173,55 @@ class PlanMonitor(sdk_mocks.MockMonitor):
                     retain_on_delete=bool(request.retainOnDelete),
                     inputs=mask(raw),
                     provider=request.provider.split("::")[-1] if request.provider else "",
+                    outputs=mask({"id": answer.id, **answer.outputs}) if answer.id else {},
+                    fabricated=sorted(answer.fabricated),
                 )
             )
         return response
 
 
-def record(program: Callable[[], Mapping[str, Any] | None], project: str, stack: str) -> Recording:
-    """Run `program` on the mock monitor, as `pulumi up` would (not a preview), and record it.
+def _wire_unknowns(value: Any) -> Any:
+    """`value` with the SDK's `Unknown` (what a dry run deserializes unknowns to) as the wire's
+    unknown string, which the fakes treat as any other opaque value."""
+    if isinstance(value, dict):
+        return {k: _wire_unknowns(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_wire_unknowns(v) for v in value]
+    return rpc.UNKNOWN if isinstance(value, Unknown) else value
 
-    `program` returns the stack's exports; they are recorded with secrets masked.
+
+def _has_unknown(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_has_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_unknown(v) for v in value)
+    return bool(value == rpc.UNKNOWN)
+
+
+def record(
+    program: Callable[[], Mapping[str, Any] | None],
+    project: str,
+    stack: str,
+    *,
+    preview: bool = False,
+) -> Recording:
+    """Run `program` on the mock monitor, as `pulumi up` would (``preview=True``: as
+    `pulumi preview` would, new resources' outputs unknown), and record it.
+
+    The stack's exports (what the program passed to `pulumi.export`, or what `program`
+    returns) are recorded with secrets masked.
     """
     recording = Recording(project=project, stack=stack)
-    monitor = PlanMonitor(recording)
+    monitor = PlanMonitor(recording, preview=preview)
     settings.reset_options()
     pulumi.runtime.set_mocks(
-        monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor
+        monitor.mocks, project=project, stack=stack, preview=preview, monitor=monitor
     )
 
     def run() -> pulumi.Output[None]:
-        exports = dict(program() or {})
+        returned = program()
+        root = settings.get_root_resource()
+        exports = dict(returned or getattr(root, "outputs", None) or {})
 
         async def collect() -> None:
             collected: dict[str, Any] = {}

@@ -1,4 +1,9 @@
-"""`plan_stack`: load a stack, run its program offline, evaluate the policy."""
+"""`plan_stack`: validate a stack, run the project's entry point offline, evaluate the policy.
+
+The program runs exactly as the engine starts it (`pdpkit.plan.engine`): the project
+directory executed as ``__main__`` with the stack's configuration in ``PULUMI_CONFIG``,
+here on the SDK's mock monitor instead of a deployment engine.
+"""
 
 from __future__ import annotations
 
@@ -6,33 +11,61 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pdpkit.plan.document import Plan
-from pdpkit.plan.recorder import record
+from pdpkit.plan.engine import engine_config, run_project, running_as_engine, spec_config
+from pdpkit.plan.recorder import Recording, record
 from pdpkit.policy import PolicyResource, evaluate
 from pdpkit.spec.loader import load_stack, project_name
 from pdpkit.spec.stack import StackSpec
 
 
-def plan_stack(root: Path, stack: str, progress: Callable[[str], None] | None = None) -> Plan:
-    """The plan of stack `stack` of the project at `root` (raises `SpecError` if invalid)."""
+def plan_stack(
+    root: Path,
+    stack: str,
+    progress: Callable[[str], None] | None = None,
+    *,
+    preview: bool = False,
+) -> Plan:
+    """The plan of stack `stack` of the project at `root` (raises `SpecError` if invalid).
+
+    The stack is validated first, so that bad input is reported with file and line
+    (``pdp validate``'s messages); the program then reads its configuration the way it
+    does under ``pulumi up``.
+    """
     step = progress or (lambda _message: None)
     step("validating the stack")
     spec = load_stack(root, stack)
-    return plan_spec(spec, root, stack, project_name(root), step)
+    project = project_name(root)
+    step(f"running {root.name}/__main__.py on the mock monitor ({spec.dataplane.target.value})")
+    recording = record_project(root, stack, project, preview=preview)
+    return evaluate_plan(recording, spec, step)
+
+
+def record_project(root: Path, stack: str, project: str, *, preview: bool = False) -> Recording:
+    """Run the project's ``__main__.py`` for `stack`, engine-style, and record it
+    (`preview`: as `pulumi preview` sees it, the outputs of new resources unknown)."""
+    config = engine_config(root, stack, project)
+    with running_as_engine(root, config):
+        return record(lambda: run_project(root), project, stack, preview=preview)
 
 
 def plan_spec(
-    spec: StackSpec,
-    root: Path,
-    stack: str,
-    project: str = "pdp",
-    progress: Callable[[str], None] | None = None,
+    spec: StackSpec, root: Path, stack: str, project: str = "pdp", *, preview: bool = False
 ) -> Plan:
-    """The plan of an already validated spec."""
-    from pdpkit.program import deploy
+    """The plan of a validated (possibly edited) spec, handed to ``__main__.py`` as config.
 
+    `stack` names the stack file that locates errors; its configuration is replaced by
+    `spec`'s.
+    """
+    with running_as_engine(root, spec_config(spec, project)):
+        recording = record(lambda: run_project(root), project, stack, preview=preview)
+    return evaluate_plan(recording, spec)
+
+
+def evaluate_plan(
+    recording: Recording, spec: StackSpec, progress: Callable[[str], None] | None = None
+) -> Plan:
+    """The plan of a recording: its resources and the policy's verdicts over them."""
     step = progress or (lambda _message: None)
-    step(f"running the program on the mock monitor ({spec.dataplane.target.value})")
-    recording = record(lambda: deploy(spec, root), project, stack)
     step(f"evaluating policy over {len(recording.resources)} resources")
     views = [
         PolicyResource(
@@ -44,6 +77,7 @@ def plan_spec(
             r.retain_on_delete,
             parent=r.parent,
             dependencies=tuple(r.dependencies),
+            outputs=r.outputs,
         )
         for r in recording.resources
     ]

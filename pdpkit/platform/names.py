@@ -11,6 +11,8 @@ import json
 import re
 from typing import Any
 
+from pdpkit.spec.secret_keys import secret_key
+
 LABEL_PREFIX = "pdpkit.io"
 API_ACCESS_LABEL = f"{LABEL_PREFIX}/api-access"
 """Pod label of integrations that may reach the Kubernetes API (they mount a token)."""
@@ -50,10 +52,10 @@ def file_key(index: int, mount_path: str) -> str:
 
 
 def remote_key(prefix: str, key: str) -> str:
-    """A secret store key under the data plane's prefix (``pdp/acme/`` + ``dev/db``)."""
-    if not prefix:
-        return key
-    return f"{prefix}{key}" if prefix.endswith("/") else f"{prefix}/{key}"
+    """A secret store key under the data plane's prefix: the two concatenated, the prefix
+    carrying its separator (``pdp/acme/`` + ``dev/db``, ``pdp-`` + ``dev-db``); never a ``/``
+    of its own, which Key Vault and Secret Manager names cannot hold (`spec.secret_keys`)."""
+    return secret_key(prefix, key)
 
 
 def labels(**values: str) -> dict[str, str]:

@@ -1,7 +1,10 @@
-"""AWS rules: EKS, EC2 launch templates, ECR, KMS, CloudWatch Logs, IAM, Secrets Manager."""
+"""AWS rules: EKS, EC2 launch templates, security groups, ECR, KMS, CloudWatch Logs, IAM,
+Secrets Manager. Input names are those of pulumi-aws 7.51.1 (the pinned SDK), cited per rule.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -12,6 +15,7 @@ from pdpkit.policy.wire import (
     dig,
     is_false,
     is_true,
+    is_unknown,
     items,
     open_ranges,
     retention_shortfall,
@@ -26,6 +30,13 @@ LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 ACCESS_KEY = "aws:iam/accessKey:AccessKey"
 OIDC_PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
 SECRET = "aws:secretsmanager/secret:Secret"  # noqa: S105 (a type token)
+SG_INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+POLICY = "aws:iam/policy:Policy"
+POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+ADMIN_POLICY = "arn:aws:iam::aws:policy/AdministratorAccess"
 
 
 @resource_rule(
@@ -92,6 +103,24 @@ def eks_audit_logs(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -
 
 
 @resource_rule(
+    "AWS-EKS-ACCESS-ENTRIES",
+    MANDATORY,
+    [EKS],
+    "Cluster access is granted with EKS access entries only (authenticationMode API): the "
+    "aws-auth ConfigMap, which anyone able to edit ConfigMaps in kube-system can use to "
+    "become cluster admin, is not consulted.",
+    "Set accessConfig.authenticationMode: API and grant access with aws.eks.AccessEntry.",
+)
+def eks_access_entries(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
+    # ClusterAccessConfig.authentication_mode: CONFIG_MAP | API | API_AND_CONFIG_MAP
+    # (pulumi-aws 7.51.1, eks/_inputs.py); unset, the EKS API defaults to CONFIG_MAP
+    # (docs.aws.amazon.com/eks/latest/APIReference/API_CreateAccessConfigRequest.html)
+    mode = dig(inputs, "accessConfig", "authenticationMode")
+    if not is_unknown(mode) and mode != "API":
+        yield f"the aws-auth ConfigMap grants access (authenticationMode {mode or 'unset'})"
+
+
+@resource_rule(
     "AWS-EKS-NODE-SSH",
     MANDATORY,
     [NODE_GROUP],
@@ -131,6 +160,70 @@ def ec2_no_public_ip(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext)
     for nic in items(inputs, "networkInterfaces"):
         if is_true(dig(nic, "associatePublicIpAddress")):
             yield "a network interface associates a public IP address"
+
+
+@resource_rule(
+    "AWS-EC2-EBS-ENCRYPTION",
+    MANDATORY,
+    [LAUNCH_TEMPLATE],
+    "Every EBS volume a node launch template declares is encrypted (container images, emptyDir "
+    "volumes and logs sit on it).",
+    "Set blockDeviceMappings[].ebs.encrypted: true (optionally kmsKeyId).",
+)
+def ec2_ebs_encryption(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
+    # LaunchTemplateBlockDeviceMappingEbs.encrypted is a string "true"/"false"
+    # (pulumi-aws 7.51.1, ec2/_inputs.py)
+    for mapping in items(inputs, "blockDeviceMappings"):
+        ebs = dig(mapping, "ebs")
+        if ebs is not None and not is_true(dig(ebs, "encrypted")):
+            yield f"volume {dig(mapping, 'deviceName') or '?'} is not encrypted"
+
+
+@resource_rule(
+    "AWS-SG-INTERNET-INGRESS",
+    MANDATORY,
+    [SG_INGRESS, SECURITY_GROUP],
+    "No security group the program declares admits the whole internet (0.0.0.0/0 or ::/0); "
+    "the gateway's load balancer gets its rules from the AWS Load Balancer Controller, nodes "
+    "and endpoints only from the VPC.",
+    "Narrow cidrIpv4 / cidrIpv6 (ingress[].cidrBlocks / ipv6CidrBlocks) to known ranges, or "
+    "reference a security group.",
+)
+def sg_internet_ingress(
+    type_: str, inputs: Mapping[str, Any], _ctx: PolicyContext
+) -> Iterator[str]:
+    # SecurityGroupIngressRule.cidr_ipv4 / cidr_ipv6 (pulumi-aws 7.51.1,
+    # vpc/security_group_ingress_rule.py); SecurityGroup.ingress[].cidr_blocks /
+    # ipv6_cidr_blocks (ec2/_inputs.py SecurityGroupIngressArgs)
+    if type_ == SG_INGRESS:
+        cidrs = [dig(inputs, "cidrIpv4"), dig(inputs, "cidrIpv6")]
+        if open_ := open_ranges(c for c in cidrs if c):
+            what = dig(inputs, "description") or "no description"
+            yield f"ingress from {', '.join(open_)} ({what})"
+        return
+    for rule in items(inputs, "ingress"):
+        cidrs = [*items(rule, "cidrBlocks"), *items(rule, "ipv6CidrBlocks")]
+        if open_ := open_ranges(cidrs):
+            ports = f"{dig(rule, 'fromPort')}-{dig(rule, 'toPort')}"
+            yield f"ingress from {', '.join(open_)} to ports {ports}"
+
+
+@resource_rule(
+    "AWS-VPC-DEFAULT-SG-CLOSED",
+    MANDATORY,
+    [DEFAULT_SECURITY_GROUP],
+    "The VPC's default security group admits and sends nothing, so a resource launched without "
+    "a security group of its own is isolated.",
+    "Declare aws.ec2.DefaultSecurityGroup for the VPC with no ingress and no egress rules.",
+)
+def vpc_default_sg_closed(
+    _type: str, inputs: Mapping[str, Any], _ctx: PolicyContext
+) -> Iterator[str]:
+    # Adopting the default group "immediately removes all ingress and egress rules" and creates
+    # only those declared (pulumi-aws 7.51.1, ec2/default_security_group.py)
+    for direction in ("ingress", "egress"):
+        if rules := items(inputs, direction):
+            yield f"the default security group has {len(rules)} {direction} rule(s)"
 
 
 @resource_rule(
@@ -245,3 +338,33 @@ def eks_oidc_provider(
     for r in resources:
         if r.type == EKS:
             yield r, "no IAM OIDC provider for the cluster (IRSA)"
+
+
+def _statements(document: Any) -> list[Any]:
+    if isinstance(document, str):
+        try:
+            document = json.loads(document)
+        except ValueError:
+            return []
+    statements = dig(document, "Statement")
+    return statements if isinstance(statements, list) else [statements] if statements else []
+
+
+@resource_rule(
+    "AWS-IAM-NO-ADMIN",
+    MANDATORY,
+    [ROLE_POLICY, POLICY, POLICY_ATTACHMENT],
+    "No role the data plane creates is an administrator: no AdministratorAccess attachment, no "
+    'policy statement allowing every action (Action "*").',
+    "List the actions the workload needs (and the resources it needs them on).",
+)
+def iam_no_admin(type_: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
+    if type_ == POLICY_ATTACHMENT:
+        if dig(inputs, "policyArn") == ADMIN_POLICY:
+            yield f"AdministratorAccess is attached to role {dig(inputs, 'role') or '?'}"
+        return
+    for statement in _statements(dig(inputs, "policy")):
+        actions = dig(statement, "Action")
+        actions = actions if isinstance(actions, list) else [actions]
+        if dig(statement, "Effect") == "Allow" and {"*", "*:*"} & set(map(str, actions)):
+            yield 'a statement allows every action (Action "*")'

@@ -1,4 +1,8 @@
-"""Azure rules: AKS, Key Vault, Container Registry, storage, Log Analytics (azure-native v3)."""
+"""Azure rules: AKS, Key Vault, Container Registry, storage, Log Analytics, NSGs (azure-native v3).
+
+Input names and enum values are those of pulumi-azure-native 3.29.0 (the pinned SDK), module
+by module as cited next to each rule.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from pdpkit.policy.wire import (
     dig,
     is_false,
     is_true,
+    is_unknown,
     items,
     open_ranges,
     retention_shortfall,
@@ -21,6 +26,20 @@ KEY_VAULT = "azure-native:keyvault:Vault"
 ACR = "azure-native:containerregistry:Registry"
 STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
 LOG_WORKSPACE = "azure-native:operationalinsights:Workspace"
+NSG = "azure-native:network:NetworkSecurityGroup"
+ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
+PRIVILEGED_ROLES = {
+    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
+    "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
+    "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
+    "f58310d9-a9f6-439a-9e8d-f62e7b41a168": "Role Based Access Control Administrator",
+}
+"""Built-in roles that manage everything or grant access to others (tenant-independent ids:
+learn.microsoft.com/azure/role-based-access-control/built-in-roles, General and Privileged)."""
+INTERNET_SOURCES = frozenset({"*", "internet", "any", "0.0.0.0/0", "::/0"})
+"""NSG source prefixes that mean anyone (service tag Internet, wildcard, default routes)."""
+GATEWAY_PORTS = frozenset({"80", "443"})
+"""What the external gateway's load balancer serves to the internet, and nothing else."""
 
 
 @resource_rule(
@@ -107,10 +126,16 @@ def aks_local_accounts(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContex
     "AZ-AKS-ENTRA-RBAC",
     MANDATORY,
     [AKS],
-    "Cluster authorization uses Entra ID with Azure RBAC (managed AAD profile).",
-    "Set aadProfile.managed: true and aadProfile.enableAzureRBAC: true, with admin groups.",
+    "Cluster authorization uses Kubernetes RBAC with Entra ID and Azure RBAC (managed AAD "
+    "profile).",
+    "Leave enableRBAC true; set aadProfile.managed: true and aadProfile.enableAzureRBAC: true, "
+    "with admin groups.",
 )
 def aks_entra_rbac(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
+    # enableRBAC: "Whether to enable Kubernetes Role-Based Access Control" (azure-native 3.29.0,
+    # containerservice/managed_cluster.py); false leaves every authenticated caller unrestricted
+    if is_false(dig(inputs, "enableRBAC")):
+        yield "Kubernetes RBAC is disabled (enableRBAC: false)"
     if not is_true(dig(inputs, "aadProfile", "enableAzureRBAC")):
         yield "Azure RBAC for Kubernetes authorization is not enabled (aadProfile.enableAzureRBAC)"
 
@@ -141,6 +166,62 @@ def aks_network_policy(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContex
     engine = dig(inputs, "networkProfile", "networkPolicy")
     if not engine or str(engine).lower() == "none":
         yield "no network policy engine: NetworkPolicies would not be enforced"
+
+
+@resource_rule(
+    "AZ-AKS-NODE-RG-LOCKDOWN",
+    MANDATORY,
+    [AKS],
+    "The node resource group AKS manages is locked down (ReadOnly): nobody, not even a "
+    "subscription owner, changes the cluster's VMs, disks, load balancers or NSGs behind AKS's "
+    "back. Azure's default, when unset, is Unrestricted.",
+    "Set nodeResourceGroupProfile.restrictionLevel: ReadOnly.",
+)
+def aks_node_rg_lockdown(
+    _type: str, inputs: Mapping[str, Any], _ctx: PolicyContext
+) -> Iterator[str]:
+    # RestrictionLevel ReadOnly | Unrestricted, "If not specified, the default is 'Unrestricted'"
+    # (pulumi-azure-native 3.29.0, containerservice/_enums.py, class RestrictionLevel)
+    level = dig(inputs, "nodeResourceGroupProfile", "restrictionLevel")
+    if is_unknown(level):
+        return
+    if str(level or "Unrestricted") != "ReadOnly":
+        yield f"the node resource group is not locked down (restrictionLevel {level or 'unset'})"
+
+
+@resource_rule(
+    "AZ-AKS-AUTO-UPGRADE",
+    ADVISORY,
+    [AKS],
+    "The cluster takes Kubernetes patch releases and node OS security updates automatically "
+    "(in the maintenance window), so known vulnerabilities do not linger.",
+    "Set autoUpgradeProfile.upgradeChannel (patch, stable, rapid or node-image) and "
+    "nodeOSUpgradeChannel (NodeImage or SecurityPatch), not none / None / Unmanaged.",
+)
+def aks_auto_upgrade(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
+    # UpgradeChannel rapid|stable|patch|node-image|none, NodeOSUpgradeChannel None|Unmanaged|
+    # NodeImage|SecurityPatch (pulumi-azure-native 3.29.0, containerservice/_enums.py); unset
+    # counts as manual: the rule wants the choice explicit in the plan
+    profile = dig(inputs, "autoUpgradeProfile")
+    channel = str(dig(profile, "upgradeChannel") or "none")
+    if channel.lower() == "none":
+        yield "Kubernetes upgrades are manual (autoUpgradeProfile.upgradeChannel none)"
+    node_os = str(dig(profile, "nodeOSUpgradeChannel") or "Unmanaged")
+    if node_os in ("None", "Unmanaged"):
+        yield f"node OS security updates are not managed (nodeOSUpgradeChannel {node_os})"
+
+
+@resource_rule(
+    "AZ-AKS-AZURE-POLICY",
+    ADVISORY,
+    [AKS],
+    "The Azure Policy add-on (Gatekeeper) runs in the cluster, so the subscription's Kubernetes "
+    "policies are enforced at admission too.",
+    "Set addonProfiles.azurepolicy.enabled: true.",
+)
+def aks_azure_policy(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
+    if not is_true(dig(inputs, "addonProfiles", "azurepolicy", "enabled")):
+        yield "the Azure Policy add-on is not enabled"
 
 
 @resource_rule(
@@ -189,6 +270,29 @@ def kv_network(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> It
 
 
 @resource_rule(
+    "AZ-KV-PLATFORM-ACCESS",
+    MANDATORY,
+    [KEY_VAULT],
+    "No Azure platform service reads the vault on its own authority: VMs may not fetch "
+    "certificates (enabledForDeployment), ARM template deployments may not read secrets "
+    "(enabledForTemplateDeployment), Azure Disk Encryption may not unwrap keys "
+    "(enabledForDiskEncryption). Each bypasses the vault's RBAC role assignments.",
+    "Set properties.enabledForDeployment, enabledForTemplateDeployment and "
+    "enabledForDiskEncryption to false (or leave them unset).",
+)
+def kv_platform_access(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
+    # VaultProperties.enabled_for_deployment / _for_template_deployment / _for_disk_encryption
+    # (pulumi-azure-native 3.29.0, keyvault/_inputs.py, VaultPropertiesArgs)
+    for key, who in (
+        ("enabledForDeployment", "virtual machines may retrieve certificates"),
+        ("enabledForTemplateDeployment", "ARM template deployments may retrieve secrets"),
+        ("enabledForDiskEncryption", "Azure Disk Encryption may retrieve secrets and unwrap keys"),
+    ):
+        if is_true(dig(inputs, "properties", key)):
+            yield f"{who} ({key})"
+
+
+@resource_rule(
     "AZ-ACR-ADMIN-USER",
     MANDATORY,
     [ACR],
@@ -213,6 +317,24 @@ def acr_admin_user(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -
 def acr_public_access(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
     if str(dig(inputs, "publicNetworkAccess") or "Enabled").lower() != "disabled":
         yield "public network access is enabled"
+
+
+@resource_rule(
+    "AZ-ACR-EXPORT",
+    ADVISORY,
+    [ACR],
+    "A registry without public network access also forbids exporting images (export policy "
+    "disabled), so that artifacts cannot be copied out of the private registry.",
+    "Set policies.exportPolicy.status: disabled (needs publicNetworkAccess: Disabled).",
+)
+def acr_export(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
+    # ExportPolicyStatus enabled | disabled (pulumi-azure-native 3.29.0,
+    # containerregistry/_enums.py); Azure enables export unless told otherwise
+    if str(dig(inputs, "publicNetworkAccess") or "").lower() != "disabled":
+        return  # export needs public access; AZ-ACR-PUBLIC-ACCESS judges that
+    status = str(dig(inputs, "policies", "exportPolicy", "status") or "enabled")
+    if status.lower() != "disabled":
+        yield "images may be exported out of the private registry (exportPolicy enabled)"
 
 
 @resource_rule(
@@ -245,6 +367,41 @@ def storage_tls(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> I
 
 
 @resource_rule(
+    "AZ-STORAGE-CROSS-TENANT",
+    MANDATORY,
+    [STORAGE_ACCOUNT],
+    "Objects are never replicated to a storage account in another Entra tenant (the logs "
+    "would leave the customer's tenant).",
+    "Set allowCrossTenantReplication: false (or leave it unset: false for new accounts).",
+)
+def storage_cross_tenant(
+    _type: str, inputs: Mapping[str, Any], _ctx: PolicyContext
+) -> Iterator[str]:
+    # allow_cross_tenant_replication: "The default interpretation is false for new accounts"
+    # (pulumi-azure-native 3.29.0, storage/storage_account.py)
+    if is_true(dig(inputs, "allowCrossTenantReplication")):
+        yield "cross-tenant object replication is allowed (allowCrossTenantReplication)"
+
+
+@resource_rule(
+    "AZ-STORAGE-NETWORK",
+    MANDATORY,
+    [STORAGE_ACCOUNT],
+    "The storage account is not open to every network: its firewall denies by default (trusted "
+    "Azure services bypass it), or public network access is disabled.",
+    "Set networkRuleSet.defaultAction: Deny (bypass AzureServices) or publicNetworkAccess: "
+    "Disabled.",
+)
+def storage_network(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
+    # NetworkRuleSet.default_action Allow | Deny; without a rule set Azure allows every network
+    # (pulumi-azure-native 3.29.0, storage/_enums.py DefaultAction, storage/storage_account.py)
+    disabled = str(dig(inputs, "publicNetworkAccess") or "").lower() == "disabled"
+    denied = str(dig(inputs, "networkRuleSet", "defaultAction") or "").lower() == "deny"
+    if not (disabled or denied):
+        yield "the storage account accepts connections from every network"
+
+
+@resource_rule(
     "AZ-STORAGE-SHARED-KEY",
     ADVISORY,
     [STORAGE_ACCOUNT],
@@ -266,3 +423,63 @@ def storage_shared_key(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContex
 )
 def log_retention(_type: str, inputs: Mapping[str, Any], ctx: PolicyContext) -> Iterator[str]:
     yield from retention_shortfall(inputs, "retentionInDays", ctx.min_log_retention_days)
+
+
+@resource_rule(
+    "AZ-LOG-LOCAL-AUTH",
+    MANDATORY,
+    [LOG_WORKSPACE],
+    "The Log Analytics workspace accepts only Entra ID authentication: its shared workspace "
+    "keys (static credentials that can write or read every log) are disabled.",
+    "Set features.disableLocalAuth: true.",
+)
+def log_local_auth(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
+    # WorkspaceFeatures.disable_local_auth, "Disable Non-AAD based Auth"
+    # (pulumi-azure-native 3.29.0, operationalinsights/_inputs.py)
+    if not is_true(dig(inputs, "features", "disableLocalAuth")):
+        yield "workspace keys (local authentication) are enabled"
+
+
+@resource_rule(
+    "AZ-NSG-INTERNET-INGRESS",
+    MANDATORY,
+    [NSG],
+    "No network security group admits the internet except to the external gateway's HTTP and "
+    "HTTPS ports (80, 443): SSH, RDP, the kubelet or any other port stay unreachable.",
+    "Narrow the rule's sourceAddressPrefix(es) to known ranges, or its destination ports to "
+    "80/443.",
+)
+def nsg_internet_ingress(
+    _type: str, inputs: Mapping[str, Any], _ctx: PolicyContext
+) -> Iterator[str]:
+    # SecurityRule: access, direction, sourceAddressPrefix(es), destinationPortRange(s)
+    # (pulumi-azure-native 3.29.0, network/_inputs.py SecurityRuleArgs)
+    for rule in items(inputs, "securityRules"):
+        props = dig(rule, "properties") or rule
+        allow = str(dig(props, "access") or "").lower() == "allow"
+        inbound = str(dig(props, "direction") or "").lower() == "inbound"
+        sources = [dig(props, "sourceAddressPrefix"), *items(props, "sourceAddressPrefixes")]
+        from_anyone = any(str(s).lower() in INTERNET_SOURCES for s in sources if s is not None)
+        ports = [dig(props, "destinationPortRange"), *items(props, "destinationPortRanges")]
+        extra = sorted({str(p) for p in ports if p is not None} - GATEWAY_PORTS)
+        if allow and inbound and from_anyone and extra:
+            name = dig(rule, "name") or "?"
+            yield f"rule {name} admits the internet to port(s) {', '.join(extra)}"
+
+
+@resource_rule(
+    "AZ-RBAC-PRIVILEGED-ROLE",
+    MANDATORY,
+    [ROLE_ASSIGNMENT],
+    "The data plane grants no identity a privileged built-in role (Owner, Contributor, User "
+    "Access Administrator, Role Based Access Control Administrator): each identity gets the "
+    "narrow role it needs (AcrPull, Key Vault Secrets User…) on the one resource it needs.",
+    "Assign a narrower built-in role scoped to the resource, or waive with a justification.",
+)
+def rbac_privileged_role(
+    _type: str, inputs: Mapping[str, Any], _ctx: PolicyContext
+) -> Iterator[str]:
+    role = str(dig(inputs, "roleDefinitionId") or "").rsplit("/", 1)[-1].lower()
+    if role in PRIVILEGED_ROLES:
+        scope = dig(inputs, "scope") or "?"
+        yield f"{PRIVILEGED_ROLES[role]} is assigned on {scope}"

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from pdpkit.policy import aws, aws_s3, azure, data_protection, gcp, kubernetes, kubernetes_plan
+from pdpkit.policy import (
+    aws,
+    aws_s3,
+    azure,
+    azure_monitoring,
+    data_protection,
+    gcp,
+    kubernetes,
+    kubernetes_plan,
+    references,
+)
 from pdpkit.policy.model import ADVISORY, MANDATORY, PlanRule, ResourceRule, Rule, Scope
 
 WAIVER_KNOWN_RULE = PlanRule(
@@ -32,7 +42,17 @@ def _rules_of(module: ModuleType) -> list[Rule]:
 RULES: tuple[Rule, ...] = (
     *(
         rule
-        for module in (azure, aws, aws_s3, gcp, kubernetes, kubernetes_plan, data_protection)
+        for module in (
+            azure,
+            azure_monitoring,
+            aws,
+            aws_s3,
+            gcp,
+            kubernetes,
+            kubernetes_plan,
+            data_protection,
+            references,
+        )
         for rule in _rules_of(module)
     ),
     WAIVER_KNOWN_RULE,

@@ -1,4 +1,7 @@
-"""GCP rules: GKE, Artifact Registry, Cloud Storage, Cloud Logging, KMS, IAM (pulumi-gcp v10)."""
+"""GCP rules: GKE, Artifact Registry, Cloud Storage, Cloud Logging, KMS, IAM, firewalls.
+
+Input names are those of pulumi-gcp 10.2.0 (the pinned SDK), cited per rule.
+"""
 
 from __future__ import annotations
 
@@ -23,15 +26,41 @@ GCS_BUCKET = "gcp:storage/bucket:Bucket"
 LOG_BUCKET = "gcp:logging/projectBucketConfig:ProjectBucketConfig"
 CRYPTO_KEY = "gcp:kms/cryptoKey:CryptoKey"
 SA_KEY = "gcp:serviceaccount/key:Key"
+FIREWALL = "gcp:compute/firewall:Firewall"
+IAM_MEMBERS = (
+    "gcp:projects/iAMMember:IAMMember",
+    "gcp:serviceaccount/iAMMember:IAMMember",
+    "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
+    "gcp:storage/bucketIAMMember:BucketIAMMember",
+    "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
+    "gcp:kms/keyRingIAMMember:KeyRingIAMMember",
+    "gcp:secretmanager/secretIamMember:SecretIamMember",
+    "gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember",
+)
+"""The IAM member resources a data plane may declare (one principal each)."""
+BASIC_ROLES = frozenset({"roles/owner", "roles/editor", "roles/viewer"})
+"""Google's basic (formerly primitive) roles, spanning every service of the project
+(firebase.google.com/docs/projects/iam/roles-basic, after cloud.google.com/iam/docs/
+roles-overview#basic)."""
+PUBLIC_PRINCIPALS = frozenset({"allUsers", "allAuthenticatedUsers"})
+"""Anyone on the internet, and anyone with any Google account (pulumi-gcp 10.2.0,
+artifactregistry/repository_iam_member.py, the `member` documentation)."""
 
 
 def public_endpoint(inputs: Mapping[str, Any]) -> bool:
-    """Whether the control plane has a public endpoint (old and new GKE endpoint settings)."""
-    if is_true(dig(inputs, "privateClusterConfig", "enablePrivateEndpoint")):
+    """Whether the control plane can be reached from the internet.
+
+    In pulumi-gcp 10.2.0 (container/_inputs.py) the IP endpoint is public unless
+    privateClusterConfig.enablePrivateEndpoint is true or controlPlaneEndpointsConfig.
+    ipEndpointsConfig.enabled is false (its only field); the DNS endpoint accepts internet
+    traffic when controlPlaneEndpointsConfig.dnsEndpointConfig.allowExternalTraffic is true.
+    """
+    endpoints = dig(inputs, "controlPlaneEndpointsConfig")
+    if is_true(dig(endpoints, "dnsEndpointConfig", "allowExternalTraffic")):
+        return True
+    if is_false(dig(endpoints, "ipEndpointsConfig", "enabled")):
         return False
-    return not is_false(
-        dig(inputs, "controlPlaneEndpointsConfig", "ipEndpointsConfig", "enablePublicEndpoint")
-    )
+    return not is_true(dig(inputs, "privateClusterConfig", "enablePrivateEndpoint"))
 
 
 @resource_rule(
@@ -76,6 +105,46 @@ def gke_api_ranges(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -
         yield f"master authorized networks include {', '.join(open_)}"
     if is_true(dig(config, "gcpPublicCidrsAccessEnabled")):
         yield "Google Cloud public IP ranges may reach the endpoint (gcpPublicCidrsAccessEnabled)"
+
+
+@resource_rule(
+    "GCP-GKE-GLOBAL-ACCESS",
+    MANDATORY,
+    [GKE],
+    "The control plane's private endpoint is reachable from the cluster's own region only: "
+    "global access would open it to every region of the VPC and to every network peered or "
+    "connected to it.",
+    "Set privateClusterConfig.masterGlobalAccessConfig.enabled: false, or waive "
+    "GCP-GKE-GLOBAL-ACCESS with a justification.",
+)
+def gke_global_access(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
+    # ClusterPrivateClusterConfigMasterGlobalAccessConfig.enabled, "Whether the cluster master
+    # is accessible globally or not" (pulumi-gcp 10.2.0, container/_inputs.py). The newer
+    # controlPlaneEndpointsConfig.ipEndpointsConfig has no global-access field in 10.2.0.
+    if is_true(dig(inputs, "privateClusterConfig", "masterGlobalAccessConfig", "enabled")):
+        yield "the control plane endpoint is reachable from every region (masterGlobalAccessConfig)"
+
+
+@resource_rule(
+    "GCP-GKE-NODE-SERVICE-ACCOUNT",
+    MANDATORY,
+    [GKE, NODE_POOL],
+    "Nodes run as a dedicated, least-privileged service account, never the Compute Engine "
+    "default service account (Editor on the project).",
+    "Set nodeConfig.serviceAccount to the data plane's node service account.",
+)
+def gke_node_service_account(
+    type_: str, inputs: Mapping[str, Any], _ctx: PolicyContext
+) -> Iterator[str]:
+    # nodeConfig.service_account: "The service account to be used by the Node VMs"; unset, GKE
+    # uses the Compute Engine default account (pulumi-gcp 10.2.0, container/_inputs.py)
+    # (for a cluster: the nodes of its default pool, created even when removed right after;
+    # Autopilot clusters configure node accounts elsewhere and are not judged here)
+    if type_ == GKE and is_true(dig(inputs, "enableAutopilot")):
+        return
+    account = str(dig(inputs, "nodeConfig", "serviceAccount") or "default")
+    if account == "default" or account.endswith("-compute@developer.gserviceaccount.com"):
+        yield f"nodes run as the Compute Engine default service account ({account})"
 
 
 @resource_rule(
@@ -169,13 +238,79 @@ def gke_network_policy(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContex
 @resource_rule(
     "GCP-GKE-SHIELDED-NODES",
     ADVISORY,
-    [GKE],
-    "Shielded GKE nodes (secure boot, integrity monitoring) are on.",
-    "Leave enableShieldedNodes unset or true.",
+    [GKE, NODE_POOL],
+    "Shielded GKE nodes (secure boot, integrity monitoring) are on, for the cluster and in "
+    "every node pool's shielded instance config.",
+    "Leave enableShieldedNodes unset or true, and nodeConfig.shieldedInstanceConfig."
+    "enableSecureBoot / enableIntegrityMonitoring true.",
 )
-def gke_shielded_nodes(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
-    if is_false(dig(inputs, "enableShieldedNodes")):
+def gke_shielded_nodes(type_: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
+    if type_ == GKE and is_false(dig(inputs, "enableShieldedNodes")):
         yield "shielded nodes are disabled"
+    # nodeConfig.shieldedInstanceConfig.enable_secure_boot / enable_integrity_monitoring
+    # (pulumi-gcp 10.2.0, container/_inputs.py)
+    shielded = dig(inputs, "nodeConfig", "shieldedInstanceConfig")
+    for key in ("enableSecureBoot", "enableIntegrityMonitoring"):
+        if is_false(dig(shielded, key)):
+            yield f"nodes run with {key} off"
+
+
+@resource_rule(
+    "GCP-GKE-AUTO-UPGRADE",
+    ADVISORY,
+    [GKE, NODE_POOL],
+    "The cluster follows a release channel and node pools upgrade and repair themselves, so "
+    "security patches reach the control plane and the nodes without a manual step.",
+    "Set releaseChannel.channel (REGULAR, STABLE, RAPID or EXTENDED) and leave "
+    "management.autoUpgrade / autoRepair on.",
+)
+def gke_auto_upgrade(type_: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
+    # releaseChannel.channel UNSPECIFIED|RAPID|REGULAR|STABLE|EXTENDED; NodePoolManagement
+    # auto_upgrade / auto_repair, "Enabled by default" (pulumi-gcp 10.2.0, container/_inputs.py)
+    if type_ == GKE:
+        if dig(inputs, "releaseChannel", "channel") == "UNSPECIFIED":
+            yield "the cluster follows no release channel (releaseChannel UNSPECIFIED)"
+        return
+    for key in ("autoUpgrade", "autoRepair"):
+        if is_false(dig(inputs, "management", key)):
+            yield f"the node pool has management.{key} off"
+
+
+@resource_rule(
+    "GCP-GKE-SECURITY-POSTURE",
+    ADVISORY,
+    [GKE],
+    "The security posture dashboard audits workloads and scans their images for vulnerabilities.",
+    "Leave securityPostureConfig.mode BASIC (or ENTERPRISE) and vulnerabilityMode "
+    "VULNERABILITY_BASIC (or VULNERABILITY_ENTERPRISE).",
+)
+def gke_security_posture(
+    _type: str, inputs: Mapping[str, Any], _ctx: PolicyContext
+) -> Iterator[str]:
+    # securityPostureConfig.mode DISABLED|BASIC|ENTERPRISE, vulnerabilityMode
+    # VULNERABILITY_DISABLED|_BASIC|_ENTERPRISE (pulumi-gcp 10.2.0, container/_inputs.py)
+    posture = dig(inputs, "securityPostureConfig")
+    if dig(posture, "mode") == "DISABLED":
+        yield "the security posture is disabled"
+    if dig(posture, "vulnerabilityMode") == "VULNERABILITY_DISABLED":
+        yield "workload vulnerability scanning is disabled"
+
+
+@resource_rule(
+    "GCP-AR-VULNERABILITY-SCANNING",
+    MANDATORY,
+    [ARTIFACT_REGISTRY],
+    "Images pushed to the repository are scanned for vulnerabilities (as the project's "
+    "Artifact Analysis setting says), never opted out per repository.",
+    "Leave vulnerabilityScanningConfig.enablementConfig unset or INHERITED.",
+)
+def ar_vulnerability_scanning(
+    _type: str, inputs: Mapping[str, Any], _ctx: PolicyContext
+) -> Iterator[str]:
+    # vulnerability_scanning_config.enablement_config: INHERITED | DISABLED
+    # (pulumi-gcp 10.2.0, artifactregistry/_inputs.py)
+    if dig(inputs, "vulnerabilityScanningConfig", "enablementConfig") == "DISABLED":
+        yield "vulnerability scanning is disabled for the repository"
 
 
 @resource_rule(
@@ -216,6 +351,18 @@ def gcs_public_access(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext
         yield "public access prevention is not enforced"
     if not is_true(dig(inputs, "uniformBucketLevelAccess")):
         yield "uniform bucket-level access is off (object ACLs allowed)"
+
+
+@resource_rule(
+    "GCP-GCS-CMEK",
+    ADVISORY,
+    [GCS_BUCKET],
+    "Objects (the log archive) are encrypted with a customer-managed Cloud KMS key.",
+    "Set encryption.defaultKmsKeyName.",
+)
+def gcs_cmek(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
+    if not dig(inputs, "encryption", "defaultKmsKeyName"):
+        yield "the bucket uses Google-managed encryption"
 
 
 @resource_rule(
@@ -261,3 +408,53 @@ def kms_rotation(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> 
 )
 def iam_no_sa_keys(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
     yield f"a key is created for service account {dig(inputs, 'serviceAccountId') or '?'}"
+
+
+@resource_rule(
+    "GCP-IAM-NO-PUBLIC-MEMBERS",
+    MANDATORY,
+    IAM_MEMBERS,
+    "No IAM grant names allUsers or allAuthenticatedUsers: images, logs, keys and secrets of the "
+    "data plane are never readable by anyone on the internet or any Google account.",
+    "Grant the role to a named service account or group instead.",
+)
+def iam_no_public_members(
+    _type: str, inputs: Mapping[str, Any], _ctx: PolicyContext
+) -> Iterator[str]:
+    member = str(dig(inputs, "member") or "")
+    if member in PUBLIC_PRINCIPALS:
+        yield f"{dig(inputs, 'role') or 'a role'} is granted to {member}"
+
+
+@resource_rule(
+    "GCP-IAM-NO-BASIC-ROLES",
+    MANDATORY,
+    IAM_MEMBERS,
+    "No IAM grant uses a basic role (Owner, Editor, Viewer): each identity gets the predefined "
+    "role it needs on the resource it needs.",
+    "Grant a predefined role (roles/artifactregistry.reader, roles/logging.logWriter…).",
+)
+def iam_no_basic_roles(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
+    role = str(dig(inputs, "role") or "")
+    if role in BASIC_ROLES:
+        yield f"{dig(inputs, 'member') or '?'} is granted the basic role {role}"
+
+
+@resource_rule(
+    "GCP-FIREWALL-INTERNET-INGRESS",
+    MANDATORY,
+    [FIREWALL],
+    "No firewall rule the program declares allows ingress from the whole internet; GKE itself "
+    "opens what the gateway's load balancer needs.",
+    "Narrow sourceRanges to known ranges (a deny rule from 0.0.0.0/0 is fine).",
+)
+def firewall_internet_ingress(
+    _type: str, inputs: Mapping[str, Any], _ctx: PolicyContext
+) -> Iterator[str]:
+    # Firewall: direction (INGRESS when unset), allows[], source_ranges; an ingress rule needs
+    # source_ranges, source_tags or source_service_accounts (pulumi-gcp 10.2.0,
+    # compute/firewall.py)
+    if str(dig(inputs, "direction") or "INGRESS") != "INGRESS" or not items(inputs, "allows"):
+        return
+    if open_ := open_ranges(items(inputs, "sourceRanges")):
+        yield f"ingress allowed from {', '.join(open_)}"

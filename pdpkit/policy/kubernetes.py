@@ -16,6 +16,7 @@ from pdpkit.policy.kubernetes_workloads import (
 )
 from pdpkit.policy.model import ADVISORY, MANDATORY, PolicyContext, resource_rule
 from pdpkit.policy.wire import SECRET, dig, is_false, is_true, is_unknown, items
+from pdpkit.versions import CHARTS
 
 SECRET_TYPE = "kubernetes:core/v1:Secret"  # noqa: S105 (a type token)
 RBAC_ROLES = (
@@ -274,3 +275,25 @@ def no_plain_secrets(type_: str, inputs: Mapping[str, Any], _ctx: PolicyContext)
             for env in items(container, "env"):
                 if looks_secret(str(dig(env, "name") or ""), dig(env, "value")):
                     yield f"container {name} env {dig(env, 'name')} is a literal credential"
+
+
+HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
+
+
+@resource_rule(
+    "K8S-HELM-RELEASE-SIZE",
+    MANDATORY,
+    (HELM_RELEASE,),
+    "No chart whose Helm release record approaches the 1 MiB limit of the Secret Helm stores "
+    "it in is installed as a Helm release: the install fails (helm/helm#12277). The charts "
+    "are listed in pdpkit/versions.py (release_record_near_limit).",
+    "Render the chart and apply it server-side (kubernetes.helm.v4.Chart), as its README says.",
+)
+def helm_release_size(type_: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
+    ref = str(inputs.get("chart") or "")
+    for entry in CHARTS:
+        if entry.release_record_near_limit and ref in {entry.chart, entry.chart_ref}:
+            yield (
+                f"{entry.chart} as a Helm release: its record approaches the 1 MiB Secret limit "
+                f"({entry.release_record_near_limit})"
+            )

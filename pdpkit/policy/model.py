@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -39,6 +39,9 @@ class PolicyResource:
     parent: str = ""
     dependencies: tuple[str, ...] = ()
     """URNs this resource depends on (explicitly or through its inputs)."""
+    outputs: dict[str, Any] = field(default_factory=dict)
+    """What the provider answered (``id`` included); only the offline plan knows them
+    (CrossGuard sees inputs only), empty where unknown."""
 
 
 @dataclass(frozen=True)
@@ -64,15 +67,47 @@ class PolicyContext:
     """Production stacks protect and retain everything that holds data."""
     min_log_retention_days: int = LOG_RETENTION_FLOOR_DAYS
     """Log stores keep logs at least this long."""
+    declared_ids: frozenset[str] = frozenset()
+    """Ids of cloud objects the stack declares and the plan does not create (admin groups, the
+    deployer role, the DNS zone…): references to them resolve."""
+    declared_patterns: tuple[str, ...] = ()
+    """Regular expressions (full match) of declared ids (a project's service agents)."""
 
     @classmethod
     def of(cls, stack: StackSpec) -> PolicyContext:
+        declared_ids, declared_patterns = _declared(stack)
         return cls(
             production=stack.dataplane.production,
             min_log_retention_days=max(
                 LOG_RETENTION_FLOOR_DAYS, stack.dataplane.log_storage.retention_days
             ),
+            declared_ids=declared_ids,
+            declared_patterns=declared_patterns,
         )
+
+
+def _declared(stack: StackSpec) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The external ids a stack declares (what `PDP-REFERENCES-RESOLVE` accepts unresolved)."""
+    spec = stack.dataplane
+    ids: set[str] = set()
+    patterns: list[str] = []
+    if spec.azure is not None:
+        subscription = f"/subscriptions/{spec.azure.subscription_id}"
+        ids |= {subscription, spec.azure.tenant_id, *spec.azure.admin_group_object_ids}
+        if spec.azure.dns_zone_resource_group is not None:
+            ids.add(
+                f"{subscription}/resourceGroups/{spec.azure.dns_zone_resource_group}"
+                f"/providers/Microsoft.Network/dnszones/{spec.gateways.dns_zone}"
+            )
+    if spec.aws is not None and spec.aws.assume_role_arn is not None:
+        ids.add(spec.aws.assume_role_arn)
+    if spec.gcp is not None and spec.gcp.project_number is not None:
+        # Google-managed service agents of the declared project:
+        # serviceAccount:service-<number>@<service>.iam.gserviceaccount.com
+        patterns.append(
+            rf"serviceAccount:service-{spec.gcp.project_number}@[a-z0-9-]+\.iam\.gserviceaccount\.com"
+        )
+    return frozenset(ids), tuple(patterns)
 
 
 ResourceCheck = Callable[[str, Mapping[str, Any], PolicyContext], Iterable[str]]

@@ -14,7 +14,6 @@ from pdpkit.spec.stack import StackSpec
 
 REGISTRY_NAME = re.compile(r"^[a-zA-Z0-9]{5,50}$")
 VAULT_NAME = re.compile(r"^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$")
-SECRET_NAME_PART = re.compile(r"^[A-Za-z0-9-]+$")
 POOL_NAME = re.compile(r"^[a-z][a-z0-9]{0,11}$")
 SUBNET_ROLES = ("nodes", "apiserver", "private-endpoints")
 """The subnets the Azure target knows (by name); others would be silently unused."""
@@ -35,12 +34,6 @@ def azure_problems(stack: StackSpec) -> Iterator[tuple[str, str]]:
             "dataplane.secretStore.name",
             f"{dp.secret_store.name!r} is not a Key Vault name: 3-24 letters, digits and single "
             "dashes, starting with a letter and ending with a letter or digit",
-        )
-    if not SECRET_NAME_PART.match(dp.secret_store.secret_prefix):
-        yield (
-            "dataplane.secretStore.secretPrefix",
-            f"{dp.secret_store.secret_prefix!r} cannot start a Key Vault secret name (letters, "
-            "digits and '-' only); use e.g. 'pdp-'",
         )
     for i, subnet in enumerate(dp.network.subnets):
         if subnet.name not in SUBNET_ROLES:

@@ -1,8 +1,8 @@
 """Rules that span fields: ranges that must not overlap, names that must resolve.
 
 Each check yields ``(key path, message)``; the loader turns them into located problems.
-Platform rules live in `platform_checks`, per-cloud rules in `cloud_checks` and
-`azure_rules`, gateway rules in `gateway_checks`.
+Platform rules live in `platform_checks`, the Kubernetes version in `kubernetes_checks`,
+per-cloud rules in `cloud_checks` and `azure_rules`, gateway rules in `gateway_checks`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from pdpkit.spec.cloud_checks import aws_network_problems, gcp_problems
 from pdpkit.spec.enums import Target
 from pdpkit.spec.findings import Finding, unique_names
 from pdpkit.spec.gateway_checks import gateway_problems
+from pdpkit.spec.kubernetes_checks import kubernetes_version_problems
 from pdpkit.spec.platform_checks import find_cycle, platform_problems
+from pdpkit.spec.secret_key_checks import secret_key_problems
 from pdpkit.spec.stack import StackSpec
 
 __all__ = ["Finding", "cross_field_problems", "find_cycle"]
@@ -26,12 +28,14 @@ def cross_field_problems(stack: StackSpec) -> list[Finding]:
     """Every cross-field problem of a structurally valid stack."""
     findings = list(_network(stack))
     findings += gateway_problems(stack.dataplane.gateways)
+    findings += kubernetes_version_problems(stack)
     if stack.dataplane.target is Target.AWS:
         findings += aws_network_problems(stack)
     findings += unique_names(
         "dataplane.cluster.nodePools", [p.name for p in stack.dataplane.cluster.node_pools]
     )
     findings += azure_problems(stack)
+    findings += secret_key_problems(stack)
     if stack.dataplane.target is Target.GCP:
         findings += gcp_problems(stack)
     if stack.platform is not None:

@@ -14,8 +14,8 @@ GKE_NAME_MAX = 40
 
 
 def gcp_problems(stack: StackSpec) -> Iterator[Finding]:
-    """What only GCP rejects: long cluster names, zones of another region, Secret Manager ids,
-    a control-plane range inside the cluster's own ranges."""
+    """What only GCP rejects: long cluster names, zones of another region, a control-plane
+    range inside the cluster's own ranges (Secret Manager ids: `secret_key_checks`)."""
     dp = stack.dataplane
     if len(dp.name) > GKE_NAME_MAX:
         yield (
@@ -43,16 +43,6 @@ def gcp_problems(stack: StackSpec) -> Iterator[Finding]:
                     "(or leave availabilityZones out and let GKE choose)"
                 ),
             )
-    prefix = dp.secret_store.secret_prefix
-    if not re.fullmatch(r"[A-Za-z0-9_-]+", prefix):
-        suggestion = re.sub(r"[^A-Za-z0-9_-]", "-", prefix)
-        yield (
-            "dataplane.secretStore.secretPrefix",
-            (
-                f"{prefix!r} cannot start a Secret Manager secret id (letters, digits, '_' and '-' "
-                f"only); use {suggestion!r}"
-            ),
-        )
     if dp.gcp is not None:
         master = ipaddress.ip_network(dp.gcp.master_ipv4_cidr)
         for key, value in (

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field, HttpUrl, model_validator
 
 from pdpkit.spec.base import Cidr, DnsName, Duration, NonEmptyStr, SpecModel, Version
 from pdpkit.spec.enums import ManagementModel, Target, TransparentEncryption
+from pdpkit.spec.secret_keys import RULES
 from pdpkit.spec.targets import AwsSpec, AzureSpec, GcpSpec, OnpremSpec
 
 
@@ -79,8 +82,9 @@ class NodePoolSpec(SpecModel):
 class ClusterSpec(SpecModel):
     """The Kubernetes cluster."""
 
-    kubernetes_version: Version = "1.31"
-    """Kubernetes MAJOR.MINOR (patch chosen by the cloud)."""
+    kubernetes_version: Version = "1.34"
+    """Kubernetes MAJOR.MINOR (patch chosen by the cloud). Must be supported by every pinned
+    component and offered by the target's service (`pdpkit.versions`); default 1.34."""
     private_api_endpoint: bool = True
     """The API server has no public endpoint. Default on."""
     authorized_ranges: tuple[Cidr, ...] = ()
@@ -124,7 +128,9 @@ class SecretStoreSpec(SpecModel):
     name: str | None = None
     """Vault name; left out: derived from the data plane name."""
     secret_prefix: NonEmptyStr = "pdp/"  # noqa: S105 (a key prefix)
-    """Only secrets under this prefix are readable by the data plane."""
+    """Only secrets under this prefix are readable by the data plane. A key is this prefix and
+    the reference's key concatenated, so the prefix ends with its separator. Left out: ``pdp-``
+    on Azure and GCP (their secret names hold no ``/``), ``pdp/`` elsewhere."""
     soft_delete_days: int = Field(90, ge=7, le=90)
     """Days a deleted secret can be recovered (Azure Key Vault)."""
 
@@ -226,7 +232,7 @@ class DataPlaneSpec(SpecModel):
     registry: RegistrySpec = RegistrySpec()
     """Container registry settings; left out: private, 30-day retention."""
     secret_store: SecretStoreSpec = SecretStoreSpec()
-    """Key vault / secret store settings; left out: derived name, prefix `pdp/`."""
+    """Key vault / secret store settings; left out: derived name, the target's default prefix."""
     log_storage: LogStorageSpec = LogStorageSpec()
     """Log retention and archive; left out: 30 days queryable, 365 days archived."""
     cilium: CiliumSpec = CiliumSpec()
@@ -247,6 +253,19 @@ class DataPlaneSpec(SpecModel):
     """GCP settings (required when target is gcp)."""
     onprem: OnpremSpec | None = None
     """On-prem settings (required when target is onprem)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _target_secret_prefix(cls, data: Any) -> Any:
+        """A left-out prefix takes the target's default (`secret_keys.RULES`)."""
+        if not isinstance(data, dict) or str(data.get("target")) not in set(Target):
+            return data
+        field = "secret_store" if "secret_store" in data else "secretStore"
+        store = data.get(field) or {}
+        if not isinstance(store, dict) or {"secretPrefix", "secret_prefix"} & set(store):
+            return data
+        prefix = RULES[Target(str(data["target"]))].example_prefix
+        return {**data, field: {**store, "secretPrefix": prefix}}
 
     @model_validator(mode="after")
     def _target_section(self) -> DataPlaneSpec:

@@ -14,7 +14,7 @@ from pdpkit.spec.stack import StackSpec
 
 HEADER = """# Stack file reference
 
-Generated from `pdpkit.spec` (do not edit: `PDP_UPDATE_GOLDEN=1 pytest tests/unit/spec`).
+Generated from `pdpkit.spec` (do not edit: `PDP_UPDATE_GOLDEN=rewrite pytest tests/unit/spec`).
 A stack file is `stacks/Pulumi.<stack>.yaml`; its keys live under `config:` in the
 project's namespace: `pdp:dataplane`, `pdp:platform` (inline, or `{path: DIR}` holding
 `platform.yaml` and `integrations/*.yaml`) and `pdp:policy`. Unknown keys are errors.

@@ -52,6 +52,9 @@ class Registry(pulumi.ComponentResource):
     repository_url: pulumi.Output[str]
     registry_host: pulumi.Output[str]
     arn: pulumi.Output[str]
+    node_pull: pulumi.Resource
+    """The node role's pull policy attachment: node groups wait for it (kubelet pulls
+    system images from ECR as soon as a node joins)."""
 
     def __init__(
         self, name: str, args: RegistryArgs, opts: pulumi.ResourceOptions | None = None
@@ -74,7 +77,7 @@ class Registry(pulumi.ComponentResource):
             policy=lifecycle_policy(args.retention_days),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        iam.RolePolicyAttachment(
+        self.node_pull = iam.RolePolicyAttachment(
             f"{name}-node-pull",
             role=args.node_role_name,
             policy_arn=args.account.managed_policy(NODE_PULL_POLICY),

@@ -6,7 +6,7 @@ import ipaddress
 from dataclasses import dataclass, field
 
 import pulumi
-from pulumi_azure_native import authorization, containerservice, managedidentity
+from pulumi_azure_native import authorization, containerservice, managedidentity, monitor
 
 from pdpkit.components.azure.builtin_roles import BuiltinRole, assignment_name, role_definition_id
 from pdpkit.components.azure.diagnostics import LogRouting, diagnostic_setting
@@ -31,6 +31,14 @@ CONTROL_PLANE_LOGS = (
     "csi-snapshot-controller",
 )
 """Control-plane log categories (``kube-audit-admin``: audit without get/list noise)."""
+MONITORING_ADDON = "omsagent"
+"""AKS's Container insights add-on (Azure Monitor Agent, ``ama-logs``). Ships container logs
+with the add-on's managed identity (``useAADAuth``): the workload-identity-compatible path.
+Fluent Bit cannot on AKS: its ``azure_logs_ingestion`` output needs a client secret
+(`fluent_bit_outputs`). Config keys as in microsoft/Docker-Provider
+scripts/onboarding/aks/onboarding-msi-bicep/existingClusterOnboarding.bicep@b67e13a."""
+CONTAINER_INSIGHTS_ASSOCIATION = "ContainerInsightsExtension"
+"""Name of the rule association (same template)."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,9 @@ class AksClusterArgs:
     """AKS auto-upgrade channel: none, patch, stable, rapid."""
     node_os_upgrade_channel: str = "NodeImage"
     etcd_encryption: EtcdEncryption | None = None
+    container_insights_rule_id: pulumi.Input[str] | None = None
+    """Container insights: the AKS monitoring add-on collects per this data collection rule
+    into the routing workspace; left out: no add-on (no container logs shipped)."""
     production: bool = False
     """Protect and retain the cluster; Standard tier (financially backed SLA)."""
     tags: dict[str, str] = field(default_factory=dict)
@@ -217,7 +228,8 @@ class AksCluster(pulumi.ComponentResource):
                 node_os_upgrade_channel=args.node_os_upgrade_channel,
             ),
             addon_profiles={
-                "azurepolicy": containerservice.ManagedClusterAddonProfileArgs(enabled=True)
+                "azurepolicy": containerservice.ManagedClusterAddonProfileArgs(enabled=True),
+                **self._monitoring_addon(),
             },
             support_plan="KubernetesOfficial",
             tags=args.tags,
@@ -256,6 +268,17 @@ class AksCluster(pulumi.ComponentResource):
         diagnostic_setting(
             f"{name}-cluster-diagnostics", cluster.id, args.routing, CONTROL_PLANE_LOGS, parent=self
         )
+        if args.container_insights_rule_id is not None:
+            # the association is what makes the add-on collect; its name is the one the
+            # add-on looks for (Docker-Provider onboarding-msi-bicep template, associationName)
+            monitor.DataCollectionRuleAssociation(
+                f"{name}-container-insights",
+                association_name=CONTAINER_INSIGHTS_ASSOCIATION,
+                resource_uri=cluster.id,
+                data_collection_rule_id=args.container_insights_rule_id,
+                description="Container insights of this cluster (container logs, events)",
+                opts=pulumi.ResourceOptions(parent=self),
+            )
         self.cluster_name = cluster.name
         self.cluster_id = cluster.id
         self.oidc_issuer_url = cluster.oidc_issuer_profile.apply(lambda p: p.issuer_url)
@@ -273,6 +296,21 @@ class AksCluster(pulumi.ComponentResource):
                 "node_pools": [p.urn for p in self.node_pools],
             }
         )
+
+    def _monitoring_addon(self) -> dict[str, containerservice.ManagedClusterAddonProfileArgs]:
+        """The ``omsagent`` add-on (ama-logs in kube-system, run and updated by AKS), with managed
+        identity authentication: no key or secret exists anywhere."""
+        if self._args.container_insights_rule_id is None:
+            return {}
+        return {
+            MONITORING_ADDON: containerservice.ManagedClusterAddonProfileArgs(
+                enabled=True,
+                config={
+                    "logAnalyticsWorkspaceResourceID": self._args.routing.workspace_id,
+                    "useAADAuth": "true",
+                },
+            )
+        }
 
     def _grant(
         self,

@@ -1,4 +1,4 @@
-"""`LogStorage`: Log Analytics workspace, Logs Ingestion for the log agent, archive account."""
+"""`LogStorage`: Log Analytics workspace, Container insights collection rule, archive account."""
 
 from __future__ import annotations
 
@@ -9,15 +9,16 @@ import pulumi
 from pulumi_azure_native import monitor, operationalinsights, storage
 
 STORAGE_NAME = re.compile(r"^[a-z0-9]{3,24}$")
-CONTAINER_LOGS_TABLE = "PdpContainerLogs_CL"
-"""Custom table the log agent writes to (through the data collection rule)."""
-# Fluent Bit's kubernetes filter output, as the table and the DCR stream declare it
-_COLUMNS = (
-    ("TimeGenerated", "datetime"),
-    ("log", "string"),
-    ("stream", "string"),
-    ("kubernetes", "dynamic"),
-)
+CONTAINER_LOGS_TABLE = "ContainerLogV2"
+"""Where Container insights writes container logs (the default schema with managed identity
+authentication: learn.microsoft.com/azure/azure-monitor/containers/
+container-insights-logs-schema)."""
+CONTAINER_INSIGHTS_STREAMS = ("Microsoft-ContainerLogV2", "Microsoft-KubeEvents")
+"""Container logs and Kubernetes events; stream ``Microsoft-X`` lands in table ``X``."""
+CONTAINER_INSIGHTS_EXTENSION = "ContainerInsights"
+"""The data source the AKS monitoring add-on (ama-logs) reads its settings from; the rule
+layout follows Microsoft's own onboarding template (microsoft/Docker-Provider
+scripts/onboarding/aks/onboarding-msi-bicep/existingClusterOnboarding.bicep@b67e13a)."""
 WORKSPACE_RETENTION = (30, 730)
 """Interactive retention Log Analytics accepts (PerGB2018); longer keeping is the archive's job."""
 
@@ -53,8 +54,9 @@ class LogStorage(pulumi.ComponentResource):
 
     - a Log Analytics workspace with local (shared key) auth disabled: only Entra identities
       read or write;
-    - a custom table, a data collection endpoint and rule: the Logs Ingestion API path the log
-      agent uses (`dce_url`, `dcr_immutable_id`, `table_name`);
+    - a Container insights data collection rule (`container_insights_rule_id`): what the AKS
+      monitoring add-on collects (container logs as ``ContainerLogV2``, Kubernetes events) and
+      that it writes to this workspace; the cluster associates it (`AksCluster`);
     - an archive storage account (TLS 1.2, HTTPS only, no public blobs, default-deny firewall
       that trusted Azure services bypass), a lifecycle policy that cools, archives and finally
       deletes logs after `archive_retention_days`, and a workspace data export of the container
@@ -65,10 +67,7 @@ class LogStorage(pulumi.ComponentResource):
     workspace_name: pulumi.Output[str]
     workspace_customer_id: pulumi.Output[str]
     archive_storage_id: pulumi.Output[str | None]
-    dce_url: pulumi.Output[str]
-    dcr_id: pulumi.Output[str]
-    dcr_immutable_id: pulumi.Output[str]
-    table_name: str
+    container_insights_rule_id: pulumi.Output[str]
 
     def __init__(
         self, name: str, args: LogStorageArgs, opts: pulumi.ResourceOptions | None = None
@@ -94,47 +93,28 @@ class LogStorage(pulumi.ComponentResource):
             tags=args.tags,
             opts=keep,
         )
-        table = operationalinsights.Table(
-            f"{name}-container-logs",
-            table_name=CONTAINER_LOGS_TABLE,
-            workspace_name=workspace.name,
-            resource_group_name=args.resource_group_name,
-            plan="Analytics",
-            retention_in_days=retention,
-            schema=operationalinsights.SchemaArgs(
-                name=CONTAINER_LOGS_TABLE,
-                columns=[
-                    operationalinsights.ColumnArgs(
-                        name=n, type="dateTime" if t == "datetime" else t
-                    )
-                    for n, t in _COLUMNS
-                ],
-            ),
-            opts=child,
-        )
-        endpoint = monitor.DataCollectionEndpoint(
-            f"{name}-dce",
-            data_collection_endpoint_name=f"{name}-dce",
-            resource_group_name=args.resource_group_name,
-            location=args.location,
-            network_acls=monitor.DataCollectionEndpointNetworkAclsArgs(
-                public_network_access="Enabled"
-            ),
-            tags=args.tags,
-            opts=child,
-        )
-        stream = f"Custom-{CONTAINER_LOGS_TABLE}"
         rule = monitor.DataCollectionRule(
-            f"{name}-dcr",
-            data_collection_rule_name=f"{name}-dcr",
+            f"{name}-container-insights",
+            data_collection_rule_name=f"{name}-container-insights",
             resource_group_name=args.resource_group_name,
             location=args.location,
-            data_collection_endpoint_id=endpoint.id,
-            stream_declarations={
-                stream: monitor.StreamDeclarationArgs(
-                    columns=[monitor.ColumnDefinitionArgs(name=n, type=t) for n, t in _COLUMNS]
-                )
-            },
+            kind="Linux",
+            data_sources=monitor.DataCollectionRuleDataSourcesArgs(
+                extensions=[
+                    monitor.ExtensionDataSourceArgs(
+                        name="ContainerInsightsExtension",
+                        extension_name=CONTAINER_INSIGHTS_EXTENSION,
+                        streams=list(CONTAINER_INSIGHTS_STREAMS),
+                        extension_settings={
+                            "dataCollectionSettings": {
+                                "interval": "1m",
+                                "namespaceFilteringMode": "Off",
+                                "enableContainerLogV2": True,
+                            }
+                        },
+                    )
+                ]
+            ),
             destinations=monitor.DataCollectionRuleDestinationsArgs(
                 log_analytics=[
                     monitor.LogAnalyticsDestinationArgs(
@@ -144,36 +124,27 @@ class LogStorage(pulumi.ComponentResource):
             ),
             data_flows=[
                 monitor.DataFlowArgs(
-                    streams=[stream],
-                    destinations=["workspace"],
-                    transform_kql="source",
-                    output_stream=stream,
+                    streams=list(CONTAINER_INSIGHTS_STREAMS), destinations=["workspace"]
                 )
             ],
             tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[table]),
+            opts=child,
         )
         archive_id: pulumi.Output[str | None] = pulumi.Output.from_input(None)
         if args.archive_account_name is not None:
-            archive_id = self._archive(name, args.archive_account_name, workspace, table, keep)
+            archive_id = self._archive(name, args.archive_account_name, workspace, rule, keep)
         self.workspace_id = workspace.id
         self.workspace_name = workspace.name
         self.workspace_customer_id = workspace.customer_id
         self.archive_storage_id = archive_id
-        self.dce_url = endpoint.logs_ingestion.apply(lambda e: e.endpoint)
-        self.dcr_id = rule.id
-        self.dcr_immutable_id = rule.immutable_id
-        self.table_name = CONTAINER_LOGS_TABLE
+        self.container_insights_rule_id = rule.id
         self.register_outputs(
             {
                 "workspace_id": self.workspace_id,
                 "workspace_name": self.workspace_name,
                 "workspace_customer_id": self.workspace_customer_id,
                 "archive_storage_id": self.archive_storage_id,
-                "dce_url": self.dce_url,
-                "dcr_id": self.dcr_id,
-                "dcr_immutable_id": self.dcr_immutable_id,
-                "table_name": self.table_name,
+                "container_insights_rule_id": self.container_insights_rule_id,
             }
         )
 
@@ -182,7 +153,7 @@ class LogStorage(pulumi.ComponentResource):
         name: str,
         account_name: str,
         workspace: operationalinsights.Workspace,
-        table: operationalinsights.Table,
+        rule: monitor.DataCollectionRule,
         keep: pulumi.ResourceOptions,
     ) -> pulumi.Output[str | None]:
         args = self._args
@@ -251,9 +222,13 @@ class LogStorage(pulumi.ComponentResource):
             workspace_name=workspace.name,
             resource_group_name=args.resource_group_name,
             resource_id=account.id,
+            # ContainerLogV2 exists once the rule collects into the workspace; export of a log
+            # line that is not JSON is not supported (learn.microsoft.com/azure/azure-monitor/
+            # containers/container-insights-logs-schema), control-plane logs reach the archive
+            # through diagnostic settings regardless
             table_names=[CONTAINER_LOGS_TABLE],
             enable=True,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[table]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[rule]),
         )
         archive_id: pulumi.Output[str | None] = account.id.apply(lambda i: i)
         return archive_id

@@ -28,6 +28,22 @@ plain sight, and production clusters are also protected and deletion-protected, 
 a change fails instead of destroying the cluster. See docs/targets/gcp.md."""
 
 
+SECURITY_POSTURE_MODE = "BASIC"
+"""Workload configuration auditing (the standard tier of Kubernetes security posture), still
+offered on Standard clusters (cloud.google.com/kubernetes-engine/docs/how-to/
+protect-workload-configuration)."""
+VULNERABILITY_MODE = "VULNERABILITY_DISABLED"
+"""Workload vulnerability scanning off. Its standard tier (``VULNERABILITY_BASIC``) was shut down
+on 2025-07-31 and cannot be enabled on GKE Standard edition clusters any more; Advanced
+Vulnerability Insights (``VULNERABILITY_ENTERPRISE``) is deprecated since 2025-06-16 and needs
+GKE Enterprise (cloud.google.com/kubernetes-engine/docs/deprecations/vulnerability-scanning-gkee).
+pulumi_gcp 10.2.0 still lists all three values (container/_inputs.py,
+ClusterSecurityPostureConfigArgs). Images are scanned on push by Artifact Registry instead
+(`ArtifactRegistry`)."""
+UNSUPPORTED_VULNERABILITY_MODES = frozenset({"VULNERABILITY_BASIC", "VULNERABILITY_ENTERPRISE"})
+"""Values GKE Standard edition refuses (or no longer offers), per the page above."""
+
+
 @dataclass(frozen=True)
 class GkeClusterArgs:
     """Inputs of `GkeCluster`, in GKE's vocabulary."""
@@ -197,7 +213,7 @@ class GkeCluster(pulumi.ComponentResource):
                 enable_components=["SYSTEM_COMPONENTS"]
             ),
             security_posture_config=container.ClusterSecurityPostureConfigArgs(
-                mode="BASIC", vulnerability_mode="VULNERABILITY_BASIC"
+                mode=SECURITY_POSTURE_MODE, vulnerability_mode=VULNERABILITY_MODE
             ),
             deletion_protection=args.deletion_protection,
             resource_labels=args.labels,

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pdpkit.components.k8s.objects import PodSecurity, custom_resource, helm_release, namespace
+from pdpkit.components.k8s.objects import (
+    custom_resource,
+    helm_release,
+    namespace,
+    namespace_level,
+    rendered_chart,
+)
 from pdpkit.versions import chart
 
 NAMESPACE = "envoy-gateway-system"
@@ -35,14 +41,18 @@ class EnvoyGatewayArgs:
 
 
 class EnvoyGateway(pulumi.ComponentResource):
-    """Gateway API + Envoy Gateway CRDs (own release), the controller, and the GatewayClass.
+    """Gateway API + Envoy Gateway CRDs, the controller, and the GatewayClass.
 
-    The CRDs are a release of their own (``gateway-crds-helm``) so that they are upgraded
-    with the chart (Helm never upgrades a chart's ``crds/`` directory) and so that custom
-    resources can depend on exactly the CRDs, not on the controller rollout.
+    The CRDs come from ``gateway-crds-helm`` rendered client-side and applied object by object
+    with server-side apply (`rendered_chart`), the way upstream installs them
+    (envoyproxy/gateway v1.8.2 charts/gateway-crds-helm/README.md:33-38): as a Helm release
+    its record is about 2 MB, over the 1 MiB Secret limit (helm/helm#12277), and the install
+    fails. Kept apart from the controller so that they are upgraded with the chart version
+    (Helm never upgrades a chart's ``crds/``) and so that custom resources depend on exactly
+    the CRDs, not on the controller rollout.
     """
 
-    crds: k8s.helm.v3.Release
+    crds: k8s.helm.v4.Chart
     controller: k8s.helm.v3.Release
     gateway_class: k8s.apiextensions.CustomResource
     gateway_class_name: str
@@ -56,13 +66,13 @@ class EnvoyGateway(pulumi.ComponentResource):
         ns = namespace(
             f"{name}-namespace",
             NAMESPACE,
-            PodSecurity.BASELINE,
+            namespace_level(chart("envoyGateway")),
             pulumi.ResourceOptions.merge(
                 child, pulumi.ResourceOptions(depends_on=list(args.depends_on))
             ),
         )
         after_ns = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[ns]))
-        self.crds = helm_release(
+        self.crds = rendered_chart(
             f"{name}-crds",
             chart("gatewayApiCrds"),
             "gateway-crds",
@@ -81,7 +91,7 @@ class EnvoyGateway(pulumi.ComponentResource):
             "envoy-gateway",
             NAMESPACE,
             {
-                "crds": {"enabled": False},  # owned by the gateway-crds release above
+                "crds": {"enabled": False},  # applied from gateway-crds-helm above
                 "deployment": {"replicas": args.replicas},
                 "podDisruptionBudget": {"minAvailable": 1},
             },

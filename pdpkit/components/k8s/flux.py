@@ -9,12 +9,12 @@ import pulumi_kubernetes as k8s
 
 from pdpkit.components.k8s.flux_reconciler import LOCKDOWN_VALUES, reconciler_account
 from pdpkit.components.k8s.objects import (
-    PodSecurity,
     custom_resource,
     deep_merge,
     external_secret,
     helm_release,
     namespace,
+    namespace_level,
 )
 from pdpkit.versions import chart
 
@@ -72,7 +72,7 @@ class Flux(pulumi.ComponentResource):
     def __init__(self, name: str, args: FluxArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("pdpkit:k8s:Flux", name, None, opts)
         child = pulumi.ResourceOptions(parent=self, provider=args.provider)
-        ns = namespace(f"{name}-namespace", NAMESPACE, PodSecurity.RESTRICTED, child)
+        ns = namespace(f"{name}-namespace", NAMESPACE, namespace_level(chart("flux")), child)
         self.release = helm_release(
             f"{name}-release",
             chart("flux"),
@@ -131,7 +131,7 @@ class Flux(pulumi.ComponentResource):
                 after_release, pulumi.ResourceOptions(depends_on=repository_needs)
             ),
         )
-        updates_ns = namespace(f"{name}-updates-namespace", UPDATES, PodSecurity.RESTRICTED, child)
+        updates_ns = namespace(f"{name}-updates-namespace", UPDATES, namespace_level(), child)
         updates_account = reconciler_account(
             f"{name}-updates",
             UPDATES_ACCOUNT,

@@ -2,30 +2,42 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pdpkit.versions import ChartVersion
+from pdpkit.versions import ChartVersion, PodSecurity
+
+__all__ = [
+    "MANAGED_BY",
+    "PodSecurity",
+    "custom_resource",
+    "deep_merge",
+    "external_secret",
+    "helm_release",
+    "namespace",
+    "namespace_level",
+    "operator_release",
+    "rendered_chart",
+]
 
 MANAGED_BY = {"app.kubernetes.io/managed-by": "pdpkit"}
 
 
-class PodSecurity(StrEnum):
-    """Pod Security Standards level enforced on a namespace."""
-
-    RESTRICTED = "restricted"
-    BASELINE = "baseline"
-    PRIVILEGED = "privileged"
-    """Only for node agents that need host paths or host networking (log agent)."""
+def namespace_level(
+    *charts: ChartVersion, own: PodSecurity = PodSecurity.RESTRICTED
+) -> PodSecurity:
+    """The strictest level a namespace holding `charts` (and pdpkit's own pods, meeting `own`)
+    may enforce: the loosest of what each chart's pods meet (`pdpkit.versions`)."""
+    return min((own, *(c.pod_security for c in charts)), key=lambda level: level.strictness)
 
 
 def namespace(
     resource_name: str, name: str, level: PodSecurity, opts: pulumi.ResourceOptions
 ) -> k8s.core.v1.Namespace:
-    """A namespace with Pod Security admission labels (enforce = audit = warn = `level`)."""
+    """A namespace with Pod Security admission labels (enforce = audit = warn = `level`);
+    derive `level` with `namespace_level` from the charts it holds."""
     labels = {
         **MANAGED_BY,
         "pod-security.kubernetes.io/enforce": level.value,
@@ -126,7 +138,15 @@ def helm_release(  # noqa: PLR0917
 
     Atomic with cleanup: a failed install or upgrade rolls back instead of leaving half a
     release; the release name is fixed so chart object names never depend on auto-naming.
+    A chart whose release record is known to approach the 1 MiB limit of the Secret Helm
+    stores it in is refused (`ChartVersion.release_record_near_limit`): use `rendered_chart`.
     """
+    if chart.release_record_near_limit:
+        raise ValueError(
+            f"{chart.chart} {chart.version} must not be a Helm release: its release record "
+            f"approaches the 1 MiB Secret limit ({chart.release_record_near_limit}); "
+            "install it with rendered_chart (rendered client-side, applied server-side)"
+        )
     return k8s.helm.v3.Release(
         resource_name,
         name=release_name,
@@ -146,6 +166,37 @@ def helm_release(  # noqa: PLR0917
     )
 
 
+def rendered_chart(  # noqa: PLR0917
+    resource_name: str,
+    chart: ChartVersion,
+    release_name: str,
+    namespace: str,
+    values: dict[str, Any],
+    opts: pulumi.ResourceOptions,
+) -> k8s.helm.v4.Chart:
+    """A chart rendered client-side (`helm template`) whose objects the provider applies one
+    by one with server-side apply (the provider's default since pulumi-kubernetes 4): no Helm
+    release, so no release record and no 1 MiB limit. What upstream recommends for large CRD
+    charts (envoyproxy/gateway v1.8.2 charts/gateway-crds-helm/README.md:33-38).
+
+    Under `pdp plan` (the SDK's mock monitor) this component has no children: the provider
+    renders them at run time. The plan records the chart, version and values, and lists it
+    with the Helm releases as ``installedBy: pulumi-rendered``.
+    """
+    return k8s.helm.v4.Chart(
+        resource_name,
+        name=release_name,  # `.Release.Name` in the templates: fixed, never auto-named
+        chart=chart.chart_ref,
+        version=chart.version,
+        namespace=namespace,
+        repository_opts=None
+        if chart.is_oci
+        else k8s.helm.v4.RepositoryOptsArgs(repo=chart.repository),
+        values=values,
+        opts=opts,
+    )
+
+
 def operator_release(  # noqa: PLR0917
     name: str,
     chart: ChartVersion,
@@ -157,7 +208,7 @@ def operator_release(  # noqa: PLR0917
 ) -> k8s.helm.v3.Release:
     """A system operator's `helm_release` (``{name}-release``) into a restricted namespace of
     its own (``{name}-namespace``), created first."""
-    ns = namespace(f"{name}-namespace", namespace_name, PodSecurity.RESTRICTED, child)
+    ns = namespace(f"{name}-namespace", namespace_name, namespace_level(chart), child)
     return helm_release(
         f"{name}-release",
         chart,

@@ -10,10 +10,10 @@ import pulumi_kubernetes as k8s
 from pdpkit.components.k8s.flux_helm_release import FluxHelmRelease, FluxHelmReleaseArgs
 from pdpkit.components.k8s.objects import (
     MANAGED_BY,
-    PodSecurity,
     custom_resource,
     external_secret,
     namespace,
+    namespace_level,
 )
 from pdpkit.components.onprem.s3 import S3Bucket
 from pdpkit.versions import chart
@@ -59,7 +59,7 @@ class Harbor(pulumi.ComponentResource):
     def __init__(self, name: str, args: HarborArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("pdpkit:onprem:Harbor", name, None, opts)
         child = pulumi.ResourceOptions(parent=self, provider=args.provider)
-        ns = namespace(f"{name}-namespace", NAMESPACE, PodSecurity.BASELINE, child)
+        ns = namespace(f"{name}-namespace", NAMESPACE, namespace_level(chart("harbor")), child)
         in_ns = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[ns]))
         admin = k8s.core.v1.Secret(
             f"{name}-admin",

@@ -9,7 +9,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from pdpkit.components.k8s.flux_helm_release import FluxHelmRelease, FluxHelmReleaseArgs
-from pdpkit.components.k8s.objects import PodSecurity, external_secret, namespace
+from pdpkit.components.k8s.objects import external_secret, namespace, namespace_level
 from pdpkit.components.onprem.s3 import S3Bucket
 from pdpkit.versions import chart
 
@@ -36,7 +36,6 @@ class LogStoreRelease:
     chart: str
     """Key of the chart in `pdpkit.versions`; also the release name."""
     namespace: str
-    pod_security: PodSecurity
     storage_secret: str
     """Secret the bucket's keys land in."""
     storage_keys: tuple[str, str]
@@ -49,7 +48,9 @@ def release_log_store(
 ) -> FluxHelmRelease:
     """The namespace, the bucket's keys from the secret store, and the Flux HelmRelease."""
     child = pulumi.ResourceOptions(parent=owner, provider=args.provider)
-    ns = namespace(f"{name}-namespace", release.namespace, release.pod_security, child)
+    # the namespace enforces what the chart's pods meet (pdpkit.versions)
+    level = namespace_level(chart(release.chart))
+    ns = namespace(f"{name}-namespace", release.namespace, level, child)
     access_key, secret_key = release.storage_keys
     storage = external_secret(
         f"{name}-storage",

@@ -8,7 +8,6 @@ from typing import Any
 import pulumi
 
 from pdpkit.components.k8s.flux_helm_release import FluxHelmRelease
-from pdpkit.components.k8s.objects import PodSecurity
 from pdpkit.components.onprem.log_store import LogStoreArgs, LogStoreRelease, release_log_store
 
 NAMESPACE = "pdp-logs"
@@ -40,7 +39,6 @@ class Loki(pulumi.ComponentResource):
             LogStoreRelease(
                 chart="loki",
                 namespace=NAMESPACE,
-                pod_security=PodSecurity.RESTRICTED,
                 storage_secret=STORAGE_SECRET,
                 storage_keys=("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"),
                 values=self.values(args),
@@ -58,11 +56,17 @@ class Loki(pulumi.ComponentResource):
 
     @staticmethod
     def values(args: LokiArgs) -> dict[str, Any]:
-        """Chart values: single binary, S3 object store, retention by the compactor."""
+        """Chart values: single binary, S3 object store, retention by the compactor; every
+        pod meets Pod Security `restricted` (see `pdpkit.versions`, chart ``loki``)."""
         bucket = args.storage
+        # The chart's pod security contexts have no seccompProfile (grafana/loki
+        # helm-loki-6.30.1 production/helm/loki/values.yaml:96-100, 1056-1060); Helm merges
+        # this key into them. loki.* also covers the canary DaemonSet and the rules sidecar.
+        runtime_default = {"seccompProfile": {"type": "RuntimeDefault"}}
         return {
             "deploymentMode": "SingleBinary",
             "loki": {
+                "podSecurityContext": runtime_default,
                 "auth_enabled": False,
                 "commonConfig": {"replication_factor": 1},
                 "schemaConfig": {
@@ -103,5 +107,7 @@ class Loki(pulumi.ComponentResource):
             "chunksCache": {"enabled": False},
             "resultsCache": {"enabled": False},
             "minio": {"enabled": False},
-            "gateway": {"enabled": True},
+            "gateway": {"enabled": True, "podSecurityContext": runtime_default},
+            # a helm-test hook pod without any security context (templates/tests/test-canary.yaml)
+            "test": {"enabled": False},
         }

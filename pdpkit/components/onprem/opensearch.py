@@ -8,7 +8,6 @@ from typing import Any
 import pulumi
 
 from pdpkit.components.k8s.flux_helm_release import FluxHelmRelease
-from pdpkit.components.k8s.objects import PodSecurity
 from pdpkit.components.onprem.log_store import LogStoreArgs, LogStoreRelease, release_log_store
 
 NAMESPACE = "pdp-logs"
@@ -32,7 +31,6 @@ class OpenSearch(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: OpenSearchArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("pdpkit:onprem:OpenSearch", name, None, opts)
-        # baseline: the chart's init container raises vm.max_map_count
         self.release = release_log_store(
             name,
             self,
@@ -40,7 +38,6 @@ class OpenSearch(pulumi.ComponentResource):
             LogStoreRelease(
                 chart="opensearch",
                 namespace=NAMESPACE,
-                pod_security=PodSecurity.BASELINE,
                 storage_secret=STORAGE_SECRET,
                 storage_keys=("s3.client.default.access_key", "s3.client.default.secret_key"),
                 values=self.values(args),

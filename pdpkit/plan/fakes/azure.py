@@ -1,8 +1,9 @@
 """Realistic outputs of azure-native resources under the mock monitor.
 
 Resource ids follow ARM's shape (``/subscriptions/<sub>/resourceGroups/<rg>/providers/...``);
-the subscription is the one the stack's explicit ``azure-native`` provider is pinned to. Every
-generated value (GUIDs, hashes, URLs) is derived from names, so plans are deterministic.
+the subscription and tenant are the ones the stack's explicit ``azure-native`` provider is pinned
+to (kept in the plan's `FakeRun`). Values Azure decides (GUIDs of identities, hashes in host
+names, key versions) are derived from names, so plans are deterministic, and marked `made`.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from typing import Any
 
 import yaml
 
+from pdpkit.plan.fakes.run import UNKNOWN, FakeRun, Made, made
+
 Outputs = dict[str, Any]
-DEFAULT_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
-_state: dict[str, Any] = {"subscription": DEFAULT_SUBSCRIPTION, "clusters": {}}
+Fake = Callable[[FakeRun, str, dict[str, Any]], Outputs]
 
 
 def _guid(*parts: str) -> str:
@@ -28,29 +30,34 @@ def _hex(*parts: str, length: int = 8) -> str:
     return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
 
 
-def _rg_id(group: str) -> str:
-    return f"/subscriptions/{_state['subscription']}/resourceGroups/{group}"
+def _rg_id(run: FakeRun, group: str) -> str:
+    return f"/subscriptions/{run.azure_subscription}/resourceGroups/{group}"
 
 
-def _provider(name: str, inputs: dict[str, Any]) -> Outputs:
-    _state["subscription"] = inputs.get("subscriptionId") or DEFAULT_SUBSCRIPTION
-    _state["clusters"] = {}
-    return {"id": f"provider-{name}"}
+def _tenant(run: FakeRun) -> Any:
+    return run.azure_tenant or made(_guid("tenant"))
 
 
-def _arm(namespace: str, *path: str) -> Callable[[str, dict[str, Any]], Outputs]:
+def _provider(run: FakeRun, name: str, inputs: dict[str, Any]) -> Outputs:
+    if inputs.get("subscriptionId"):
+        run.azure_subscription = str(inputs["subscriptionId"])
+    run.azure_tenant = str(inputs.get("tenantId") or "")
+    return {"id": made(f"provider-{name}")}
+
+
+def _arm(namespace: str, *path: str) -> Fake:
     """A fake for a resource whose id is ``<rg>/providers/<namespace>/<type>/<name>[/...]``.
 
     `path` alternates ARM type segments and input keys holding the names.
     """
 
-    def fake(name: str, inputs: dict[str, Any]) -> Outputs:
+    def fake(run: FakeRun, name: str, inputs: dict[str, Any]) -> Outputs:
         segments = []
         for i in range(0, len(path), 2):
             segments += [path[i], str(inputs.get(path[i + 1]) or name)]
         group = inputs.get("resourceGroupName", "rg")
         return {
-            "id": f"{_rg_id(group)}/providers/{namespace}/{'/'.join(segments)}",
+            "id": f"{_rg_id(run, group)}/providers/{namespace}/{'/'.join(segments)}",
             "name": segments[-1],
             "provisioningState": "Succeeded",
         }
@@ -58,110 +65,131 @@ def _arm(namespace: str, *path: str) -> Callable[[str, dict[str, Any]], Outputs]
     return fake
 
 
-def _with(
-    base: Callable[[str, dict[str, Any]], Outputs],
-    extra: Callable[[Outputs, dict[str, Any]], Outputs],
-) -> Callable[[str, dict[str, Any]], Outputs]:
-    def fake(name: str, inputs: dict[str, Any]) -> Outputs:
-        outputs = base(name, inputs)
-        return {**outputs, **extra(outputs, inputs)}
+def _with(base: Fake, extra: Callable[[FakeRun, Outputs, dict[str, Any]], Outputs]) -> Fake:
+    def fake(run: FakeRun, name: str, inputs: dict[str, Any]) -> Outputs:
+        outputs = base(run, name, inputs)
+        return {**outputs, **extra(run, outputs, inputs)}
 
     return fake
 
 
-def _resource_group(name: str, inputs: dict[str, Any]) -> Outputs:
+def _resource_group(run: FakeRun, name: str, inputs: dict[str, Any]) -> Outputs:
     group = inputs.get("resourceGroupName") or name
-    return {"id": _rg_id(group), "name": group, "properties": {"provisioningState": "Succeeded"}}
+    return {
+        "id": _rg_id(run, group),
+        "name": group,
+        "properties": {"provisioningState": "Succeeded"},
+    }
 
 
-def _cluster(outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
+def _cluster(run: FakeRun, outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
     name, location = outputs["name"], inputs.get("location", "westeurope")
-    tenant = (inputs.get("aadProfile") or {}).get("tenantID", _guid("tenant"))
     access = inputs.get("apiServerAccessProfile") or {}
     prefix = f"{inputs.get('dnsPrefix', name)}-{_hex(name)}"
     private = bool(access.get("enablePrivateCluster"))
     fqdn = f"{prefix}.hcp.{location}.azmk8s.io"
     private_fqdn = f"{prefix}.{_guid(name, 'zone')}.privatelink.{location}.azmk8s.io"
-    _state["clusters"][name] = private_fqdn if private else fqdn
+    run.azure_clusters[name] = private_fqdn if private else fqdn
     node_group = (
         inputs.get("nodeResourceGroup") or f"MC_{inputs.get('resourceGroupName')}_{name}_{location}"
     )
-    kubelet = (
-        f"{_rg_id(node_group)}/providers/Microsoft.ManagedIdentity/"
-        f"userAssignedIdentities/{name}-agentpool"
-    )
     identity = dict(inputs.get("identity") or {})
     # the API takes a list of identity ids and answers with a map id -> client/principal ids
+    # (the identities' own, which the plan registered: resolve them, else they are made up)
     identity["userAssignedIdentities"] = {
-        i: {"clientId": _guid(i, "client"), "principalId": _guid(i, "principal")}
+        i: run.azure_identities.get(i)
+        or {"clientId": made(_guid(i, "client")), "principalId": made(_guid(i, "principal"))}
         for i in identity.get("userAssignedIdentities") or []
     }
-    return {
+    outputs = {
         "identity": identity,
-        "fqdn": None if private else fqdn,
-        "privateFQDN": private_fqdn if private else None,
-        "azurePortalFQDN": f"{prefix}.portal.hcp.{location}.azmk8s.io",
-        "currentKubernetesVersion": f"{inputs.get('kubernetesVersion', '1.31')}.7",
+        "fqdn": None if private else made(fqdn),
+        "privateFQDN": made(private_fqdn) if private else None,
+        "azurePortalFQDN": made(f"{prefix}.portal.hcp.{location}.azmk8s.io"),
+        "currentKubernetesVersion": made(f"{inputs.get('kubernetesVersion', '1.34')}.7"),
         "nodeResourceGroup": node_group,
         "powerState": {"code": "Running"},
-        "oidcIssuerProfile": {
-            "enabled": True,
-            "issuerURL": (
-                f"https://{location}.oic.prod-aks.azure.com/{tenant}/{_guid(name, 'oidc')}/"
-            ),
-        },
-        "identityProfile": {
+    }
+    # the issuer URL is a read-only output (pulumi-azure-native 3.29.0,
+    # containerservice/outputs.py ManagedClusterOIDCIssuerProfileResponse: issuer_url "The OIDC
+    # issuer url of the Managed Cluster", enabled "Whether the OIDC issuer is enabled"); AKS
+    # serves it once the issuer is enabled (learn.microsoft.com/azure/aks/use-oidc-issuer:
+    # create with --enable-oidc-issuer, then read oidcIssuerProfile.issuerUrl). Not modelled:
+    # that page says new clusters from Kubernetes 1.34/1.35 on get the issuer by default.
+    oidc = dict(inputs.get("oidcIssuerProfile") or {})
+    if oidc.get("enabled"):
+        tenant = (inputs.get("aadProfile") or {}).get("tenantID") or _tenant(run)
+        oidc["issuerURL"] = made(
+            f"https://{location}.oic.prod-aks.azure.com/{_plain(tenant)}/{_guid(name, 'oidc')}/"
+        )
+    outputs["oidcIssuerProfile"] = oidc
+    # a kubelet identity exists only on a managed-identity cluster (not on a service principal)
+    if identity.get("type") in ("SystemAssigned", "UserAssigned"):
+        kubelet = (
+            f"{_rg_id(run, node_group)}/providers/Microsoft.ManagedIdentity/"
+            f"userAssignedIdentities/{name}-agentpool"
+        )
+        outputs["identityProfile"] = {
             "kubeletidentity": {
                 "resourceId": kubelet,
-                "clientId": _guid(name, "kubelet", "client"),
-                "objectId": _guid(name, "kubelet", "object"),
+                "clientId": made(_guid(name, "kubelet", "client")),
+                "objectId": made(_guid(name, "kubelet", "object")),
             }
-        },
+        }
+    return outputs
+
+
+def _plain(value: Any) -> str:
+    return str(value.value if isinstance(value, Made) else value)
+
+
+def _identity(run: FakeRun, outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
+    ids = {
+        "clientId": made(_guid(outputs["id"], "client")),
+        "principalId": made(_guid(outputs["id"], "principal")),
     }
+    run.azure_identities[outputs["id"]] = ids
+    return {**ids, "tenantId": _tenant(run)}
 
 
-def _identity(outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
-    return {
-        "clientId": _guid(outputs["id"], "client"),
-        "principalId": _guid(outputs["id"], "principal"),
-        "tenantId": _guid("tenant"),
-    }
-
-
-def _vault(outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
+def _vault(run: FakeRun, outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
     properties = dict(inputs.get("properties") or {})
     properties["vaultUri"] = f"https://{outputs['name']}.vault.azure.net/"
     return {"properties": properties}
 
 
-def _key(outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
+def _key(run: FakeRun, outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
     uri = f"https://{inputs.get('vaultName')}.vault.azure.net/keys/{outputs['name']}"
-    return {"keyUri": uri, "keyUriWithVersion": f"{uri}/{_hex(uri, length=32)}"}
+    return {"keyUri": uri, "keyUriWithVersion": made(f"{uri}/{_hex(uri, length=32)}")}
 
 
-def _dce(outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
+def _dce(run: FakeRun, outputs: Outputs, inputs: dict[str, Any]) -> Outputs:
     location = inputs.get("location", "westeurope")
     host = f"{outputs['name']}-{_hex(outputs['id'], length=4)}.{location}-1"
     return {
-        "logsIngestion": {"endpoint": f"https://{host}.ingest.monitor.azure.com"},
-        "configurationAccess": {"endpoint": f"https://{host}.handler.control.monitor.azure.com"},
-        "immutableId": f"dce-{_hex(outputs['id'], length=32)}",
+        "logsIngestion": {"endpoint": made(f"https://{host}.ingest.monitor.azure.com")},
+        "configurationAccess": {
+            "endpoint": made(f"https://{host}.handler.control.monitor.azure.com")
+        },
+        "immutableId": made(f"dce-{_hex(outputs['id'], length=32)}"),
     }
 
 
-def _scoped(kind: str, key: str) -> Callable[[str, dict[str, Any]], Outputs]:
+def _scoped(kind: str, key: str) -> Fake:
     """Extension resources: their id hangs off the scope they are attached to."""
 
-    def fake(name: str, inputs: dict[str, Any]) -> Outputs:
+    def fake(run: FakeRun, name: str, inputs: dict[str, Any]) -> Outputs:
         leaf = inputs.get("roleAssignmentName") or inputs.get("name") or name
         return {"id": f"{inputs.get(key, '')}/providers/{kind}/{leaf}", "name": leaf}
 
     return fake
 
 
-def _kubeconfig(args: dict[str, Any]) -> dict[str, Any]:
+def _kubeconfig(run: FakeRun, args: dict[str, Any]) -> dict[str, Any]:
     cluster = str(args.get("resourceName", "cluster"))
-    server = _state["clusters"].get(cluster, f"{cluster}.hcp.westeurope.azmk8s.io")
+    server = run.azure_clusters.get(cluster)
+    if server is None:  # a cluster this plan did not create: only Azure knows its host
+        return {"kubeconfigs": UNKNOWN}
     config = {
         "apiVersion": "v1",
         "kind": "Config",
@@ -213,7 +241,7 @@ _MON, _ST = "Microsoft.Insights", "Microsoft.Storage"
 _CLUSTER = ("managedClusters", "resourceName")
 _WORKSPACE = ("workspaces", "workspaceName")
 
-OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
+OUTPUTS: dict[str, Fake] = {
     "pulumi:providers:azure-native": _provider,
     "azure-native:resources:ResourceGroup": _resource_group,
     "azure-native:network:VirtualNetwork": _arm(_NET, "virtualNetworks", "virtualNetworkName"),
@@ -242,7 +270,7 @@ OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
     ),
     "azure-native:containerregistry:Registry": _with(
         _arm("Microsoft.ContainerRegistry", "registries", "registryName"),
-        lambda o, i: {"loginServer": f"{o['name'].lower()}.azurecr.io"},
+        lambda r, o, i: {"loginServer": f"{o['name'].lower()}.azurecr.io"},
     ),
     "azure-native:keyvault:Vault": _with(_arm(_KV, "vaults", "vaultName"), _vault),
     "azure-native:keyvault:Key": _with(_arm(_KV, "vaults", "vaultName", "keys", "keyName"), _key),
@@ -257,7 +285,7 @@ OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
         "federatedIdentityCredentialResourceName",
     ),
     "azure-native:operationalinsights:Workspace": _with(
-        _arm(_OI, *_WORKSPACE), lambda o, i: {"customerId": _guid(o["id"], "customer")}
+        _arm(_OI, *_WORKSPACE), lambda r, o, i: {"customerId": made(_guid(o["id"], "customer"))}
     ),
     "azure-native:operationalinsights:Table": _arm(_OI, *_WORKSPACE, "tables", "tableName"),
     "azure-native:operationalinsights:DataExport": _arm(
@@ -265,7 +293,9 @@ OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
     ),
     "azure-native:storage:StorageAccount": _with(
         _arm(_ST, "storageAccounts", "accountName"),
-        lambda o, i: {"primaryEndpoints": {"blob": f"https://{o['name']}.blob.core.windows.net/"}},
+        lambda r, o, i: {
+            "primaryEndpoints": {"blob": f"https://{o['name']}.blob.core.windows.net/"}
+        },
     ),
     "azure-native:storage:ManagementPolicy": _arm(
         _ST, "storageAccounts", "accountName", "managementPolicies", "managementPolicyName"
@@ -275,7 +305,7 @@ OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
     ),
     "azure-native:monitor:DataCollectionRule": _with(
         _arm(_MON, "dataCollectionRules", "dataCollectionRuleName"),
-        lambda o, i: {"immutableId": f"dcr-{_hex(o['id'], length=32)}"},
+        lambda r, o, i: {"immutableId": made(f"dcr-{_hex(o['id'], length=32)}")},
     ),
     "azure-native:monitor:DiagnosticSetting": _scoped(
         "microsoft.insights/diagnosticSettings", "resourceUri"
@@ -285,6 +315,6 @@ OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
     ),
 }
 
-CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+CALLS: dict[str, Callable[[FakeRun, dict[str, Any]], dict[str, Any]]] = {
     "azure-native:containerservice:listManagedClusterUserCredentials": _kubeconfig,
 }

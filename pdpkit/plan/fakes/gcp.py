@@ -14,6 +14,8 @@ import ipaddress
 from collections.abc import Callable
 from typing import Any
 
+from pdpkit.plan.fakes.run import UNKNOWN, FakeRun, made
+
 COMPUTE = "https://www.googleapis.com/compute/v1"
 _DEFAULT_PROJECT = "my-project"
 _DEFAULT_REGION = "europe-west1"
@@ -46,18 +48,18 @@ def _location_path(inputs: dict[str, Any]) -> str:
     return f"projects/{_project(inputs)}/locations/{_region(inputs, 'location')}"
 
 
-def _network(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+def _network(run: FakeRun, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     vpc = inputs.get("name") or name
     path = f"projects/{_project(inputs)}/global/networks/{vpc}"
     return {
         "id": path,
         "name": vpc,
         "selfLink": f"{COMPUTE}/{path}",
-        "numericId": str(int.from_bytes(_digest(path)[:7], "big")),
+        "numericId": made(str(int.from_bytes(_digest(path)[:7], "big"))),
     }
 
 
-def _subnetwork(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+def _subnetwork(run: FakeRun, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     subnet = inputs.get("name") or name
     path = f"projects/{_project(inputs)}/regions/{_region(inputs)}/subnetworks/{subnet}"
     cidr = ipaddress.ip_network(inputs.get("ipCidrRange") or "10.0.0.0/20")
@@ -66,28 +68,28 @@ def _subnetwork(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         "name": subnet,
         "selfLink": f"{COMPUTE}/{path}",
         "gatewayAddress": str(cidr.network_address + 1),
-        "fingerprint": _etag(path),
+        "fingerprint": made(_etag(path)),
     }
 
 
-def _router(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+def _router(run: FakeRun, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     router = inputs.get("name") or name
     path = f"projects/{_project(inputs)}/regions/{_region(inputs)}/routers/{router}"
     return {"id": path, "name": router, "selfLink": f"{COMPUTE}/{path}"}
 
 
-def _router_nat(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+def _router_nat(run: FakeRun, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     nat = inputs.get("name") or name
     return {"id": f"{_project(inputs)}/{_region(inputs)}/{inputs.get('router')}/{nat}", "name": nat}
 
 
-def _firewall(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+def _firewall(run: FakeRun, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     rule = inputs.get("name") or name
     path = f"projects/{_project(inputs)}/global/firewalls/{rule}"
     return {"id": path, "name": rule, "selfLink": f"{COMPUTE}/{path}"}
 
 
-def _key_ring(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+def _key_ring(run: FakeRun, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     ring = inputs.get("name") or name
     return {
         "id": f"{_location_path(inputs)}/keyRings/{ring}",
@@ -95,7 +97,7 @@ def _key_ring(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _crypto_key(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+def _crypto_key(run: FakeRun, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     key = inputs.get("name") or name
     ring = (
         inputs.get("keyRing")
@@ -108,7 +110,7 @@ def _crypto_key(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _account(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+def _account(run: FakeRun, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     project = _project(inputs)
     email = f"{inputs.get('accountId') or name}@{project}.iam.gserviceaccount.com"
     return {
@@ -116,7 +118,9 @@ def _account(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         "name": f"projects/{project}/serviceAccounts/{email}",
         "email": email,
         "member": f"serviceAccount:{email}",
-        "uniqueId": str(100_000_000_000_000_000_000 + int.from_bytes(_digest(email)[:8], "big")),
+        "uniqueId": made(
+            str(100_000_000_000_000_000_000 + int.from_bytes(_digest(email)[:8], "big"))
+        ),
     }
 
 
@@ -128,7 +132,7 @@ def _ca_certificate(cluster: str) -> str:
     return base64.b64encode(pem.encode()).decode()
 
 
-def _cluster(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+def _cluster(run: FakeRun, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     cluster = inputs.get("name") or name
     project, location = _project(inputs), _region(inputs, "location")
     private = dict(inputs.get("privateClusterConfig") or {})
@@ -140,19 +144,19 @@ def _cluster(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     private.update(
         {
             "privateEndpoint": private_ip,
-            "publicEndpoint": "" if private.get("enablePrivateEndpoint") else public_ip,
+            "publicEndpoint": "" if private.get("enablePrivateEndpoint") else made(public_ip),
             "peeringName": "",
         }
     )
     path = f"projects/{project}/locations/{location}/clusters/{cluster}"
-    version = f"{inputs.get('minMasterVersion') or '1.31'}.6-gke.1020000"
+    version = f"{inputs.get('minMasterVersion') or '1.34'}.6-gke.1020000"
     return {
         "id": path,
         "name": cluster,
-        "endpoint": endpoint,
+        "endpoint": endpoint if private.get("enablePrivateEndpoint") else made(endpoint),
         "selfLink": f"https://container.googleapis.com/v1/{path}",
-        "masterVersion": version,
-        "labelFingerprint": _etag(path)[:8],
+        "masterVersion": made(version),
+        "labelFingerprint": made(_etag(path)[:8]),
         "operation": "",
         "servicesIpv4Cidr": (inputs.get("ipAllocationPolicy") or {}).get(
             "servicesIpv4CidrBlock", ""
@@ -160,14 +164,14 @@ def _cluster(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         "privateClusterConfig": private,
         "masterAuth": {
             **dict(inputs.get("masterAuth") or {}),
-            "clusterCaCertificate": _ca_certificate(path),
+            "clusterCaCertificate": made(_ca_certificate(path)),
             "clientCertificate": "",
             "clientKey": "",
         },
     }
 
 
-def _node_pool(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+def _node_pool(run: FakeRun, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     pool = inputs.get("name") or name
     cluster = str(inputs.get("cluster") or "")
     digest = _digest("pool", cluster, pool).hex()[:8]
@@ -175,26 +179,26 @@ def _node_pool(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": f"{cluster}/nodePools/{pool}",
         "name": pool,
-        "instanceGroupUrls": [f"{zone}/instanceGroupManagers/gke-{pool}-{digest}-grp"],
+        "instanceGroupUrls": [made(f"{zone}/instanceGroupManagers/gke-{pool}-{digest}-grp")],
     }
 
 
-def _repository(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+def _repository(run: FakeRun, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     repo = inputs.get("repositoryId") or name
     return {
         "id": f"{_location_path(inputs)}/repositories/{repo}",
         "name": repo,
-        "createTime": "2026-01-01T00:00:00Z",
+        "createTime": made("2026-01-01T00:00:00Z"),
     }
 
 
-def _log_bucket(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+def _log_bucket(run: FakeRun, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     bucket = inputs.get("bucketId") or name
     path = f"projects/{_project(inputs)}/locations/{_region(inputs, 'location')}/buckets/{bucket}"
     return {"id": path, "name": path, "lifecycleState": "ACTIVE"}
 
 
-def _sink(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+def _sink(run: FakeRun, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     """Unique writer identities are per-sink service agents; shared ones the project's."""
     project = _project(inputs)
     sink = inputs.get("name") or name
@@ -204,11 +208,12 @@ def _sink(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": f"projects/{project}/sinks/{sink}",
         "name": sink,
-        "writerIdentity": f"serviceAccount:{writer}@gcp-sa-logging.iam.gserviceaccount.com",
+        # the writer's number is the project's, which only Google knows: made up
+        "writerIdentity": made(f"serviceAccount:{writer}@gcp-sa-logging.iam.gserviceaccount.com"),
     }
 
 
-def _bucket(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+def _bucket(run: FakeRun, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     bucket = inputs.get("name") or name
     return {
         "id": bucket,
@@ -218,11 +223,11 @@ def _bucket(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _iam_member(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
-    return {"etag": _etag(name, str(inputs.get("member")), str(inputs.get("role")))}
+def _iam_member(run: FakeRun, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    return {"etag": made(_etag(name, str(inputs.get("member")), str(inputs.get("role"))))}
 
 
-OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
+OUTPUTS: dict[str, Callable[[FakeRun, str, dict[str, Any]], dict[str, Any]]] = {
     "gcp:compute/network:Network": _network,
     "gcp:compute/subnetwork:Subnetwork": _subnetwork,
     "gcp:compute/router:Router": _router,
@@ -242,18 +247,20 @@ OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
 }
 
 
-def _get_project(args: dict[str, Any]) -> dict[str, Any]:
+def _get_project(run: FakeRun, args: dict[str, Any]) -> dict[str, Any]:
+    """The program reads the project only when the stack does not declare its number; only
+    Google knows it, so the answer is unknown (the plan shows ``[unknown]`` where it is used)."""
     project = str(args.get("projectId") or _DEFAULT_PROJECT)
     return {
         "id": f"projects/{project}",
         "projectId": project,
         "name": project,
-        "number": project_number(project),
-        "labels": {},
-        "autoCreateNetwork": True,
+        "number": UNKNOWN,
+        "labels": UNKNOWN,
+        "autoCreateNetwork": UNKNOWN,
     }
 
 
-CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+CALLS: dict[str, Callable[[FakeRun, dict[str, Any]], dict[str, Any]]] = {
     "gcp:organizations/getProject:getProject": _get_project,
 }

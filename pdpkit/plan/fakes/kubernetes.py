@@ -7,6 +7,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from pdpkit.plan.fakes.run import FakeRun, made
+
 # Fixed, so that two plans are byte-identical; what matters is the shape the API server returns.
 CREATED = "2026-01-01T00:00:00Z"
 
@@ -15,17 +17,17 @@ def _uid(*parts: str) -> str:
     return str(uuid.UUID(hashlib.sha256("/".join(parts).encode()).hexdigest()[:32]))
 
 
-def _object(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+def _object(run: FakeRun, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     """An object as the API server returns it: uid, resourceVersion, generation, timestamps."""
     metadata = dict(inputs.get("metadata") or {})
     metadata.setdefault("name", name)
     namespace = metadata.get("namespace")
     kind = str(inputs.get("kind", ""))
     metadata |= {
-        "uid": _uid(kind, namespace or "", metadata["name"]),
-        "resourceVersion": "1",
+        "uid": made(_uid(kind, namespace or "", metadata["name"])),
+        "resourceVersion": made("1"),
         "generation": 1,
-        "creationTimestamp": CREATED,
+        "creationTimestamp": made(CREATED),
     }
     outputs: dict[str, Any] = {
         "id": f"{namespace}/{metadata['name']}" if namespace else metadata["name"],
@@ -56,7 +58,7 @@ def _gateway_status(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     # a stable private address per gateway, as a load balancer would assign
     octet = int(hashlib.sha256(name.encode()).hexdigest()[:2], 16)
     return {
-        "addresses": [{"type": "IPAddress", "value": f"10.250.0.{octet}"}],
+        "addresses": [{"type": "IPAddress", "value": made(f"10.250.0.{octet}")}],
         "conditions": [
             {"type": "Accepted", "status": "True", "reason": "Accepted"},
             {"type": "Programmed", "status": "True", "reason": "Programmed"},
@@ -78,7 +80,7 @@ _STATUS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
 }
 
 
-def _release(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+def _release(run: FakeRun, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     release = inputs.get("name") or name
     namespace = inputs.get("namespace") or "default"
     return {
@@ -96,11 +98,14 @@ def _release(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
+OUTPUTS: dict[str, Callable[[FakeRun, str, dict[str, Any]], dict[str, Any]]] = {
     "kubernetes:helm.sh/v3:Release": _release,
-    "pulumi:providers:kubernetes": lambda name, inputs: {"id": f"provider-{name}"},
+    "pulumi:providers:kubernetes": lambda run, name, inputs: {"id": made(f"provider-{name}")},
+    # a remote component: the provider renders and applies its children at run time, so
+    # offline there is nothing to answer (no `resources`), and no children are recorded
+    "kubernetes:helm.sh/v4:Chart": lambda run, name, inputs: {},
 }
 # every other kubernetes:<group>/<version>:<Kind> echoes its metadata with a namespaced id
 OUTPUTS["kubernetes:"] = _object
 
-CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+CALLS: dict[str, Callable[[FakeRun, dict[str, Any]], dict[str, Any]]] = {}

@@ -11,6 +11,7 @@ import yaml
 from pdpkit.cli.main import main
 from pdpkit.spec.platform import IntegrationSpec
 from tests.examples import ROOT
+from tests.golden_switch import rewrite_requested
 
 EXAMPLE = ROOT / "examples/integration_cr.yaml"
 
@@ -289,14 +290,12 @@ def test_duplicate_names_and_empty_input(
 
 
 def test_render_matches_golden(imported: Path) -> None:
-    """The example's rendered manifests, reviewable; PDP_UPDATE_GOLDEN=1 to accept a change."""
-    import os
-
+    """The example's rendered manifests, reviewable; PDP_UPDATE_GOLDEN=rewrite to accept a change."""
     golden = ROOT / "tests/golden/import-cr"
     rendered = {p.name: p.read_text() for p in sorted((imported / "render").glob("*.yaml"))}
     definition = (imported / "defs/sample-integration.yaml").read_text()
     rendered["sample-integration.definition.yaml"] = definition.replace(f"{ROOT}/", "")  # portable
-    if os.environ.get("PDP_UPDATE_GOLDEN") == "1":
+    if rewrite_requested():
         golden.mkdir(parents=True, exist_ok=True)
         for name, text in rendered.items():
             (golden / name).write_text(text)

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
 from pdpkit import dataplane
 from pdpkit.cli.main import main
 from pdpkit.versions import chart
+from tests.examples import ROOT
 
 
 @pytest.mark.slow
@@ -22,7 +24,7 @@ def test_plan_onprem_writes_the_plan_and_exits_0(tmp_path, capsys):
     assert "fluent-bit" in (tmp_path / "helm-releases.yaml").read_text()
 
 
-def test_stack_of_a_missing_target_exits_1_with_a_clear_message(monkeypatch, capsys):
+def test_a_failing_program_exits_4_with_what_the_engine_would_print(monkeypatch, capsys):
     real_import = dataplane.importlib.import_module
 
     def without_azure(name: str, package: str | None = None):
@@ -31,8 +33,35 @@ def test_stack_of_a_missing_target_exits_1_with_a_clear_message(monkeypatch, cap
         return real_import(name, package)
 
     monkeypatch.setattr(dataplane.importlib, "import_module", without_azure)
-    assert main(["plan", "--stack", "acme-azure-dev"]) == 1
-    assert "target 'azure' is not implemented yet" in capsys.readouterr().err
+    assert main(["plan", "--stack", "acme-azure-dev"]) == 4
+    err = capsys.readouterr().err
+    assert "the program failed, as `pulumi up -s acme-azure-dev` would" in err
+    assert "ModuleNotFoundError at __main__.py:" in err  # where the engine's run starts
+    assert "Traceback" not in err
+
+
+def test_a_stack_whose_cloud_sdk_is_missing_names_the_extra(monkeypatch, capsys):
+    real_find_spec = dataplane.importlib.util.find_spec
+
+    def without_aws_sdk(name: str, package: str | None = None):
+        return None if name == "pulumi_aws" else real_find_spec(name, package)
+
+    monkeypatch.setattr(dataplane.importlib.util, "find_spec", without_aws_sdk)
+    assert main(["plan", "--stack", "acme-aws-prod"]) == 4
+    err = capsys.readouterr().err
+    assert "its SDK (pulumi_aws) is not installed" in err
+    assert "pip install -e '.[aws]'" in err
+    assert "Traceback" not in err
+
+
+def test_a_project_without_its_entry_point_cannot_plan(tmp_path, monkeypatch, capsys):
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
+    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    shutil.copytree(ROOT / "platform", tmp_path / "platform")
+    shutil.copytree(ROOT / "releases", tmp_path / "releases")
+    monkeypatch.chdir(tmp_path)
+    assert main(["plan", "--stack", "acme-onprem-local"]) == 4
+    assert "__main__.py does not exist" in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pdpkit.dataplane import NotImplementedTargetError
-from tests.examples import ROOT, plan_of
+from tests.examples import ROOT
 
 STACK = "acme-onprem-local"
 pytestmark = pytest.mark.slow
@@ -46,14 +45,6 @@ def pdp_plan(project: Path) -> subprocess.CompletedProcess[str]:
         env=env,
         check=False,
     )
-
-
-@pytest.fixture(autouse=True)
-def _target_implemented() -> None:
-    try:
-        plan_of(STACK)
-    except NotImplementedTargetError as error:
-        pytest.skip(f"{STACK}: {error}")
 
 
 def test_a_misspelt_waiver_fails_the_plan_with_exit_3(tmp_path: Path) -> None:

@@ -43,5 +43,16 @@ def test_verdicts_are_printed_with_fix_and_waiver() -> None:
     assert "secrets are not encrypted [kms]" in text  # brackets are not taken for markup
     assert "waiver: Development cluster reached by CI runners." in text
     assert "pdp:policy.waivers[0]" in text
-    assert "policy: 1 mandatory violation(s), 1 advisory, 1 waived" in text
+    assert "policy: 1 mandatory violation, 1 advisory, 1 waived" in text
     assert plan.mandatory_violations() == verdicts[:1]
+
+
+def test_mandatory_verdicts_come_first() -> None:
+    verdicts = [
+        Verdict("AA-ADVISORY", Severity.ADVISORY, URN, "advice"),
+        Verdict("ZZ-MANDATORY", Severity.MANDATORY, URN, "must fix"),
+    ]
+    console = Console(record=True, width=200)
+    render_table(Plan(Recording(project="pdp", stack="dev"), verdicts), console)
+    text = console.export_text()
+    assert text.index("ZZ-MANDATORY") < text.index("AA-ADVISORY")

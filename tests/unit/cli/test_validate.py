@@ -193,3 +193,18 @@ def test_the_removed_api_server_cidr_says_why_and_what_to_do(
     assert code == 1
     assert re.search(r":\d+ pdp:dataplane\.onprem\.apiServerCidr: ", output), output
     assert "cilium/cilium#33525" in output and "Delete the key" in output
+
+
+def test_kubernetes_1_31_is_refused_with_file_line_and_components(project, capsys):
+    stack = project / "stacks" / "Pulumi.acme-azure-dev.yaml"
+    edit(stack, 'kubernetesVersion: "1.34"', 'kubernetesVersion: "1.31"')
+    code, output = validate(project, capsys, "--stack", "acme-azure-dev")
+    assert code != 0
+    line = next(
+        i
+        for i, text in enumerate(stack.read_text(encoding="utf-8").splitlines(), 1)
+        if "kubernetesVersion" in text
+    )
+    assert f"Pulumi.acme-azure-dev.yaml:{line} pdp:dataplane.cluster.kubernetesVersion" in output
+    assert "Flux 2.7 (flux2 chart 2.17.0) needs >= 1.32" in output
+    assert "Envoy Gateway 1.8" in output and "AKS offers" in output

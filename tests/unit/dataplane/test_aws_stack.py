@@ -154,3 +154,24 @@ def test_both_gateways_get_network_load_balancers() -> None:
         proxies["internal-proxy"]["service.beta.kubernetes.io/aws-load-balancer-scheme"]
         == "internal"
     )
+
+
+def test_every_node_group_waits_for_every_policy_of_its_node_role() -> None:
+    # AWS: the node role must hold its policies (worker node, CNI, ECR pull) before nodes are
+    # created (docs.aws.amazon.com/eks/latest/userguide/create-node-role.html)
+    groups = [r for r in resources() if r.type == "aws:eks/nodeGroup:NodeGroup"]
+    attachments = {
+        r.urn: r.inputs["policyArn"].rsplit("/", 1)[-1]
+        for r in resources()
+        if r.type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+        and (r.name.startswith(f"{STACK}-node-") or r.name == f"{STACK}-registry-node-pull")
+    }
+    assert set(attachments.values()) == {
+        "AmazonEKSWorkerNodePolicy",
+        "AmazonEKS_CNI_Policy",
+        "AmazonSSMManagedInstanceCore",
+        "AmazonEC2ContainerRegistryPullOnly",
+    }
+    assert groups
+    for group in groups:
+        assert set(attachments) <= set(group.dependencies), group.name

@@ -174,10 +174,19 @@ def test_kubernetes_provider_has_an_entra_kubeconfig_as_secret():
 
 def test_kubeconfig_switches_kubelogin_to_the_azure_cli():
     from pdpkit.dataplane.azure import KUBELOGIN_LOGIN, _azure_cli_login
-    from pdpkit.plan.fakes.azure import CALLS
+    from pdpkit.plan.fakes import FakeRun, fake_call, fake_outputs
 
-    encoded = CALLS["azure-native:containerservice:listManagedClusterUserCredentials"](
-        {"resourceName": "c", "resourceGroupName": "g"}
+    run = FakeRun()
+    fake_outputs(
+        "azure-native:containerservice:ManagedCluster",
+        "c",
+        {"resourceName": "c", "resourceGroupName": "g"},
+        run,
+    )
+    encoded = fake_call(
+        "azure-native:containerservice:listManagedClusterUserCredentials",
+        {"resourceName": "c", "resourceGroupName": "g"},
+        run,
     )["kubeconfigs"][0]["value"]
     config = _azure_cli_login(encoded)
     assert f"- {KUBELOGIN_LOGIN}" in config and "devicecode" not in config
@@ -239,7 +248,8 @@ def test_pdp_plan_cli_writes_the_azure_plan(tmp_path, capsys):
     } <= types
     manifests = "\n".join(p.read_text() for p in (tmp_path / "manifests").glob("*.yaml"))
     assert "azurekv:" in manifests and "authType: WorkloadIdentity" in manifests
-    assert "azure_logs_ingestion" in (tmp_path / "helm-releases.yaml").read_text()
+    # no Fluent Bit on AKS: the monitoring add-on ships container logs (see test_aks_logs.py)
+    assert "fluent-bit" not in (tmp_path / "helm-releases.yaml").read_text()
 
 
 DNS_ZONE_CONTRIBUTOR = "befefa01-2a29-4197-83a8-272ff33ce314"

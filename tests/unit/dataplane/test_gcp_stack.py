@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from pdpkit.components.gcp.gke_cluster import UNSUPPORTED_VULNERABILITY_MODES
 from pdpkit.plan.document import Plan
 from pdpkit.plan.recorder import RecordedResource
 from tests.examples import ROOT, plan_of
@@ -143,3 +144,13 @@ def test_acme_issuer_solves_dns01_in_cloud_dns_as_cert_manager() -> None:
             "acme-gcp-staging-dns01@acme-pdp-staging.iam.gserviceaccount.com"
         )
     }
+
+
+def test_the_cluster_asks_only_for_security_posture_settings_standard_gke_still_offers() -> None:
+    # GKE shut down the standard tier of workload vulnerability scanning on 2025-07-31 and
+    # deprecated Advanced Vulnerability Insights (cloud.google.com/kubernetes-engine/docs/
+    # deprecations/vulnerability-scanning-gkee): neither can be enabled on a Standard cluster
+    (cluster,) = of_type("gcp:container/cluster:Cluster")
+    posture = cluster.inputs["securityPostureConfig"]
+    assert posture == {"mode": "BASIC", "vulnerabilityMode": "VULNERABILITY_DISABLED"}
+    assert posture["vulnerabilityMode"] not in UNSUPPORTED_VULNERABILITY_MODES

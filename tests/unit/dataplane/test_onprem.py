@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import filecmp
-import os
 from functools import cache
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from pdpkit.spec.enums import LogStoreKind, RegistryKind
 from pdpkit.spec.loader import load_stack
 from pdpkit.spec.targets import ExistingRegistrySpec
 from tests.examples import ROOT, plan_of
+from tests.golden_switch import HINT, rewrite_requested
 
 STACK = "acme-onprem-local"
 GOLDEN = ROOT / "tests" / "golden" / STACK
@@ -37,18 +37,17 @@ def dataplane_recording(stack: str = STACK) -> Recording:
 def test_golden_manifests(tmp_path):
     Plan(dataplane_recording(), []).write(tmp_path)
     produced = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.yaml"))
-    if os.environ.get("PDP_UPDATE_GOLDEN") == "1":
+    if rewrite_requested():
         for stale in GOLDEN.rglob("*.yaml"):
             stale.unlink()
         for relative in produced:
             (GOLDEN / relative).parent.mkdir(parents=True, exist_ok=True)
             (GOLDEN / relative).write_bytes((tmp_path / relative).read_bytes())
     expected = sorted(p.relative_to(GOLDEN) for p in GOLDEN.rglob("*.yaml"))
-    assert produced == expected, "regenerate with PDP_UPDATE_GOLDEN=1 and review the diff"
+    assert produced == expected, HINT
     for relative in produced:
         assert (tmp_path / relative).read_text() == (GOLDEN / relative).read_text(), (
-            f"{relative} differs from the golden file; regenerate with PDP_UPDATE_GOLDEN=1 "
-            "and review the diff"
+            f"{relative} differs from the golden file; {HINT}"
         )
 
 
@@ -58,7 +57,7 @@ def test_the_plan_carries_the_whole_system_layer():
     charts = {(r["chart"], r["installedBy"]) for r in plan.helm_releases()}
     assert {
         ("cilium", "pulumi"),
-        ("gateway-crds-helm", "pulumi"),
+        ("gateway-crds-helm", "pulumi-rendered"),
         ("gateway-helm", "pulumi"),
         ("cert-manager", "pulumi"),
         ("external-secrets", "pulumi"),

@@ -8,17 +8,20 @@ def test_objects_come_back_like_the_api_server_returns_them():
         "metadata": {"name": "pdp-agent", "namespace": "pdp-system"},
         "spec": {"replicas": 2},
     }
-    resource_id, outputs = fake_outputs("kubernetes:apps/v1:Deployment", "agent", inputs)
+    resource_id, outputs, fabricated = fake_outputs(
+        "kubernetes:apps/v1:Deployment", "agent", inputs
+    )
     assert resource_id == "pdp-system/pdp-agent"
     assert (
         outputs["metadata"]["uid"]
         == fake_outputs("kubernetes:apps/v1:Deployment", "x", inputs)[1]["metadata"]["uid"]
     )
     assert outputs["status"]["readyReplicas"] == 2
+    assert "metadata.uid" in fabricated and "id" not in fabricated
 
 
 def test_helm_release_reports_deployed_with_its_chart_and_version():
-    resource_id, outputs = fake_outputs(
+    resource_id, outputs, _ = fake_outputs(
         "kubernetes:helm.sh/v3:Release",
         "sys-flux-release",
         {"name": "flux", "namespace": "flux-system", "chart": "flux2", "version": "2.17.0"},

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pdpkit.plan.recorder import SECRET_MASK, mask, record
+from pdpkit.plan.recorder import SECRET_MASK, Recording, mask, record
 
 
 class Pair(pulumi.ComponentResource):
@@ -90,3 +90,74 @@ def test_mask_handles_the_wire_markers() -> None:
         "d": [1.0, 2.5],
     }
     assert mask(wire) == {"a": SECRET_MASK, "b": "urn:x", "c": "[unknown]", "d": [1, 2.5]}
+
+
+def _probe(values: Mapping[str, Any]) -> None:
+    """A ConfigMap whose data shows what the program saw (unknowns are recorded as such)."""
+    k8s.core.v1.ConfigMap("probe", metadata={"name": "probe"}, data=values)
+
+
+def test_preview_answers_creates_with_an_unknown_id_and_the_inputs_only() -> None:
+    def program() -> None:
+        namespace = k8s.core.v1.Namespace("ns", metadata={"name": "demo"})
+        _probe(
+            {
+                "id": namespace.id,
+                "uid": namespace.metadata.apply(lambda m: m.get("uid") or "none"),
+                "kind": namespace.kind,
+            }
+        )
+
+    def probe(recording: Recording) -> Any:
+        return next(r for r in recording.resources if r.name == "probe").inputs["data"]
+
+    up = record(program, "pdp", "unit")
+    preview = record(program, "pdp", "unit", preview=True)
+    assert probe(up)["id"] == "demo" and probe(up)["uid"] not in ("none", "[unknown]")
+    # the id and every output not among the inputs are unknown; the inputs are echoed
+    assert probe(preview) == {"id": "[unknown]", "uid": "[unknown]", "kind": "Namespace"}
+    namespace = next(r for r in preview.resources if r.name == "ns")
+    assert namespace.outputs == {} and namespace.fabricated == []
+    namespace = next(r for r in up.resources if r.name == "ns")
+    assert namespace.outputs["id"] == "demo" and "metadata.uid" in namespace.fabricated
+
+
+def test_a_lookup_only_the_cloud_could_answer_is_unknown_and_listed() -> None:
+    import pulumi_gcp as gcp
+
+    def program() -> None:
+        project = gcp.organizations.get_project_output(project_id="p")
+        _probe({"number": project.number, "sa": project.number.apply(lambda n: f"sa-{n}")})
+
+    recording = record(program, "pdp", "unit")
+    assert recording.unknown_lookups == ["gcp:organizations/getProject:getProject"]
+    (probe,) = recording.resources
+    assert probe.inputs["data"] == {"number": "[unknown]", "sa": "[unknown]"}
+
+
+def test_two_plans_in_one_process_keep_their_own_fake_state() -> None:
+    import pulumi_azure_native as azure
+
+    def in_subscription(subscription: str) -> Callable[[], None]:
+        def program() -> None:
+            provider = azure.Provider("p", subscription_id=subscription)
+            azure.resources.ResourceGroup(
+                "rg",
+                resource_group_name="g",
+                opts=pulumi.ResourceOptions(provider=provider),
+            )
+
+        return program
+
+    first = "11111111-1111-1111-1111-111111111111"
+    second = "22222222-2222-2222-2222-222222222222"
+    record(in_subscription(first), "pdp", "one")
+    # the second plan declares no subscription: it must not inherit the first one's
+    recording = record(
+        lambda: azure.resources.ResourceGroup("rg", resource_group_name="g") and None, "pdp", "two"
+    )
+    (group,) = recording.resources
+    assert first not in group.outputs["id"]
+    recording = record(in_subscription(second), "pdp", "three")
+    group = next(r for r in recording.resources if r.type.endswith("ResourceGroup"))
+    assert group.outputs["id"] == f"/subscriptions/{second}/resourceGroups/g"

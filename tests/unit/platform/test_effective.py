@@ -69,4 +69,7 @@ def test_names_are_stable_and_bounded() -> None:
     assert len(long) <= 63 and long == namespace_name("p" * 40, "e" * 40)
     assert content_hash({"a": 1, "b": 2}) == content_hash({"b": 2, "a": 1})
     assert revision_name("x-config", {"a": "1"}) != revision_name("x-config", {"a": "2"})
-    assert remote_key("pdp/dp/", "k") == "pdp/dp/k" and remote_key("pdp", "k") == "pdp/k"
+    # the prefix carries its separator: no '/' is ever inserted (Key Vault and Secret Manager
+    # names cannot hold one)
+    assert remote_key("pdp/dp/", "dev/db") == "pdp/dp/dev/db"
+    assert remote_key("pdp-", "dev-db") == "pdp-dev-db"

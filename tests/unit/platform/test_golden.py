@@ -1,16 +1,16 @@
 """Golden manifests of the on-prem example platform (reviewable diffs of every object).
 
-Refresh after an intended change: ``PDP_UPDATE_GOLDEN=1 pytest tests/unit/platform``.
+Refresh after an intended change: ``PDP_UPDATE_GOLDEN=rewrite pytest tests/unit/platform``.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from pdpkit.plan.document import to_yaml_documents
 from tests.examples import ROOT
+from tests.golden_switch import HINT, rewrite_requested
 from tests.unit.platform.recorded import manifests, onprem
 
 GOLDEN = ROOT / "tests/golden/platform/acme-onprem-local"
@@ -30,15 +30,13 @@ def _by_namespace() -> dict[str, str]:
 
 def test_golden_manifests() -> None:
     rendered = _by_namespace()
-    if os.environ.get("PDP_UPDATE_GOLDEN") == "1":
+    if rewrite_requested():
         GOLDEN.mkdir(parents=True, exist_ok=True)
         for stale in GOLDEN.glob("*.yaml"):
             stale.unlink()
         for name, text in rendered.items():
             (GOLDEN / name).write_text(text, encoding="utf-8")
     expected = {p.name: p.read_text(encoding="utf-8") for p in sorted(Path(GOLDEN).glob("*.yaml"))}
-    assert sorted(rendered) == sorted(expected), "namespaces changed; PDP_UPDATE_GOLDEN=1 to accept"
+    assert sorted(rendered) == sorted(expected), f"namespaces changed; {HINT}"
     for name, text in rendered.items():
-        assert text == expected[name], (
-            f"{name} differs from the golden file; PDP_UPDATE_GOLDEN=1 to accept"
-        )
+        assert text == expected[name], f"{name} differs from the golden file; {HINT}"

@@ -12,6 +12,8 @@ KEY_VAULT = "azure-native:keyvault:Vault"
 ACR = "azure-native:containerregistry:Registry"
 STORAGE = "azure-native:storage:StorageAccount"
 WORKSPACE = "azure-native:operationalinsights:Workspace"
+NSG = "azure-native:network:NetworkSecurityGroup"
+ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
 EKS = "aws:eks/cluster:Cluster"
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
@@ -20,6 +22,11 @@ KMS = "aws:kms/key:Key"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 SM_SECRET = "aws:secretsmanager/secret:Secret"
 ACCESS_KEY = "aws:iam/accessKey:AccessKey"
+SG_INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 GKE = "gcp:container/cluster:Cluster"
 GKE_POOL = "gcp:container/nodePool:NodePool"
 AR = "gcp:artifactregistry/repository:Repository"
@@ -27,12 +34,15 @@ GCS = "gcp:storage/bucket:Bucket"
 LOG_BUCKET = "gcp:logging/projectBucketConfig:ProjectBucketConfig"
 CRYPTO_KEY = "gcp:kms/cryptoKey:CryptoKey"
 SA_KEY = "gcp:serviceaccount/key:Key"
+FIREWALL = "gcp:compute/firewall:Firewall"
+AR_MEMBER = "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember"
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
 CRON_JOB = "kubernetes:batch/v1:CronJob"
 SERVICE = "kubernetes:core/v1:Service"
 CONFIG_MAP = "kubernetes:core/v1:ConfigMap"
 K8S_SECRET = "kubernetes:core/v1:Secret"
 CLUSTER_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole"
+HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 
 GOOD: dict[str, dict[str, Any]] = {
     AKS: {
@@ -46,6 +56,16 @@ GOOD: dict[str, dict[str, Any]] = {
         "aadProfile": {"managed": True, "enableAzureRBAC": True},
         "agentPoolProfiles": [{"name": "system", "enableNodePublicIP": False}],
         "networkProfile": {"networkPlugin": "azure", "networkPolicy": "cilium"},
+        "nodeResourceGroupProfile": {"restrictionLevel": "ReadOnly"},
+        "enableRBAC": True,
+        "autoUpgradeProfile": {"upgradeChannel": "patch", "nodeOSUpgradeChannel": "NodeImage"},
+        "addonProfiles": {"azurepolicy": {"enabled": True}},
+    },
+    ROLE_ASSIGNMENT: {
+        "principalId": "p",
+        "roleDefinitionId": "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/"
+        "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+        "scope": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/r",
     },
     AGENT_POOL: {"vmSize": "Standard_D8ds_v5"},
     KEY_VAULT: {
@@ -54,26 +74,71 @@ GOOD: dict[str, dict[str, Any]] = {
             "enableRbacAuthorization": True,
             "enableSoftDelete": True,
             "publicNetworkAccess": "Disabled",
+            "enabledForDeployment": False,
+            "enabledForTemplateDeployment": False,
+            "enabledForDiskEncryption": False,
         }
     },
-    ACR: {"adminUserEnabled": False, "publicNetworkAccess": "Disabled"},
+    ACR: {
+        "adminUserEnabled": False,
+        "publicNetworkAccess": "Disabled",
+        "policies": {"exportPolicy": {"status": "disabled"}},
+    },
     STORAGE: {
         "allowBlobPublicAccess": False,
         "minimumTlsVersion": "TLS1_2",
         "enableHttpsTrafficOnly": True,
         "allowSharedKeyAccess": False,
+        "allowCrossTenantReplication": False,
+        "networkRuleSet": {"defaultAction": "Deny", "bypass": "AzureServices"},
     },
-    WORKSPACE: {"retentionInDays": 30},
+    WORKSPACE: {"retentionInDays": 30, "features": {"disableLocalAuth": True}},
+    NSG: {
+        "securityRules": [
+            {
+                "name": "allow-gateway-from-internet",
+                "access": "Allow",
+                "direction": "Inbound",
+                "sourceAddressPrefix": "Internet",
+                "destinationPortRanges": ["80", "443"],
+            },
+            {
+                "name": "allow-vnet",
+                "access": "Allow",
+                "direction": "Inbound",
+                "sourceAddressPrefix": "VirtualNetwork",
+                "destinationPortRange": "*",
+            },
+            {
+                "name": "deny-other-inbound",
+                "access": "Deny",
+                "direction": "Inbound",
+                "sourceAddressPrefix": "*",
+                "destinationPortRange": "*",
+            },
+        ]
+    },
     EKS: {
         "vpcConfig": {"endpointPrivateAccess": True, "endpointPublicAccess": False},
         "encryptionConfig": {"resources": ["secrets"], "provider": {"keyArn": "arn:aws:kms:k"}},
         "enabledClusterLogTypes": ["api", "audit", "authenticator"],
+        "accessConfig": {"authenticationMode": "API"},
     },
     NODE_GROUP: {"clusterName": "c"},
     LAUNCH_TEMPLATE: {
         "metadataOptions": {"httpTokens": "required", "httpPutResponseHopLimit": 1},
         "networkInterfaces": [{"associatePublicIpAddress": "false"}],
+        "blockDeviceMappings": [{"deviceName": "/dev/xvda", "ebs": {"encrypted": "true"}}],
     },
+    SG_INGRESS: {"cidrIpv4": "10.50.0.0/16", "fromPort": 443, "toPort": 443},
+    DEFAULT_SG: {"vpcId": "vpc-1"},
+    ROLE_POLICY: {
+        "role": "r",
+        "policy": '{"Statement": [{"Effect": "Allow", "Action": ["logs:PutLogEvents"], '
+        '"Resource": "*"}], "Version": "2012-10-17"}',
+    },
+    POLICY_ATTACHMENT: {"role": "r", "policyArn": "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"},
+    SECURITY_GROUP: {"ingress": [{"cidrBlocks": ["10.50.0.0/16"], "fromPort": 443, "toPort": 443}]},
     ECR: {
         "imageScanningConfiguration": {"scanOnPush": True},
         "imageTagMutability": "IMMUTABLE",
@@ -87,11 +152,38 @@ GOOD: dict[str, dict[str, Any]] = {
         "databaseEncryption": {"state": "ENCRYPTED", "keyName": "projects/p/keys/k"},
         "workloadIdentityConfig": {"workloadPool": "p.svc.id.goog"},
         "datapathProvider": "ADVANCED_DATAPATH",
-        "nodeConfig": {"workloadMetadataConfig": {"mode": "GKE_METADATA"}},
+        "releaseChannel": {"channel": "REGULAR"},
+        "securityPostureConfig": {"mode": "BASIC", "vulnerabilityMode": "VULNERABILITY_BASIC"},
+        "nodeConfig": {
+            "serviceAccount": "nodes@p.iam.gserviceaccount.com",
+            "workloadMetadataConfig": {"mode": "GKE_METADATA"},
+        },
     },
-    GKE_POOL: {"nodeConfig": {"workloadMetadataConfig": {"mode": "GKE_METADATA"}}},
-    AR: {"format": "DOCKER", "dockerConfig": {"immutableTags": True}, "kmsKeyName": "k"},
+    GKE_POOL: {
+        "management": {"autoRepair": True, "autoUpgrade": True},
+        "nodeConfig": {
+            "serviceAccount": "nodes@p.iam.gserviceaccount.com",
+            "workloadMetadataConfig": {"mode": "GKE_METADATA"},
+            "shieldedInstanceConfig": {"enableSecureBoot": True, "enableIntegrityMonitoring": True},
+        },
+    },
+    AR: {
+        "format": "DOCKER",
+        "dockerConfig": {"immutableTags": True},
+        "kmsKeyName": "k",
+        "vulnerabilityScanningConfig": {"enablementConfig": "INHERITED"},
+    },
+    AR_MEMBER: {
+        "member": "serviceAccount:nodes@p.iam.gserviceaccount.com",
+        "role": "roles/artifactregistry.reader",
+    },
+    FIREWALL: {
+        "direction": "INGRESS",
+        "allows": [{"protocol": "tcp", "ports": ["443"]}],
+        "sourceRanges": ["172.16.0.0/28"],
+    },
     GCS: {
+        "encryption": {"defaultKmsKeyName": "projects/p/keys/k"},
         "publicAccessPrevention": "enforced",
         "uniformBucketLevelAccess": True,
         "lifecycleRules": [{"action": {"type": "Delete"}, "condition": {"age": 365}}],
@@ -117,6 +209,7 @@ GOOD: dict[str, dict[str, Any]] = {
         "stringData": "[secret]",
     },
     CLUSTER_ROLE: {"rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]}]},
+    HELM_RELEASE: {"chart": "oci://docker.io/envoyproxy/gateway-helm", "version": "v1.8.2"},
 }
 
 
@@ -234,6 +327,26 @@ BAD: list[tuple[str, str, dict[str, Any]]] = [
     ("AZ-AKS-WORKLOAD-IDENTITY", AKS, changed(AKS, "oidcIssuerProfile.enabled", False)),
     ("AZ-AKS-LOCAL-ACCOUNTS", AKS, changed(AKS, "disableLocalAccounts", False)),
     ("AZ-AKS-ENTRA-RBAC", AKS, changed(AKS, "aadProfile", {"managed": True})),
+    ("AZ-AKS-ENTRA-RBAC", AKS, changed(AKS, "enableRBAC", False)),
+    (
+        "AZ-AKS-NODE-RG-LOCKDOWN",
+        AKS,
+        changed(AKS, "nodeResourceGroupProfile.restrictionLevel", "Unrestricted"),
+    ),
+    ("AZ-AKS-NODE-RG-LOCKDOWN", AKS, changed(AKS, "nodeResourceGroupProfile", None)),
+    ("AZ-AKS-AUTO-UPGRADE", AKS, changed(AKS, "autoUpgradeProfile.upgradeChannel", "none")),
+    ("AZ-AKS-AUTO-UPGRADE", AKS, changed(AKS, "autoUpgradeProfile.nodeOSUpgradeChannel", "None")),
+    ("AZ-AKS-AZURE-POLICY", AKS, changed(AKS, "addonProfiles.azurepolicy.enabled", False)),
+    (
+        "AZ-RBAC-PRIVILEGED-ROLE",
+        ROLE_ASSIGNMENT,
+        changed(
+            ROLE_ASSIGNMENT,
+            "roleDefinitionId",
+            "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/"
+            "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+        ),
+    ),
     ("AZ-AKS-NODE-PUBLIC-IP", AKS, changed(AKS, "agentPoolProfiles.0.enableNodePublicIP", True)),
     ("AZ-AKS-NODE-PUBLIC-IP", AGENT_POOL, changed(AGENT_POOL, "enableNodePublicIP", True)),
     ("AZ-AKS-NETWORK-POLICY", AKS, changed(AKS, "networkProfile.networkPolicy", "none")),
@@ -244,12 +357,34 @@ BAD: list[tuple[str, str, dict[str, Any]]] = [
     ),
     ("AZ-KV-RBAC", KEY_VAULT, changed(KEY_VAULT, "properties.enableRbacAuthorization", False)),
     ("AZ-KV-NETWORK", KEY_VAULT, changed(KEY_VAULT, "properties.publicNetworkAccess", "Enabled")),
+    (
+        "AZ-KV-PLATFORM-ACCESS",
+        KEY_VAULT,
+        changed(KEY_VAULT, "properties.enabledForDeployment", True),
+    ),
+    (
+        "AZ-KV-PLATFORM-ACCESS",
+        KEY_VAULT,
+        changed(KEY_VAULT, "properties.enabledForTemplateDeployment", True),
+    ),
+    (
+        "AZ-KV-PLATFORM-ACCESS",
+        KEY_VAULT,
+        changed(KEY_VAULT, "properties.enabledForDiskEncryption", True),
+    ),
     ("AZ-ACR-ADMIN-USER", ACR, changed(ACR, "adminUserEnabled", True)),
     ("AZ-ACR-PUBLIC-ACCESS", ACR, changed(ACR, "publicNetworkAccess", "Enabled")),
+    ("AZ-ACR-EXPORT", ACR, changed(ACR, "policies.exportPolicy.status", "enabled")),
     ("AZ-STORAGE-PUBLIC-ACCESS", STORAGE, changed(STORAGE, "allowBlobPublicAccess", True)),
     ("AZ-STORAGE-TLS", STORAGE, changed(STORAGE, "minimumTlsVersion", "TLS1_0")),
     ("AZ-STORAGE-SHARED-KEY", STORAGE, changed(STORAGE, "allowSharedKeyAccess", True)),
+    ("AZ-STORAGE-CROSS-TENANT", STORAGE, changed(STORAGE, "allowCrossTenantReplication", True)),
+    ("AZ-STORAGE-NETWORK", STORAGE, changed(STORAGE, "networkRuleSet.defaultAction", "Allow")),
+    ("AZ-STORAGE-NETWORK", STORAGE, changed(STORAGE, "networkRuleSet", None)),
     ("AZ-LOG-RETENTION", WORKSPACE, changed(WORKSPACE, "retentionInDays", 7)),
+    ("AZ-LOG-LOCAL-AUTH", WORKSPACE, changed(WORKSPACE, "features.disableLocalAuth", False)),
+    ("AZ-NSG-INTERNET-INGRESS", NSG, changed(NSG, "securityRules.0.destinationPortRanges", ["22"])),
+    ("AZ-NSG-INTERNET-INGRESS", NSG, changed(NSG, "securityRules.1.sourceAddressPrefix", "*")),
     (
         "AWS-EKS-PRIVATE-ENDPOINT",
         EKS,
@@ -262,6 +397,8 @@ BAD: list[tuple[str, str, dict[str, Any]]] = [
     ("AWS-EKS-API-RANGES", EKS, changed(EKS, "vpcConfig", {"endpointPublicAccess": True})),
     ("AWS-EKS-SECRETS-KMS", EKS, changed(EKS, "encryptionConfig", None)),
     ("AWS-EKS-AUDIT-LOGS", EKS, changed(EKS, "enabledClusterLogTypes", ["api"])),
+    ("AWS-EKS-ACCESS-ENTRIES", EKS, changed(EKS, "accessConfig.authenticationMode", "CONFIG_MAP")),
+    ("AWS-EKS-ACCESS-ENTRIES", EKS, changed(EKS, "accessConfig", None)),
     ("AWS-EKS-NODE-SSH", NODE_GROUP, changed(NODE_GROUP, "remoteAccess", {"ec2SshKey": "ops"})),
     (
         "AWS-EC2-IMDSV2",
@@ -272,6 +409,29 @@ BAD: list[tuple[str, str, dict[str, Any]]] = [
         "AWS-EC2-NO-PUBLIC-IP",
         LAUNCH_TEMPLATE,
         changed(LAUNCH_TEMPLATE, "networkInterfaces.0.associatePublicIpAddress", "true"),
+    ),
+    (
+        "AWS-EC2-EBS-ENCRYPTION",
+        LAUNCH_TEMPLATE,
+        changed(LAUNCH_TEMPLATE, "blockDeviceMappings.0.ebs.encrypted", "false"),
+    ),
+    ("AWS-SG-INTERNET-INGRESS", SG_INGRESS, changed(SG_INGRESS, "cidrIpv4", "0.0.0.0/0")),
+    ("AWS-SG-INTERNET-INGRESS", SG_INGRESS, {"cidrIpv6": "::/0", "fromPort": 22, "toPort": 22}),
+    (
+        "AWS-SG-INTERNET-INGRESS",
+        SECURITY_GROUP,
+        changed(SECURITY_GROUP, "ingress.0.cidrBlocks", ["0.0.0.0/0"]),
+    ),
+    ("AWS-VPC-DEFAULT-SG-CLOSED", DEFAULT_SG, changed(DEFAULT_SG, "egress", [{"protocol": "-1"}])),
+    (
+        "AWS-IAM-NO-ADMIN",
+        ROLE_POLICY,
+        changed(ROLE_POLICY, "policy", '{"Statement": {"Effect": "Allow", "Action": "*"}}'),
+    ),
+    (
+        "AWS-IAM-NO-ADMIN",
+        POLICY_ATTACHMENT,
+        changed(POLICY_ATTACHMENT, "policyArn", "arn:aws:iam::aws:policy/AdministratorAccess"),
     ),
     ("AWS-ECR-SCAN-ON-PUSH", ECR, changed(ECR, "imageScanningConfiguration.scanOnPush", False)),
     ("AWS-ECR-IMMUTABLE-TAGS", ECR, changed(ECR, "imageTagMutability", "MUTABLE")),
@@ -289,6 +449,25 @@ BAD: list[tuple[str, str, dict[str, Any]]] = [
     ("GCP-GKE-API-RANGES", GKE, changed(GKE, "privateClusterConfig.enablePrivateEndpoint", False)),
     ("GCP-GKE-PRIVATE-NODES", GKE, changed(GKE, "privateClusterConfig.enablePrivateNodes", False)),
     (
+        "GCP-GKE-PRIVATE-ENDPOINT",
+        GKE,
+        changed(
+            GKE, "controlPlaneEndpointsConfig.dnsEndpointConfig", {"allowExternalTraffic": True}
+        ),
+    ),
+    (
+        "GCP-GKE-GLOBAL-ACCESS",
+        GKE,
+        changed(GKE, "privateClusterConfig.masterGlobalAccessConfig", {"enabled": True}),
+    ),
+    ("GCP-GKE-NODE-SERVICE-ACCOUNT", GKE, changed(GKE, "nodeConfig.serviceAccount", None)),
+    ("GCP-GKE-NODE-SERVICE-ACCOUNT", GKE_POOL, changed(GKE_POOL, "nodeConfig", None)),
+    (
+        "GCP-GKE-NODE-SERVICE-ACCOUNT",
+        GKE_POOL,
+        changed(GKE_POOL, "nodeConfig.serviceAccount", "123-compute@developer.gserviceaccount.com"),
+    ),
+    (
         "GCP-GKE-PRIVATE-NODES",
         GKE_POOL,
         changed(GKE_POOL, "networkConfig", {"enablePrivateNodes": False}),
@@ -303,6 +482,24 @@ BAD: list[tuple[str, str, dict[str, Any]]] = [
     ("GCP-GKE-LEGACY-AUTH", GKE, changed(GKE, "enableLegacyAbac", True)),
     ("GCP-GKE-NETWORK-POLICY", GKE, changed(GKE, "datapathProvider", "LEGACY_DATAPATH")),
     ("GCP-GKE-SHIELDED-NODES", GKE, changed(GKE, "enableShieldedNodes", False)),
+    (
+        "GCP-GKE-SHIELDED-NODES",
+        GKE_POOL,
+        changed(GKE_POOL, "nodeConfig.shieldedInstanceConfig.enableSecureBoot", False),
+    ),
+    ("GCP-GKE-AUTO-UPGRADE", GKE, changed(GKE, "releaseChannel.channel", "UNSPECIFIED")),
+    ("GCP-GKE-AUTO-UPGRADE", GKE_POOL, changed(GKE_POOL, "management.autoUpgrade", False)),
+    (
+        "GCP-GKE-SECURITY-POSTURE",
+        GKE,
+        changed(GKE, "securityPostureConfig.vulnerabilityMode", "VULNERABILITY_DISABLED"),
+    ),
+    ("GCP-GCS-CMEK", GCS, changed(GCS, "encryption", None)),
+    (
+        "GCP-AR-VULNERABILITY-SCANNING",
+        AR,
+        changed(AR, "vulnerabilityScanningConfig.enablementConfig", "DISABLED"),
+    ),
     ("GCP-AR-IMMUTABLE-TAGS", AR, changed(AR, "dockerConfig.immutableTags", False)),
     ("GCP-AR-CMEK", AR, changed(AR, "kmsKeyName", None)),
     ("GCP-GCS-PUBLIC-ACCESS", GCS, changed(GCS, "publicAccessPrevention", "inherited")),
@@ -310,7 +507,20 @@ BAD: list[tuple[str, str, dict[str, Any]]] = [
     ("GCP-LOG-RETENTION", GCS, changed(GCS, "lifecycleRules.0.condition.age", 7)),
     ("GCP-KMS-ROTATION", CRYPTO_KEY, changed(CRYPTO_KEY, "rotationPeriod", "31536000s")),
     ("GCP-IAM-NO-SA-KEYS", SA_KEY, {"serviceAccountId": "sa"}),
+    ("GCP-IAM-NO-PUBLIC-MEMBERS", AR_MEMBER, changed(AR_MEMBER, "member", "allUsers")),
+    (
+        "GCP-IAM-NO-PUBLIC-MEMBERS",
+        AR_MEMBER,
+        changed(AR_MEMBER, "member", "allAuthenticatedUsers"),
+    ),
+    ("GCP-IAM-NO-BASIC-ROLES", AR_MEMBER, changed(AR_MEMBER, "role", "roles/editor")),
+    ("GCP-FIREWALL-INTERNET-INGRESS", FIREWALL, changed(FIREWALL, "sourceRanges", ["0.0.0.0/0"])),
     ("K8S-POD-NON-ROOT", DEPLOYMENT, with_security(runAsNonRoot=None)),
+    (
+        "K8S-HELM-RELEASE-SIZE",
+        HELM_RELEASE,
+        {"chart": "oci://docker.io/envoyproxy/gateway-crds-helm", "version": "v1.8.2"},
+    ),
     ("K8S-POD-NON-ROOT", DEPLOYMENT, with_security(runAsUser=0)),
     ("K8S-POD-READ-ONLY-ROOT-FS", DEPLOYMENT, with_security(readOnlyRootFilesystem=False)),
     ("K8S-POD-NO-PRIVILEGE-ESCALATION", DEPLOYMENT, with_security(allowPrivilegeEscalation=None)),

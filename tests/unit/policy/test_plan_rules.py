@@ -132,6 +132,57 @@ def test_eks_needs_an_oidc_provider() -> None:
     assert flagged("AWS-EKS-OIDC-PROVIDER", [eks, oidc]) == []
 
 
+AKS = "azure-native:containerservice:ManagedCluster"
+VAULT = "azure-native:keyvault:Vault"
+DIAGNOSTICS = "azure-native:monitor:DiagnosticSetting"
+
+
+def diagnostics(
+    name: str, categories: list[str], target: PolicyResource | None = None, uri: str = ""
+) -> PolicyResource:
+    logs = [{"category": c, "enabled": True} for c in categories]
+    return res(
+        DIAGNOSTICS,
+        name,
+        {"resourceUri": uri, "logs": logs},
+        dependencies=(target.urn,) if target else (),
+    )
+
+
+def test_aks_sends_its_audit_and_authorization_logs() -> None:
+    cluster = res(AKS, "aks", {"resourceName": "acme-aks"})
+    assert flagged("AZ-AKS-AUDIT-LOGS", [cluster]) == [
+        "aks: no diagnostic setting collects kube-audit-admin and guard"
+    ]
+    audit_only = diagnostics("d", ["kube-audit-admin", "kube-apiserver"], cluster)
+    assert flagged("AZ-AKS-AUDIT-LOGS", [cluster, audit_only]) == [
+        "aks: no diagnostic setting collects guard"
+    ]
+    both = diagnostics("d", ["kube-audit", "guard"], cluster)
+    assert flagged("AZ-AKS-AUDIT-LOGS", [cluster, both]) == []
+    by_uri = diagnostics("d", ["kube-audit-admin", "guard"], uri="/x/managedClusters/acme-aks")
+    assert flagged("AZ-AKS-AUDIT-LOGS", [cluster, by_uri]) == []
+    disabled = res(
+        DIAGNOSTICS,
+        "d",
+        {"logs": [{"category": "kube-audit-admin", "enabled": False}, {"category": "guard"}]},
+        dependencies=(cluster.urn,),
+    )
+    assert flagged("AZ-AKS-AUDIT-LOGS", [cluster, disabled])
+    group = res(
+        DIAGNOSTICS, "d", {"logs": [{"categoryGroup": "audit"}]}, dependencies=(cluster.urn,)
+    )
+    assert flagged("AZ-AKS-AUDIT-LOGS", [cluster, group]) == []
+
+
+def test_key_vault_sends_its_audit_events() -> None:
+    vault = res(VAULT, "kv", {"vaultName": "acme-kv"})
+    assert flagged("AZ-KV-AUDIT-LOGS", [vault]) == ["kv: no diagnostic setting collects AuditEvent"]
+    elsewhere = diagnostics("d", ["AuditEvent"], uri="/x/vaults/other-kv")
+    assert flagged("AZ-KV-AUDIT-LOGS", [vault, elsewhere])
+    assert flagged("AZ-KV-AUDIT-LOGS", [vault, diagnostics("d", ["AuditEvent"], vault)]) == []
+
+
 def namespace(name: str, enforce: str | None = "restricted") -> PolicyResource:
     labels = {"pdpkit.io/environment": "dev"}
     if enforce:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import os
-
 from pdpkit.spec.reference import render_reference
 from tests.examples import ROOT
+from tests.golden_switch import HINT, rewrite_requested
 
 REFERENCE = ROOT / "docs" / "stack-reference.md"
 
 
 def test_the_reference_is_current() -> None:
     text = render_reference()
-    if os.environ.get("PDP_UPDATE_GOLDEN"):
+    if rewrite_requested():
         REFERENCE.write_text(text, encoding="utf-8")
     assert REFERENCE.read_text(encoding="utf-8") == text, (
-        "docs/stack-reference.md is stale: PDP_UPDATE_GOLDEN=1 pytest tests/unit/spec/test_reference.py"
+        f"docs/stack-reference.md is stale; {HINT}"
     )
 
 

@@ -1,4 +1,4 @@
-"""LogStorage: workspace retention, archive account hardening and lifecycle, ingestion path."""
+"""LogStorage: workspace retention, archive hardening and lifecycle, Container insights rule."""
 
 from __future__ import annotations
 
@@ -71,15 +71,23 @@ def test_container_logs_are_exported_to_the_archive(run):
     assert export["resourceId"].endswith("/storageAccounts/acmeazuredevlogs1a2b3")
 
 
-def test_ingestion_path_for_the_log_agent(run):
+def test_container_insights_rule_collects_container_logs_into_the_workspace(run):
+    # layout of microsoft/Docker-Provider scripts/onboarding/aks/onboarding-msi-bicep/
+    # existingClusterOnboarding.bicep: a ContainerInsights extension data source whose streams
+    # flow to a Log Analytics destination
     plan = default()
-    table = plan.one("azure-native:operationalinsights:Table").inputs
-    assert table["tableName"] == CONTAINER_LOGS_TABLE
+    assert plan.of_type("azure-native:operationalinsights:Table") == []  # no custom table
+    assert plan.of_type("azure-native:monitor:DataCollectionEndpoint") == []
     rule = plan.one("azure-native:monitor:DataCollectionRule").inputs
-    stream = f"Custom-{CONTAINER_LOGS_TABLE}"
-    assert stream in rule["streamDeclarations"]
-    assert rule["dataFlows"][0]["outputStream"] == stream
-    assert rule["dataCollectionEndpointId"].endswith("/dataCollectionEndpoints/pdp-logs-dce")
+    (extension,) = rule["dataSources"]["extensions"]
+    assert extension["extensionName"] == "ContainerInsights"
+    assert "Microsoft-ContainerLogV2" in extension["streams"]
+    assert extension["extensionSettings"]["dataCollectionSettings"]["enableContainerLogV2"]
+    (flow,) = rule["dataFlows"]
+    assert flow["streams"] == extension["streams"] and flow["destinations"] == ["workspace"]
+    (destination,) = rule["destinations"]["logAnalytics"]
+    assert destination["name"] == "workspace"
+    assert CONTAINER_LOGS_TABLE == "ContainerLogV2"
 
 
 def test_no_archive_when_off(run):

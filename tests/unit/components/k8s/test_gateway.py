@@ -1,5 +1,6 @@
 from pdpkit.components.k8s.envoy_gateway import EnvoyGateway, EnvoyGatewayArgs
 from pdpkit.components.k8s.gateway import Gateway, GatewayArgs
+from pdpkit.versions import chart
 
 
 def build(provider, **kwargs):
@@ -16,18 +17,25 @@ def build(provider, **kwargs):
     return Gateway("gw", GatewayArgs(**(defaults | kwargs)))
 
 
-def test_crds_are_their_own_release_and_the_controller_skips_them(run):
+def test_crds_are_rendered_and_applied_server_side_never_a_helm_release(run):
+    # gateway-crds-helm's release record exceeds the 1 MiB Secret limit (helm/helm#12277);
+    # upstream renders it and applies server-side (charts/gateway-crds-helm/README.md:33-38)
     recorded = run(lambda p: EnvoyGateway("eg", EnvoyGatewayArgs(provider=p)))
     releases = recorded.releases()
-    assert releases["gateway-crds"]["chart"] == "oci://docker.io/envoyproxy/gateway-crds-helm"
-    assert releases["gateway-crds"]["values"]["crds"]["gatewayAPI"] == {
-        "enabled": True,
-        "channel": "standard",
+    assert "gateway-crds" not in releases
+    assert all("gateway-crds-helm" not in r["chart"] for r in releases.values())
+    crds = recorded.named("eg-crds")
+    assert crds.type == "kubernetes:helm.sh/v4:Chart"
+    assert crds.inputs["chart"] == "oci://docker.io/envoyproxy/gateway-crds-helm"
+    assert crds.inputs["version"] == chart("gatewayApiCrds").version
+    assert crds.inputs["values"]["crds"] == {
+        "gatewayAPI": {"enabled": True, "channel": "standard"},
+        "envoyGateway": {"enabled": True},
     }
     assert releases["envoy-gateway"]["skipCrds"] is True
-    crds = recorded.named("eg-crds").urn
-    assert crds in recorded.named("eg-controller").dependencies
-    assert crds in recorded.named("eg-class").dependencies
+    assert releases["envoy-gateway"]["values"]["crds"] == {"enabled": False}
+    assert crds.urn in recorded.named("eg-controller").dependencies
+    assert crds.urn in recorded.named("eg-class").dependencies
     (gateway_class,) = recorded.kind("GatewayClass")
     assert (
         gateway_class["spec"]["controllerName"] == "gateway.envoyproxy.io/gatewayclass-controller"
