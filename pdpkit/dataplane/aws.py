@@ -268,4 +268,5 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         zones=tuple(infrastructure.network.private_subnet_ids_by_zone),
         ready=system.ready,
         api_server_cidrs=system.api_server_cidrs,
+        api_server_entity=system.api_server_entity,
     )

@@ -3,7 +3,6 @@ Secrets Manager store, CloudWatch Logs, IRSA annotations, internal NLBs, Route 5
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 import pulumi
@@ -55,10 +54,10 @@ def irsa(role_arn: pulumi.Output[str]) -> WorkloadIdentity:
 
 
 def api_server_cidrs(spec: DataPlaneSpec) -> tuple[str, ...]:
-    """Where pods reach the API: the private endpoint's interfaces in the VPC, and the
-    ``kubernetes`` Service address (with kube-proxy, chained Cilium sees the ClusterIP)."""
-    services = ipaddress.ip_network(spec.network.service_cidr)
-    return (spec.network.address_space, f"{next(services.hosts())}/{services.max_prefixlen}")
+    """Where pods reach the API: the endpoint's interfaces in the VPC. Not the ``kubernetes``
+    Service address: Cilium (chained here) enforces policy after translating it
+    (cilium/cilium#33525); the ``kube-apiserver`` entity policy covers the rest."""
+    return (spec.network.address_space,)
 
 
 def system_layer_args(

@@ -225,6 +225,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         zones=tuple(f"{spec.region}-{z}" for z in spec.network.availability_zones),
         ready=system.ready,
         api_server_cidrs=system.api_server_cidrs,
+        api_server_entity=system.api_server_entity,
     )
 
 

@@ -40,7 +40,11 @@ class DataPlane:
     ready: tuple[pulumi.Resource, ...]
     """What custom resources of the platform need first (CRDs of ESO and Gateway API)."""
     api_server_cidrs: tuple[str, ...] = ()
-    """Where pods reach the Kubernetes API (egress of integrations that mount a token)."""
+    """Real addresses of the API server's endpoints (egress of integrations that mount a
+    token); never a Service ClusterIP (pdpkit.components.k8s.api_server_egress)."""
+    api_server_entity: bool = False
+    """Whether a CiliumNetworkPolicy may allow the API server by Cilium's ``kube-apiserver``
+    entity (pdpkit installed Cilium, so the CRD exists)."""
     registry_pull_secret: str | None = None
     """A ``kubernetes.io/dockerconfigjson`` Secret for `registry` present in every namespace
     pdpkit creates, which pods name in ``imagePullSecrets``; None: the nodes pull from

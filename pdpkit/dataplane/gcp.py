@@ -94,6 +94,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         zones=infra.zones,
         ready=system.ready,
         api_server_cidrs=system.api_server_cidrs,
+        api_server_entity=system.api_server_entity,
     )
 
 

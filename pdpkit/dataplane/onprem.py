@@ -96,7 +96,8 @@ def build(spec: DataPlaneSpec) -> DataPlane:
             secret_store_identity=WorkloadIdentity(),
             log_destination=log_destination(spec, onprem),
             registry=_registry_host(onprem),
-            api_server_cidrs=(onprem.api_server_cidr,),
+            # no address: the kube-apiserver entity allows it (pdpkit installs Cilium here)
+            api_server_cidrs=(),
             internal_service_hostnames=_internal_services(onprem),
         ),
     )
@@ -182,6 +183,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         ready=system.ready,
         api_server_cidrs=system.api_server_cidrs,
         registry_pull_secret=None if pull is None else pull.secret_name,
+        api_server_entity=system.api_server_entity,
     )
 
 

@@ -41,6 +41,11 @@ class SystemLayer(pulumi.ComponentResource):
     """Name of the `ClusterIssuer` (for certificates of target-specific services)."""
     certificates_ready: tuple[pulumi.Resource, ...]
     """What a target's own `Certificate`s depend on (cert-manager release and issuer)."""
+    api_server_cidrs: tuple[str, ...]
+    """Real addresses of the API server's endpoints (see `SystemLayerArgs`)."""
+    api_server_entity: bool
+    """Whether pods may be allowed the API server by Cilium's ``kube-apiserver`` entity (the
+    CiliumNetworkPolicy CRD exists: pdpkit installed Cilium)."""
 
     def __init__(
         self, name: str, args: SystemLayerArgs, opts: pulumi.ResourceOptions | None = None
@@ -173,8 +178,10 @@ class SystemLayer(pulumi.ComponentResource):
                 secret_store=secrets.store_name,
                 control_plane_cidrs=tuple(spec.agent.control_plane_cidrs),
                 api_server_cidrs=tuple(args.api_server_cidrs),
+                # the CiliumNetworkPolicy CRD exists where pdpkit installs Cilium
+                api_server_entity=args.install_cilium,
                 flux_namespace=flux.namespace,
-                depends_on=(secrets.release, secrets.store),
+                depends_on=(secrets.release, secrets.store, *prerequisites),
             ),
             child,
         )
@@ -183,6 +190,7 @@ class SystemLayer(pulumi.ComponentResource):
         self.internal_gateway = _ref(gateways["internal"], tuple(spec.gateways.internal.hostnames))
         self.ready = (secrets.release, secrets.store, envoy.crds)
         self.api_server_cidrs = tuple(args.api_server_cidrs)
+        self.api_server_entity = args.install_cilium
         self.flux_ready = (flux.release,)
         self.flux_namespace = flux.namespace
         self.cluster_issuer = certificates.issuer_name

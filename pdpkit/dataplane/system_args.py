@@ -53,7 +53,10 @@ class SystemLayerArgs:
     registry: pulumi.Input[str]
     """Registry host."""
     api_server_cidrs: tuple[str, ...]
-    """Where pods reach the Kubernetes API (agent egress policy)."""
+    """Real addresses of the API server's endpoints, as pods reach them after Cilium's Service
+    translation (agent and integration egress policy): never the ``kubernetes`` Service's
+    ClusterIP, which policy never sees (cilium/cilium#33525). May be empty where pdpkit
+    installs Cilium: the ``kube-apiserver`` entity allows the API server there."""
     cilium_values: dict[str, Any] = field(default_factory=dict)
     """Target-specific Cilium values merged over the defaults (e.g. ENI/chaining on AWS)."""
     external_load_balancer_annotations: dict[str, str] = field(default_factory=dict)

@@ -61,6 +61,7 @@ def deploy_platform(
                     provider=dataplane.kubernetes,
                     ready=dataplane.ready,
                     api_server_cidrs=dataplane.api_server_cidrs,
+                    api_server_entity=dataplane.api_server_entity,
                 ),
             )
             namespaces.setdefault(environment.name, {})[project.name] = ns

@@ -8,6 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pdpkit.components.k8s.api_server_egress import API_SERVER_PORTS, cilium_api_server_spec
 from pdpkit.platform.names import API_ACCESS_LABEL, labels, remote_key
 from pdpkit.spec.platform import EgressRule, QuotaSpec, SecretRef
 
@@ -38,7 +39,11 @@ class EnvironmentNamespaceArgs:
     ready: tuple[pulumi.Resource, ...] = ()
     """What custom resources (ExternalSecret) wait for: the CRDs of the data plane."""
     api_server_cidrs: tuple[str, ...] = ()
-    """Where the Kubernetes API is reached; only pods labelled `API_ACCESS_LABEL` may."""
+    """Real addresses of the API server's endpoints; only pods labelled `API_ACCESS_LABEL`
+    may reach them (never a Service ClusterIP: see `api_server_egress`)."""
+    api_server_entity: bool = False
+    """Also allow those pods the API server by Cilium's ``kube-apiserver`` entity (a
+    CiliumNetworkPolicy; only where the data plane says its CRD exists)."""
 
 
 class EnvironmentNamespace(pulumi.ComponentResource):
@@ -81,6 +86,18 @@ class EnvironmentNamespace(pulumi.ComponentResource):
         for role, spec in _network_policies(args).items():
             k8s.networking.v1.NetworkPolicy(
                 f"{name}-{role}", metadata=meta(role), spec=spec, opts=inside
+            )
+        if args.api_server_entity:
+            # only integrations that mount a service account token (`serviceAccountToken: true`)
+            k8s.apiextensions.CustomResource(
+                f"{name}-allow-api-server-entity",
+                api_version="cilium.io/v2",
+                kind="CiliumNetworkPolicy",
+                metadata=meta("allow-api-server"),
+                spec=cilium_api_server_spec({API_ACCESS_LABEL: "true"}),
+                opts=pulumi.ResourceOptions(
+                    parent=self, provider=args.provider, depends_on=[namespace, *args.ready]
+                ),
             )
         k8s.core.v1.ResourceQuota(
             f"{name}-quota",
@@ -224,8 +241,8 @@ def _network_policies(args: EnvironmentNamespaceArgs) -> dict[str, dict[str, Any
             "egress": [
                 {
                     "to": [{"ipBlock": {"cidr": cidr}} for cidr in args.api_server_cidrs],
-                    # 443 is the Service port; 6443 the API server's own after the Service DNAT
-                    "ports": [{"protocol": "TCP", "port": 443}, {"protocol": "TCP", "port": 6443}],
+                    # the endpoints' own ports: policy sees the translated destination
+                    "ports": [{"protocol": "TCP", "port": port} for port in API_SERVER_PORTS],
                 }
             ],
         }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from pdpkit.spec.base import Cidr, NonEmptyStr, SpecModel
 from pdpkit.spec.enums import LogStoreKind, RegistryKind
@@ -142,8 +142,22 @@ class OnpremSpec(SpecModel):
     """`loki` (default) or `opensearch`, on the S3-compatible storage."""
     log_bucket: NonEmptyStr = "pdp-logs"
     """Bucket of the log store. Default pdp-logs."""
-    api_server_cidr: Cidr = "10.96.0.1/32"
-    """Where the API server is reached from pods (egress policy of the agent)."""
+    api_server_cidr: str | None = None
+    """Removed; leave it out. Pods are allowed the API server by Cilium's ``kube-apiserver``
+    entity (pdpkit installs Cilium on-prem): the ``kubernetes`` Service address this key held
+    never matched a policy, as Cilium enforces policy after translating it
+    (cilium/cilium#33525)."""
+
+    @field_validator("api_server_cidr")
+    @classmethod
+    def _api_server_cidr_removed(cls, value: str | None) -> None:
+        if value is not None:
+            raise ValueError(
+                f"apiServerCidr is no longer used (got {value!r}): a Service address never "
+                "matches a network policy under Cilium, which enforces policy after translating "
+                "it to the API server's endpoint (cilium/cilium#33525); pdpkit now allows the "
+                "API server by Cilium's kube-apiserver entity. Delete the key."
+            )
 
     @model_validator(mode="after")
     def _registry_matches_kind(self) -> OnpremSpec:

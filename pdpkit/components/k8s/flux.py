@@ -7,8 +7,10 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pdpkit.components.k8s.flux_reconciler import LOCKDOWN_VALUES, reconciler_account
 from pdpkit.components.k8s.objects import (
     custom_resource,
+    deep_merge,
     external_secret,
     helm_release,
     namespace,
@@ -18,6 +20,9 @@ from pdpkit.versions import chart
 
 NAMESPACE = "flux-system"
 UPDATES = "pdp-updates"
+"""Name of the GitRepository and Kustomization, and of the only namespace the update
+repository may change."""
+UPDATES_ACCOUNT = "pdp-updates-reconciler"
 CREDENTIALS = "pdp-updates-credentials"
 
 
@@ -46,6 +51,17 @@ class Flux(pulumi.ComponentResource):
 
     Only the source, helm and kustomize controllers run: no image automation (images are
     pinned by digest and promoted through the release ledger) and no notification controller.
+
+    Least privilege: the controllers run under Flux's multi-tenancy lockdown (no cluster-admin;
+    see `flux_reconciler`). What the update repository may change: namespaced objects in the
+    ``pdp-updates`` namespace only (Pod Security `restricted`), through the built-in `edit`
+    ClusterRole bound there: workloads, services, config maps and secrets, and Flux objects of
+    that namespace (flux2-2.17.0 templates/aggregate-clusterroles.yaml aggregates them into
+    `edit`; they can only impersonate accounts of that namespace, which `edit` cannot bind to
+    any role). Nothing
+    cluster-scoped, no Roles or RoleBindings (`edit` has none), nothing in flux-system,
+    kube-system or any system component's namespace; the Kustomization's ``targetNamespace``
+    puts every namespaced object there.
     """
 
     release: k8s.helm.v3.Release
@@ -62,16 +78,19 @@ class Flux(pulumi.ComponentResource):
             chart("flux"),
             "flux",
             NAMESPACE,
-            {
-                "installCRDs": True,
-                "sourceController": {"create": True},
-                "helmController": {"create": True},
-                "kustomizeController": {"create": True},
-                "notificationController": {"create": False},
-                "imageAutomationController": {"create": False},
-                "imageReflectionController": {"create": False},
-                "policies": {"create": True},
-            },
+            deep_merge(
+                {
+                    "installCRDs": True,
+                    "sourceController": {"create": True},
+                    "helmController": {"create": True},
+                    "kustomizeController": {"create": True},
+                    "notificationController": {"create": False},
+                    "imageAutomationController": {"create": False},
+                    "imageReflectionController": {"create": False},
+                    "policies": {"create": True},
+                },
+                LOCKDOWN_VALUES,
+            ),
             pulumi.ResourceOptions.merge(
                 child, pulumi.ResourceOptions(depends_on=[ns, *args.depends_on])
             ),
@@ -112,6 +131,17 @@ class Flux(pulumi.ComponentResource):
                 after_release, pulumi.ResourceOptions(depends_on=repository_needs)
             ),
         )
+        updates_ns = namespace(f"{name}-updates-namespace", UPDATES, namespace_level(), child)
+        updates_account = reconciler_account(
+            f"{name}-updates",
+            UPDATES_ACCOUNT,
+            NAMESPACE,
+            {UPDATES: "edit"},
+            (),
+            pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(depends_on=[ns, updates_ns])
+            ),
+        )
         self.kustomization = custom_resource(
             f"{name}-kustomization",
             "kustomize.toolkit.fluxcd.io/v1",
@@ -125,9 +155,13 @@ class Flux(pulumi.ComponentResource):
                 "wait": True,
                 "timeout": "5m",
                 "sourceRef": {"kind": "GitRepository", "name": UPDATES},
+                # kustomize-controller impersonates this account (flux2-2.17.0 lockdown values)
+                "serviceAccountName": UPDATES_ACCOUNT,
+                "targetNamespace": UPDATES,
             },
             pulumi.ResourceOptions.merge(
-                after_release, pulumi.ResourceOptions(depends_on=[self.git_repository])
+                after_release,
+                pulumi.ResourceOptions(depends_on=[self.git_repository, *updates_account]),
             ),
         )
         self.namespace = NAMESPACE

@@ -8,6 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pdpkit.components.k8s.flux_reconciler import CHART_CLUSTER_RULES, reconciler_account
 from pdpkit.components.k8s.objects import custom_resource
 from pdpkit.versions import ChartVersion
 
@@ -29,6 +30,9 @@ class FluxHelmReleaseArgs:
     interval: str = "10m"
     depends_on: tuple[pulumi.Resource, ...] = ()
     """What ships the Flux CRDs (the Flux release), and the target namespace."""
+    cluster_rules: tuple[dict[str, Any], ...] | None = None
+    """Cluster-scoped RBAC rules the chart's objects need; left out: the chart's entry in
+    `CHART_CLUSTER_RULES` (a chart without one is refused)."""
     holds_data: bool = False
     """Protect and retain the HelmRelease (a registry, a log store in production stacks):
     deleting it would make Flux uninstall the chart and its volumes."""
@@ -36,11 +40,17 @@ class FluxHelmReleaseArgs:
 
 class FluxHelmRelease(pulumi.ComponentResource):
     """A chart declared by Pulumi and applied by Flux, so updates within the stack's semver
-    channel roll out without a `pulumi up`; the pinned version is the floor and the default."""
+    channel roll out without a `pulumi up`; the pinned version is the floor and the default.
+
+    helm-controller applies it as the release's own service account (``<release>-reconciler``):
+    `admin` in the target namespace (where the Helm release record is stored too) and the
+    chart's cluster-scoped needs from `CHART_CLUSTER_RULES`; nothing else.
+    """
 
     repository: k8s.apiextensions.CustomResource
     release: k8s.apiextensions.CustomResource
     version: str
+    service_account: str
 
     def __init__(
         self, name: str, args: FluxHelmReleaseArgs, opts: pulumi.ResourceOptions | None = None
@@ -65,6 +75,22 @@ class FluxHelmRelease(pulumi.ComponentResource):
             child,
         )
         self.version = args.channel or source.version
+        cluster_rules = args.cluster_rules
+        if cluster_rules is None and source.name not in CHART_CLUSTER_RULES:
+            raise ValueError(
+                f"chart {source.name!r} has no entry in CHART_CLUSTER_RULES "
+                "(pdpkit/components/k8s/flux_reconciler.py): read its templates at the pinned "
+                "version and list the cluster-scoped permissions its objects need (or none)"
+            )
+        self.service_account = f"{args.release_name}-reconciler"
+        account = reconciler_account(
+            f"{name}-reconciler",
+            self.service_account,
+            args.flux_namespace,
+            {args.target_namespace: "admin"},
+            CHART_CLUSTER_RULES[source.name] if cluster_rules is None else cluster_rules,
+            child,
+        )
         remediation = {"retries": 3}
         self.release = custom_resource(
             f"{name}-release",
@@ -77,6 +103,12 @@ class FluxHelmRelease(pulumi.ComponentResource):
                     "interval": args.interval,
                     "releaseName": args.release_name,
                     "targetNamespace": args.target_namespace,
+                    # helm-controller impersonates it (multi-tenancy lockdown, flux_reconciler);
+                    # the release record lives where the account may write Secrets (default: the
+                    # HelmRelease's namespace, flux-system: fluxcd/helm-controller v1.4.2
+                    # api/v2/helmrelease_types.go:95-101, GetStorageNamespace :1358-1363)
+                    "serviceAccountName": self.service_account,
+                    "storageNamespace": args.target_namespace,
                     "chart": {
                         "spec": {
                             "chart": source.chart,
@@ -101,7 +133,7 @@ class FluxHelmRelease(pulumi.ComponentResource):
             pulumi.ResourceOptions.merge(
                 child,
                 pulumi.ResourceOptions(
-                    depends_on=[self.repository],
+                    depends_on=[self.repository, *account],
                     protect=args.holds_data,
                     retain_on_delete=args.holds_data,
                 ),
@@ -112,5 +144,6 @@ class FluxHelmRelease(pulumi.ComponentResource):
                 "repository": self.repository,
                 "release": self.release,
                 "version": self.version,
+                "service_account": self.service_account,
             }
         )

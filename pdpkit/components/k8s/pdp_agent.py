@@ -5,7 +5,19 @@ from __future__ import annotations
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pdpkit.components.k8s.objects import MANAGED_BY, PodSecurity, external_secret, namespace
+from pdpkit.components.k8s.api_server_egress import cilium_api_server_spec
+from pdpkit.components.k8s.objects import (
+    MANAGED_BY,
+    PodSecurity,
+    custom_resource,
+    external_secret,
+    namespace,
+)
+from pdpkit.components.k8s.pdp_agent_admission import (
+    FLUX_KINDS,
+    agent_username,
+    reconcile_only_policy,
+)
 from pdpkit.components.k8s.pdp_agent_spec import (
     NAME,
     NAMESPACE,
@@ -15,11 +27,6 @@ from pdpkit.components.k8s.pdp_agent_spec import (
     network_policy_spec,
 )
 
-FLUX_KINDS = {
-    "source.toolkit.fluxcd.io": ["gitrepositories", "helmrepositories"],
-    "kustomize.toolkit.fluxcd.io": ["kustomizations"],
-    "helm.toolkit.fluxcd.io": ["helmreleases"],
-}
 OBSERVED = {
     "": ["pods", "events", "namespaces", "nodes", "services"],
     "apps": ["deployments", "replicasets", "statefulsets", "daemonsets"],
@@ -29,11 +36,15 @@ OBSERVED = {
 
 
 class PdpAgent(pulumi.ComponentResource):
-    """Deployment, ServiceAccount, RBAC, token ExternalSecret, NetworkPolicy and PDB.
+    """Deployment, ServiceAccount, RBAC and its admission policy, token ExternalSecret,
+    NetworkPolicy (plus a CiliumNetworkPolicy for the API server with `api_server_entity`)
+    and PDB.
 
     RBAC: read-only on workloads and routes cluster-wide (status reporting), patch on the
-    Flux objects in flux-system (to request a reconcile), Leases in its own namespace
-    (leader election). No access to Secrets, no create/delete anywhere.
+    Flux objects in flux-system, Leases in its own namespace (leader election). No access to
+    Secrets, no create/delete anywhere. The patch can only request a reconcile: a
+    ValidatingAdmissionPolicy (`pdp_agent_admission`) denies any other change, so the agent
+    cannot re-point Flux at another repository, path or chart.
     """
 
     deployment: k8s.apps.v1.Deployment
@@ -82,6 +93,7 @@ class PdpAgent(pulumi.ComponentResource):
             subjects=[subject],
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[observer])),
         )
+        admission = reconcile_only_policy(name, agent_username(NAMESPACE, NAME), child)
         self._role(
             name,
             "flux",
@@ -94,7 +106,8 @@ class PdpAgent(pulumi.ComponentResource):
             ],
             subject,
             labels,
-            child,
+            # the right to patch exists only once the policy limiting it is enforced
+            pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=list(admission))),
         )
         self._role(
             name,
@@ -144,6 +157,18 @@ class PdpAgent(pulumi.ComponentResource):
             spec=network_policy_spec(args, selector),
             opts=in_ns,
         )
+        if args.api_server_entity:
+            custom_resource(
+                f"{name}-api-server",
+                "cilium.io/v2",
+                "CiliumNetworkPolicy",
+                f"{NAME}-api-server",
+                NAMESPACE,
+                cilium_api_server_spec(selector),
+                pulumi.ResourceOptions.merge(
+                    in_ns, pulumi.ResourceOptions(depends_on=list(args.depends_on))
+                ),
+            )
         self.namespace = NAMESPACE
         self.register_outputs(
             {

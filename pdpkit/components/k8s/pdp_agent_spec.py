@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pdpkit.components.k8s.api_server_egress import API_SERVER_PORTS
+
 NAMESPACE = "pdp-system"
 NAME = "pdp-agent"
 TOKEN_SECRET = "pdp-agent-token"  # noqa: S105 (a Secret name)
@@ -30,11 +32,18 @@ class PdpAgentArgs:
     control_plane_cidrs: tuple[str, ...]
     """Only destinations of the agent's egress on 443, besides the API server and DNS."""
     api_server_cidrs: tuple[str, ...]
+    """Real addresses of the API server's endpoints (never the ``kubernetes`` Service's
+    ClusterIP: Cilium enforces policy after translating it); may be empty when
+    `api_server_entity` allows the API server."""
+    api_server_entity: bool = False
+    """Also allow the API server by Cilium's ``kube-apiserver`` entity (a CiliumNetworkPolicy):
+    only where the CiliumNetworkPolicy CRD exists, i.e. pdpkit installed Cilium."""
     flux_namespace: str = "flux-system"
     replicas: int = 2
     """Two replicas, one leader (Lease): a node drain never cuts the control-plane link."""
     depends_on: tuple[pulumi.Resource, ...] = ()
-    """What ships the ExternalSecret CRD and the store."""
+    """What ships the ExternalSecret CRD and the store (and Cilium, whose operator registers
+    the CiliumNetworkPolicy CRD, with `api_server_entity`)."""
 
 
 def api_access_volume() -> k8s.core.v1.VolumeArgs:
@@ -192,9 +201,9 @@ def network_policy_spec(
         ],
         ports=[port(53, "UDP"), port(53)],
     )
-    # 443 is the Service port; 6443 the API server's own port after the Service DNAT
+    # the API server's endpoints, by address (see api_server_egress: never its ClusterIP)
     api = k8s.networking.v1.NetworkPolicyEgressRuleArgs(
-        to=blocks(args.api_server_cidrs), ports=[port(443), port(6443)]
+        to=blocks(args.api_server_cidrs), ports=[port(p) for p in API_SERVER_PORTS]
     )
     control_plane = k8s.networking.v1.NetworkPolicyEgressRuleArgs(
         to=blocks(args.control_plane_cidrs), ports=[port(443)]
@@ -203,5 +212,6 @@ def network_policy_spec(
         pod_selector=k8s.meta.v1.LabelSelectorArgs(match_labels=selector),
         policy_types=["Ingress", "Egress"],
         ingress=[],  # nothing may connect to the agent
-        egress=[dns, api, control_plane],
+        # an ipBlock-less rule would allow every destination: the API rule only with addresses
+        egress=[dns, api, control_plane] if args.api_server_cidrs else [dns, control_plane],
     )

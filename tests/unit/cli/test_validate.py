@@ -181,6 +181,20 @@ def test_json_format(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert problem["path"] == "pdp:dataplane.network.podCidr" and problem["line"] > 1
 
 
+def test_the_removed_api_server_cidr_says_why_and_what_to_do(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(
+        project / ONPREM,
+        "      logBucket: pdp-logs",
+        "      logBucket: pdp-logs\n      apiServerCidr: 10.43.0.1/32",
+    )
+    code, output = validate(project, capsys, ONPREM)
+    assert code == 1
+    assert re.search(r":\d+ pdp:dataplane\.onprem\.apiServerCidr: ", output), output
+    assert "cilium/cilium#33525" in output and "Delete the key" in output
+
+
 def test_kubernetes_1_31_is_refused_with_file_line_and_components(project, capsys):
     stack = project / "stacks" / "Pulumi.acme-azure-dev.yaml"
     edit(stack, 'kubernetesVersion: "1.34"', 'kubernetesVersion: "1.31"')

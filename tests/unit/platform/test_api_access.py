@@ -14,18 +14,23 @@ def _objects(kind: str) -> list[dict[str, Any]]:
 
 
 def test_every_environment_namespace_allows_the_api_server_to_labelled_pods_only() -> None:
+    # on-prem, pdpkit installs Cilium, which enforces policy after translating the kubernetes
+    # Service's ClusterIP (cilium/cilium#33525): the API server is allowed by Cilium's
+    # kube-apiserver entity, and no ipBlock of a Service address is written
     namespaces = {n["metadata"]["name"] for n in _objects("Namespace")}
     policies = {
         p["metadata"]["namespace"]: p["spec"]
-        for p in _objects("NetworkPolicy")
+        for p in _objects("CiliumNetworkPolicy")
         if p["metadata"]["name"] == "allow-api-server"
     }
     environment_namespaces = {ns for ns in namespaces if ns.endswith(("-dev", "-test", "-prod"))}
     assert environment_namespaces and environment_namespaces <= set(policies)
     for spec in policies.values():
-        assert spec["podSelector"] == {"matchLabels": {API_ACCESS_LABEL: "true"}}
-        assert spec["egress"][0]["to"] == [{"ipBlock": {"cidr": "10.43.0.1/32"}}]
-        assert {p["port"] for p in spec["egress"][0]["ports"]} == {443, 6443}
+        assert spec["endpointSelector"] == {"matchLabels": {API_ACCESS_LABEL: "true"}}
+        (rule,) = spec["egress"]
+        assert rule["toEntities"] == ["kube-apiserver"]
+        assert {p["port"] for p in rule["toPorts"][0]["ports"]} == {"443", "6443"}
+    assert not [p for p in _objects("NetworkPolicy") if p["metadata"]["name"] == "allow-api-server"]
 
 
 def test_no_example_workload_carries_the_api_access_label() -> None:

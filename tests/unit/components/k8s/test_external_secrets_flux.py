@@ -89,7 +89,7 @@ def test_flux_release_is_pinned_unless_the_stack_sets_a_channel(run):
 
 
 def test_oci_charts_get_an_oci_helm_repository(run):
-    _, release, repository = flux_release(run, chart=chart("envoyGateway"))
+    _, release, repository = flux_release(run, chart=chart("envoyGateway"), cluster_rules=())
     assert repository["spec"]["type"] == "oci"
     assert repository["spec"]["url"] == "oci://docker.io/envoyproxy"
     assert release["spec"]["chart"]["spec"]["chart"] == "gateway-helm"
