@@ -51,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="counts per component and type and the verdicts, without the resource tree",
     )
+    plan.add_argument(
+        "--preview",
+        action="store_true",
+        help="plan as `pulumi preview` sees the stack: outputs of new resources unknown",
+    )
     plan.set_defaults(handler="plan")
 
     imp = sub.add_parser("import-cr", help="convert WSO2 Integration custom resources")

@@ -29,7 +29,10 @@ def run(args: argparse.Namespace) -> int:
 
         with err.status(f"planning {args.stack}…") as status:
             plan = plan_stack(
-                root, args.stack, progress=lambda m: status.update(f"{args.stack}: {m}…")
+                root,
+                args.stack,
+                progress=lambda m: status.update(f"{args.stack}: {m}…"),
+                preview=args.preview,
             )
     except SpecError as error:
         for problem in error.problems:
@@ -37,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     except ProgramError as error:
         print(
-            f"error: the program failed, as `pulumi up -s {args.stack}` would: {error}",
+            f"error: the program failed, as `pulumi {'preview' if args.preview else 'up'} "
+            f"-s {args.stack}` would: {error}",
             file=sys.stderr,
         )
         return EXIT_PROGRAM

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from pdpkit.plan.recorder import RecordedResource, Recording
+from pdpkit.plan.recorder import UNKNOWN_MASK, RecordedResource, Recording
 from pdpkit.policy import Verdict
 
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
@@ -105,20 +105,21 @@ class Plan:
             elif r.type.endswith(":HelmRelease") and r.type.startswith(
                 "kubernetes:helm.toolkit.fluxcd.io"
             ):
-                meta = r.inputs.get("metadata", {})
-                spec = r.inputs.get("spec") or {}
-                chart = (spec.get("chart") or {}).get("spec") or {}
-                source = chart.get("sourceRef") or {}
+                # in a preview, any of these may be UNKNOWN_MASK (decided by an output)
+                meta = _mapping(r.inputs.get("metadata"))
+                spec = _mapping(r.inputs.get("spec"))
+                chart = _mapping(_mapping(spec.get("chart")).get("spec"))
+                source = _mapping(chart.get("sourceRef"))
                 source_key = (source.get("namespace", meta.get("namespace")), source.get("name"))
                 releases.append(
                     {
                         "installedBy": "flux",
                         "name": spec.get("releaseName", meta.get("name", r.name)),
                         "namespace": spec.get("targetNamespace", meta.get("namespace", "default")),
-                        "chart": chart.get("chart"),
-                        "repository": sources.get(source_key, source.get("name")),
-                        "version": chart.get("version"),
-                        "values": spec.get("values", {}),
+                        "chart": chart.get("chart", UNKNOWN_MASK),
+                        "repository": sources.get(source_key, source.get("name", UNKNOWN_MASK)),
+                        "version": chart.get("version", UNKNOWN_MASK),
+                        "values": spec.get("values", {} if spec else UNKNOWN_MASK),
                     }
                 )
         return sorted(releases, key=lambda release: (release["namespace"], release["name"]))
@@ -148,6 +149,11 @@ class Plan:
         (out / "helm-releases.yaml").write_text(
             to_yaml_documents(self.helm_releases()), encoding="utf-8"
         )
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """`value` if it is a mapping; an unknown (or absent) value reads as an empty one."""
+    return value if isinstance(value, dict) else {}
 
 
 def to_json(value: Any) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from pdpkit.plan.engine import engine_config, running_as_engine
+from pdpkit.plan.run import plan_stack
 from pdpkit.spec.loader import load_stack
 from tests.examples import EXAMPLE_STACKS, ROOT, plan_of
 
@@ -49,10 +50,13 @@ def language_host(stack: str, *flags: str) -> dict[str, list[list[str]] | list[s
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("mode", ["up", "preview"])
 @pytest.mark.parametrize("stack", EXAMPLE_STACKS)
-def test_the_language_host_registers_what_pdp_plan_recorded(stack: str) -> None:
-    hosted = language_host(stack)
-    planned = sorted([r.type, r.name] for r in plan_of(stack).resources)
+def test_the_language_host_registers_what_pdp_plan_recorded(stack: str, mode: str) -> None:
+    preview = mode == "preview"
+    hosted = language_host(stack, *(["--preview"] if preview else []))
+    plan = plan_stack(ROOT, stack, preview=True) if preview else plan_of(stack)
+    planned = sorted([r.type, r.name] for r in plan.resources)
     assert len(hosted["resources"]) == len(planned)
     assert hosted["resources"] == planned
     target = load_stack(ROOT, stack).dataplane.target.value
@@ -103,3 +107,13 @@ def test_the_engine_environment_is_restored_after_a_run(tmp_path: Path) -> None:
     assert dict(os.environ) == before
     assert Path.cwd() == cwd
     assert pulumi.Config("pdp").get_object("dataplane") is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stack", EXAMPLE_STACKS)
+def test_pdp_plan_preview_writes_a_whole_plan(stack: str, tmp_path: Path) -> None:
+    from pdpkit.cli.main import main
+
+    assert main(["plan", "--stack", stack, "--preview", "--out", str(tmp_path)]) == 0
+    document = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    assert len(document["resources"]) == len(plan_of(stack).resources)
