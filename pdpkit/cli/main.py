@@ -99,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
         "approvals",
         help="check that a pull request's ledger approvals are its approving reviews (CI)",
     )
-    approvals.add_argument("--stack", "-s", required=True)
+    approvals.add_argument(
+        "--stack", "-s", required=True, help="stack whose platform's ledger to check"
+    )
     approvals.add_argument("--pr", type=int, metavar="NUMBER", help="pull request number")
     approvals.add_argument("--repo", metavar="OWNER/NAME", help="default: $GITHUB_REPOSITORY")
     approvals.add_argument(

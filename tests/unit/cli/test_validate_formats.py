@@ -65,13 +65,6 @@ CASES = [
     ),
     (
         ONPREM,
-        "apiServerCidr: 10.43.0.1/32",
-        "apiServerCidr: kubernetes.default",
-        "pdp:dataplane.onprem.apiServerCidr",
-        "is not a CIDR block",
-    ),
-    (
-        ONPREM,
         "hostname: harbor.lab.acme.example",
         "hostname: harbor",
         "pdp:dataplane.onprem.harbor.hostname",

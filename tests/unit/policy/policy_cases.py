@@ -492,7 +492,7 @@ BAD: list[tuple[str, str, dict[str, Any]]] = [
     (
         "GCP-GKE-SECURITY-POSTURE",
         GKE,
-        changed(GKE, "securityPostureConfig.vulnerabilityMode", "VULNERABILITY_DISABLED"),
+        changed(GKE, "securityPostureConfig.mode", "DISABLED"),
     ),
     ("GCP-GCS-CMEK", GCS, changed(GCS, "encryption", None)),
     (
