@@ -74,6 +74,20 @@ def read_yaml(path: Path, display: str | None = None) -> LocatedYaml:
     return LocatedYaml(data, converter.locations, converter.secrets)
 
 
+def read_yaml_documents(path: Path, display: str | None = None) -> list[Any]:
+    """Every document of a multi-document file (``---``) as plain values, with the same
+    bounds as `read_yaml` (the value budget counts all documents together)."""
+    name = display or str(path)
+    text = read_text(path, name)
+    check_depth(text, name)
+    converter = _Converter(name)
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_LOADER))
+    except yaml.YAMLError as error:
+        raise _syntax_error(error, name) from None
+    return [None if node is None else converter.convert(node, ()) for node in nodes]
+
+
 def read_text(path: Path, name: str) -> str:
     """The file's text: UTF-8, with or without a byte order mark, at most `MAX_BYTES`."""
     if path.is_dir():
@@ -133,40 +147,47 @@ def read_text(path: Path, name: str) -> str:
 
 
 def compose_text(text: str, name: str) -> yaml.Node | None:
-    """The document's node graph, after checking its nesting depth on the event stream.
+    """The single document's node graph, its nesting depth checked first (`check_depth`)."""
+    check_depth(text, name)
+    try:
+        node: yaml.Node | None = yaml.compose(text, Loader=_LOADER)
+    except yaml.YAMLError as error:
+        raise _syntax_error(error, name) from None
+    return node
+
+
+def check_depth(text: str, name: str) -> None:
+    """Refuse nesting deeper than `MAX_DEPTH`, checked on the event stream.
 
     libyaml composes recursively in C (a deep enough document crashes the interpreter) and
-    parses deep flow nesting in quadratic time, so the depth is checked first, event by
-    event, stopping at the first level too deep.
+    parses deep flow nesting in quadratic time, so the depth is checked before composing,
+    event by event, stopping at the first level too deep.
     """
+    depth = 0
     try:
-        depth = 0
         for event in yaml.parse(text, Loader=_LOADER):
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise SpecError(
-                        [
-                            Problem(
-                                name,
-                                event.start_mark.line + 1 if event.start_mark else None,
-                                "",
-                                f"nested deeper than {MAX_DEPTH} levels; "
-                                "a stack needs far fewer, flatten this structure",
-                            )
-                        ]
+                    line = event.start_mark.line + 1 if event.start_mark else None
+                    message = (
+                        f"nested deeper than {MAX_DEPTH} levels; "
+                        "a stack needs far fewer, flatten this structure"
                     )
+                    raise SpecError([Problem(name, line, "", message)])
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-        node: yaml.Node | None = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(error, "problem", None) or str(error)
-        raise SpecError(
-            [Problem(name, line, "", f"YAML syntax error: {problem}; fix the YAML at this line")]
-        ) from None
-    return node
+        raise _syntax_error(error, name) from None
+
+
+def _syntax_error(error: yaml.YAMLError, name: str) -> SpecError:
+    mark = getattr(error, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    problem = getattr(error, "problem", None) or str(error)
+    return SpecError(
+        [Problem(name, line, "", f"YAML syntax error: {problem}; fix the YAML at this line")]
+    )
 
 
 def _short_tag(tag: str) -> str:

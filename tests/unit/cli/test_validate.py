@@ -49,7 +49,7 @@ ONPREM = "stacks/Pulumi.acme-onprem-local.yaml"
 def test_every_example_is_valid(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, output = validate(project, capsys)
     assert code == 0
-    assert f"{len(EXAMPLE_STACKS)} stack file(s) valid" in output
+    assert f"{len(EXAMPLE_STACKS)} stack files valid" in output
 
 
 def test_a_named_stack(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
