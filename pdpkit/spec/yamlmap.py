@@ -32,8 +32,9 @@ MAX_BYTES = 1_000_000
 """Largest file read (1 MB); the biggest example stack is a few kilobytes."""
 MAX_DEPTH = 64
 """Deepest nesting of mappings and lists; the spec itself nests about ten levels."""
-MAX_VALUES = 100_000
-"""Most values a document may hold once its aliases are expanded (an alias bomb's guard)."""
+MAX_VALUES = 20_000
+"""Most values a document may hold once its aliases are expanded (an alias bomb's guard);
+the largest example file holds about 300."""
 MAX_INT_DIGITS = 32
 """Longest integer read as a number; quote longer digit strings (ids) to keep them text."""
 
@@ -275,6 +276,14 @@ class _Converter:
     def mapping(self, node: yaml.MappingNode, path: KeyPath) -> Any:
         keys = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
         if keys == {"secure"} and len(node.value) == 1:
+            value = node.value[0][1]
+            if not (isinstance(value, yaml.ScalarNode) and value.tag == f"{_YAML}str"):
+                raise self.fail(
+                    value,
+                    (*path, "secure"),
+                    "`secure:` holds the ciphertext `pulumi config set --secret` writes "
+                    "(a string like v1:…); set the value again with that command",
+                )
             self.secrets.add(path)
             return UNKNOWN_SECRET
         result: dict[str, Any] = {}
