@@ -6,6 +6,7 @@ checking them here makes `pdp validate` and `pdp plan` say what to fix, and wher
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterator
 
@@ -18,6 +19,9 @@ SECRET_NAME_PART = re.compile(r"^[A-Za-z0-9-]+$")
 POOL_NAME = re.compile(r"^[a-z][a-z0-9]{0,11}$")
 SUBNET_ROLES = ("nodes", "apiserver", "private-endpoints")
 """The subnets the Azure target knows (by name); others would be silently unused."""
+SMALLEST_VNET = 24
+"""The Azure target carves a /28 API server subnet from the VNet's second sixteenth
+(`dataplane/azure_layout.py`), so the VNet is at least a /24."""
 
 
 def azure_problems(stack: StackSpec) -> Iterator[tuple[str, str]]:
@@ -41,6 +45,13 @@ def azure_problems(stack: StackSpec) -> Iterator[tuple[str, str]]:
             "dataplane.secretStore.secretPrefix",
             f"{dp.secret_store.secret_prefix!r} cannot start a Key Vault secret name (letters, "
             "digits and '-' only); use e.g. 'pdp-'",
+        )
+    space = ipaddress.ip_network(dp.network.address_space)
+    if space.version != 4 or space.prefixlen > SMALLEST_VNET:
+        yield (
+            "dataplane.network.addressSpace",
+            f"{space} cannot hold the Azure target's subnets: use an IPv4 range of "
+            f"/{SMALLEST_VNET} or larger, e.g. 10.20.0.0/16",
         )
     for i, subnet in enumerate(dp.network.subnets):
         if subnet.name not in SUBNET_ROLES:
