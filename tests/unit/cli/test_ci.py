@@ -160,3 +160,19 @@ def test_no_yaml_anchors_or_escapes(files: dict[str, str]) -> None:
     for name, text in files.items():
         assert "&id0" not in text and "*id0" not in text, name
         assert "\\u" not in text, name
+
+
+def test_every_bad_stack_is_reported_and_nothing_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
+    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    shutil.copytree(ROOT / "platform", tmp_path / "platform")
+    (tmp_path / "stacks" / "Pulumi.a-bad.yaml").write_bytes("config: 1\n".encode("utf-16"))
+    (tmp_path / "stacks" / "Pulumi.z-bad.yaml").write_text("a: &a [*a]\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["ci", "generate", "--out", "wf"]) == 1
+    err = capsys.readouterr().err
+    assert "Pulumi.a-bad.yaml:1: the file is UTF-16" in err
+    assert "Pulumi.z-bad.yaml:1 a[0]: recursive alias" in err
+    assert "nothing written" in err and not (tmp_path / "wf").exists()

@@ -148,7 +148,7 @@ def test_a_yaml_syntax_error(project: Path, capsys: pytest.CaptureFixture[str]) 
     edit(project / ONPREM, "    region: lab", "    region: [lab")
     code, output = validate(project, capsys, ONPREM)
     assert code == 1 and re.search(
-        r"Pulumi\.acme-onprem-local\.yaml:\d+ .*YAML syntax error", output
+        r"Pulumi\.acme-onprem-local\.yaml:\d+: YAML syntax error", output
     )
 
 
@@ -180,3 +180,77 @@ def test_json_format(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert report["valid"] is False
     problem = report["stacks"][0]["problems"][0]
     assert problem["path"] == "pdp:dataplane.network.podCidr" and problem["line"] > 1
+
+
+def test_problems_are_sorted_by_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(project / ONPREM, "      hubble: true", "      hubble: maybe")
+    edit(project / ONPREM, "    region: lab", "    region: lab\n    regoin: x")
+    code, output = validate(project, capsys, ONPREM)
+    lines = [int(m) for m in re.findall(r"Pulumi\.acme-onprem-local\.yaml:(\d+) ", output)]
+    assert code == 1 and len(lines) == 2 and lines == sorted(lines)
+
+
+def test_an_enum_lists_its_values_once(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(project / ONPREM, "target: onprem", "target: onprim")
+    code, output = validate(project, capsys, ONPREM)
+    assert code == 1 and output.count("'onprem'") == 1
+    assert "pdp:dataplane.target: got 'onprim'; expected one of 'azure', 'aws'" in output
+
+
+def test_the_missing_section_message_is_filled_in_and_located(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / ONPREM).write_text("# a comment\nconfig:\n  pdp:policy: {}\n")
+    code, output = validate(project, capsys, ONPREM)
+    assert code == 1
+    assert (
+        "Pulumi.acme-onprem-local.yaml:2 pdp:dataplane: required section missing; "
+        "add `pdp:dataplane:` under config" in output
+    )
+    assert "{project}" not in output
+
+
+def test_a_directory_named_like_a_stack_file(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "stacks" / "Pulumi.d.yaml").mkdir()
+    code, output = validate(project, capsys, "--stack", "d")
+    assert code == 1
+    assert "stacks/Pulumi.d.yaml: is a directory, not the config file of stack 'd'" in output
+    assert "did you mean" not in output
+    code, output = validate(project, capsys)
+    assert code == 1 and "stacks/Pulumi.d.yaml: is a directory, not a YAML file" in output
+    assert f"{len(EXAMPLE_STACKS)} of {len(EXAMPLE_STACKS) + 1} stack files valid" in output
+
+
+def test_outside_a_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, output = validate(tmp_path, capsys)
+    assert code == 1 and "no Pulumi.yaml here or in any parent directory" in output
+
+
+def test_a_bad_file_does_not_hide_the_others(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "stacks" / "Pulumi.bad.yaml").write_bytes(b"config:\n  x: caf\xe9\n")
+    (project / "stacks" / "Pulumi.worse.yaml").write_text("a: &a [*a]\n")
+    code, output = validate(project, capsys)
+    assert code == 1
+    assert "stacks/Pulumi.bad.yaml:2: not UTF-8: byte 0xe9" in output
+    assert "stacks/Pulumi.worse.yaml:1 a[0]: recursive alias" in output
+    for stack in EXAMPLE_STACKS:
+        assert f"stacks/Pulumi.{stack}.yaml: valid" in output
+    assert "2 problems in 2 files" in output
+
+
+def test_integrations_that_are_not_a_list(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = project / "platform/acme/platform.yaml"
+    path.write_text(path.read_text() + "integrations: 5\n")
+    code, output = validate(project, capsys, "--stack", "acme-aws-prod")
+    line = len(path.read_text().splitlines())
+    assert code == 1
+    assert (
+        f"platform/acme/platform.yaml:{line} integrations: expected a list of integrations; "
+        "got int 5" in output
+    )
