@@ -190,7 +190,7 @@ def build_stack(
         stack = StackSpec.model_validate(dict(sections))
     except ValidationError as error:
         raise SpecError(by_line(validation_problems(error, locations, display, project))) from None
-    found = cross_field_problems(stack)
+    found = cross_field_problems(stack) + file_problems(stack, root or Path.cwd())
     if found:
         raise SpecError(
             by_line(
@@ -201,6 +201,24 @@ def build_stack(
             )
         )
     return stack
+
+
+def file_problems(stack: StackSpec, root: Path) -> list[tuple[str, str]]:
+    """What the spec names on disk and must exist: a ledger given by path."""
+    platform = stack.platform
+    if platform is None or "ledger" not in platform.model_fields_set:
+        return []  # the default ledger is created by the first `pdp release`
+    path = root / platform.ledger.path
+    if path.is_file():
+        return []
+    what = "is a directory" if path.is_dir() else "does not exist"
+    return [
+        (
+            "platform.ledger.path",
+            f"{platform.ledger.path} {what} (relative to {root.name}/); fix the path, or "
+            "create the file empty before the first `pdp release`",
+        )
+    ]
 
 
 def by_line(problems: list[Problem]) -> list[Problem]:

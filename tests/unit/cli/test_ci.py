@@ -37,6 +37,7 @@ def test_generating_twice_gives_identical_bytes(
     shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
     shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
     shutil.copytree(ROOT / "platform", tmp_path / "platform")
+    shutil.copytree(ROOT / "releases", tmp_path / "releases")
     monkeypatch.chdir(tmp_path)
     out = tmp_path / ".github" / "workflows"
     out.mkdir(parents=True)
@@ -168,6 +169,7 @@ def test_every_bad_stack_is_reported_and_nothing_written(
     shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
     shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
     shutil.copytree(ROOT / "platform", tmp_path / "platform")
+    shutil.copytree(ROOT / "releases", tmp_path / "releases")
     (tmp_path / "stacks" / "Pulumi.a-bad.yaml").write_bytes("config: 1\n".encode("utf-16"))
     (tmp_path / "stacks" / "Pulumi.z-bad.yaml").write_text("a: &a [*a]\n")
     monkeypatch.chdir(tmp_path)

@@ -19,6 +19,7 @@ def project(tmp_path: Path) -> Path:
     shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
     shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
     shutil.copytree(ROOT / "platform", tmp_path / "platform")
+    shutil.copytree(ROOT / "releases", tmp_path / "releases")
     return tmp_path
 
 
@@ -254,3 +255,18 @@ def test_integrations_that_are_not_a_list(
         f"platform/acme/platform.yaml:{line} integrations: expected a list of integrations; "
         "got int 5" in output
     )
+
+
+def test_a_ledger_path_that_does_not_exist(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(project / ONPREM, "path: releases/acme-lab.yaml", "path: releases/acme-lab.yml")
+    code, output = validate(project, capsys, ONPREM)
+    assert code == 1
+    assert re.search(
+        r"Pulumi\.acme-onprem-local\.yaml:\d+ pdp:platform\.ledger\.path: releases/acme-lab\.yml "
+        r"does not exist",
+        output,
+    ), output
+    (project / "releases" / "acme-lab.yml").write_text("")
+    assert validate(project, capsys, ONPREM)[0] == 0
