@@ -125,13 +125,6 @@ def registry_name(spec: DataPlaneSpec) -> str:
     return (re.sub(r"[^a-z0-9]", "", spec.name) + "acr").ljust(5, "0")[:50]
 
 
-def key_vault_name(spec: DataPlaneSpec) -> str:
-    """``secretStore.name``, else ``<name>-kv`` cut to Key Vault's 24 characters."""
-    if spec.secret_store.name:
-        return spec.secret_store.name
-    return f"{spec.name[:21].rstrip('-')}-kv"
-
-
 def storage_account_name(spec: DataPlaneSpec) -> str:
     """Archive account: 3-24 lowercase alphanumerics, globally unique, so a stable hash of
     subscription and name follows the readable prefix."""

@@ -10,6 +10,7 @@ import ipaddress
 import re
 from collections.abc import Iterator
 
+from pdpkit.spec.dataplane import DataPlaneSpec
 from pdpkit.spec.enums import Target
 from pdpkit.spec.stack import StackSpec
 
@@ -22,6 +23,13 @@ SUBNET_ROLES = ("nodes", "apiserver", "private-endpoints")
 SMALLEST_VNET = 24
 """The Azure target carves a /28 API server subnet from the VNet's second sixteenth
 (`dataplane/azure_layout.py`), so the VNet is at least a /24."""
+
+
+def key_vault_name(dp: DataPlaneSpec) -> str:
+    """``secretStore.name``, else ``<name>-kv`` cut to Key Vault's 24 characters."""
+    if dp.secret_store.name:
+        return dp.secret_store.name
+    return f"{dp.name[:21].rstrip('-')}-kv"
 
 
 def azure_problems(stack: StackSpec) -> Iterator[tuple[str, str]]:
@@ -39,6 +47,13 @@ def azure_problems(stack: StackSpec) -> Iterator[tuple[str, str]]:
             "dataplane.secretStore.name",
             f"{dp.secret_store.name!r} is not a Key Vault name: 3-24 letters, digits and single "
             "dashes, starting with a letter and ending with a letter or digit",
+        )
+    elif not VAULT_NAME.match(derived := key_vault_name(dp)):
+        yield (
+            "dataplane.name",
+            f"{dp.name!r} gives the Key Vault name {derived!r}, which Azure refuses (3-24 "
+            "letters, digits and single dashes, starting with a letter); set "
+            "secretStore.name, e.g. 'acme-pdp-kv'",
         )
     if not SECRET_NAME_PART.match(dp.secret_store.secret_prefix):
         yield (

@@ -81,3 +81,16 @@ def test_a_gke_maintenance_window_under_four_hours() -> None:
     assert "maintenanceWindow: 'Sat 23:00-01:00' lasts 2h; GKE needs" in refused(raw)
     raw["dataplane"]["cluster"]["maintenanceWindow"] = "Sat 23:00-03:00"
     assert build_stack(raw).dataplane.cluster.maintenance_window == "Sat 23:00-03:00"
+
+
+@pytest.mark.parametrize("name", ["1acme-dev", "acme--dev"])
+def test_a_data_plane_name_that_gives_no_key_vault_name(name: str) -> None:
+    raw = raw_sections("acme-azure-dev")
+    raw["dataplane"]["name"] = name
+    raw["dataplane"]["secretStore"].pop("name", None)
+    raw["platform"] = None
+    message = refused(raw)
+    assert f"pdp:dataplane.name: {name!r} gives the Key Vault name" in message
+    assert "set secretStore.name" in message
+    raw["dataplane"]["secretStore"]["name"] = "acme-dev-kv"
+    assert build_stack(raw).dataplane.name == name
