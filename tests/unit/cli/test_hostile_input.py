@@ -28,6 +28,12 @@ from tests.examples import ROOT
 FUZZ = "Pulumi.fuzz.yaml"
 GOOD = "acme-onprem-local"
 BASE = (ROOT / "stacks" / f"Pulumi.{GOOD}.yaml").read_text(encoding="utf-8")
+PLATFORM = ROOT / "platform" / "acme"
+STACK_WITH_FUZZED_PLATFORM = (
+    (ROOT / "stacks" / "Pulumi.acme-aws-prod.yaml")
+    .read_text(encoding="utf-8")
+    .replace("path: platform/acme", "path: platform/fuzz")
+)
 FAST = settings(
     max_examples=25,
     deadline=None,
@@ -134,9 +140,9 @@ _DOCUMENTS = st.one_of(
 
 
 @st.composite
-def _spliced(draw: st.DrawFn) -> str:
-    """A real stack file with one line's value replaced by an arbitrary YAML value."""
-    lines = BASE.splitlines()
+def _spliced(draw: st.DrawFn, base: str = BASE) -> str:
+    """A real file (a stack by default) with one line's value replaced by an arbitrary one."""
+    lines = base.splitlines()
     candidates = [
         i for i, line in enumerate(lines) if ":" in line and not line.lstrip().startswith("#")
     ]
@@ -187,7 +193,7 @@ def pdp(root: Path, *argv: str) -> tuple[int, str]:
     return code, output
 
 
-def check_all_commands(root: Path, content: bytes) -> None:
+def check_all_commands(root: Path, content: bytes, cr: str = f"stacks/{FUZZ}") -> None:
     (root / "stacks" / FUZZ).write_bytes(content)
     stack = f"stacks/{FUZZ}"
     try:
@@ -205,7 +211,7 @@ def check_all_commands(root: Path, content: bytes) -> None:
         assert valid or "nothing written" in output, output[:2000]
         code, output = pdp(root, "releases", "--stack", "fuzz")
         assert code in (0, 1) and output.strip(), output[:2000]
-        code, output = pdp(root, "import-cr", stack)
+        code, output = pdp(root, "import-cr", cr)
         assert code in (0, 1) and output.strip(), output[:2000]
     finally:
         (root / "stacks" / FUZZ).unlink()
@@ -221,6 +227,22 @@ def test_arbitrary_bytes(project: Path, content: bytes) -> None:
 @given(text=_TEXT)
 def test_arbitrary_yaml(project: Path, text: str) -> None:
     check_all_commands(project, text.encode("utf-8"))
+
+
+@settings(FAST, max_examples=30)
+@given(data=st.data())
+def test_arbitrary_platform_files(project: Path, data: st.DataObject) -> None:
+    """The same, for a platform kept in files (`pdp:platform: {path: …}`)."""
+    name = data.draw(st.sampled_from(["platform.yaml", "integrations/order-api.yaml"]))
+    base = (PLATFORM / name).read_text(encoding="utf-8")
+    content = data.draw(
+        st.one_of(_BYTES, _TEXT.map(str.encode), _spliced(base).map(str.encode)), label=name
+    )
+    fuzzed = project / "platform" / "fuzz"
+    shutil.rmtree(fuzzed, ignore_errors=True)
+    shutil.copytree(PLATFORM, fuzzed)
+    (fuzzed / name).write_bytes(content)
+    check_all_commands(project, STACK_WITH_FUZZED_PLATFORM.encode(), cr=str(fuzzed / name))
 
 
 def test_good_stacks_still_work_beside_a_bad_one(project: Path) -> None:
