@@ -16,6 +16,7 @@ from pdpkit.spec.cloud_checks import aws_network_problems, gcp_problems
 from pdpkit.spec.enums import Target
 from pdpkit.spec.findings import Finding, unique_names
 from pdpkit.spec.gateway_checks import gateway_problems
+from pdpkit.spec.name_checks import name_problems
 from pdpkit.spec.platform_checks import find_cycle, platform_problems
 from pdpkit.spec.stack import StackSpec
 
@@ -36,6 +37,7 @@ def cross_field_problems(stack: StackSpec) -> list[Finding]:
         findings += gcp_problems(stack)
     if stack.platform is not None:
         findings += platform_problems(stack.platform, stack.dataplane.name)
+    findings += name_problems(stack)
     return findings
 
 

@@ -94,3 +94,40 @@ def test_a_data_plane_name_that_gives_no_key_vault_name(name: str) -> None:
     assert "set secretStore.name" in message
     raw["dataplane"]["secretStore"]["name"] = "acme-dev-kv"
     assert build_stack(raw).dataplane.name == name
+
+
+def test_a_long_aws_name_gives_bucket_and_stream_names_aws_refuses() -> None:
+    raw = raw_sections("acme-aws-prod")
+    raw["dataplane"]["name"] = "a" * 63
+    raw["platform"] = None
+    message = refused(raw)
+    assert "S3 bucket name" in message and "(81 characters; AWS allows 63)" in message
+    assert "Firehose stream name" in message and "(76 characters; AWS allows 64)" in message
+    assert "shorten the data plane name to 45 characters or fewer" in message
+    raw["dataplane"]["name"] = "a" * 45
+    assert build_stack(raw).dataplane.name == "a" * 45
+    raw["dataplane"]["name"] = "a" * 63
+    raw["dataplane"]["logStorage"] = {"archive": False}
+    assert build_stack(raw).dataplane.name == "a" * 63  # no archive, no bucket
+
+
+def test_an_integration_name_no_service_can_have() -> None:
+    raw = raw_sections("acme-onprem-local")
+    raw["platform"]["integrations"][0]["name"] = "0rder-api"
+    message = refused(raw)
+    assert "pdp:platform.integrations[0].name: '0rder-api' names the integration's Service" in (
+        message
+    )
+
+
+def test_a_scheduled_task_name_over_52_characters() -> None:
+    raw = raw_sections("acme-onprem-local")
+    index, task = next(
+        (i, it)
+        for i, it in enumerate(raw["platform"]["integrations"])
+        if it.get("kind") == "scheduledTask"
+    )
+    task["name"] = "t" * 53
+    assert f"integrations[{index}].name: '{'t' * 53}' (53 characters) names a CronJob" in (
+        refused(raw)
+    )
