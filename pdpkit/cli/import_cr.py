@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from pdpkit.cli.wording import plural
 from pdpkit.platform.cr_values import IntegrationCrError
 from pdpkit.platform.import_cr import ImportedIntegration, convert
 from pdpkit.spec.base import DNS_LABEL
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     if errors:
         for line in errors:
             print(f"error: {line}", file=sys.stderr)
-        print(f"pdp import-cr: {len(errors)} problem(s); nothing written", file=sys.stderr)
+        print(f"pdp import-cr: {plural(len(errors), 'problem')}; nothing written", file=sys.stderr)
         return 1
     for label, result in imported:
         for warning in result.warnings:

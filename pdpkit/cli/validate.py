@@ -11,13 +11,9 @@ import json
 import sys
 from pathlib import Path
 
+from pdpkit.cli.wording import plural
 from pdpkit.spec.errors import Problem, SpecError
 from pdpkit.spec.loader import find_project_root, load_stack, load_stack_file, stack_path
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 problem``, ``2 problems``."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def run(args: argparse.Namespace) -> int:

@@ -122,6 +122,16 @@ def load_stack_file(path: Path, root: Path | None = None, project: str | None = 
     for key, value in config.items():
         namespace, _, section = key.partition(":")
         if namespace != project:
+            if section in SECTIONS and f"{project}:{section}" not in config:
+                problems.append(
+                    Problem(
+                        display,
+                        located.locations.get(("config", key), (display, 1))[1],
+                        key,
+                        f"unknown namespace {namespace!r}; did you mean '{project}:{section}'? "
+                        f"(pdp sections are named after the project, `{project}`)",
+                    )
+                )
             continue  # another provider's config (aws:region, kubernetes:context…)
         if section not in SECTIONS:
             problems.append(

@@ -270,3 +270,12 @@ def test_a_ledger_path_that_does_not_exist(
     ), output
     (project / "releases" / "acme-lab.yml").write_text("")
     assert validate(project, capsys, ONPREM)[0] == 0
+
+
+def test_a_section_under_another_namespace(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(project / ONPREM, "  pdp:dataplane:", "  pdpp:dataplane:")
+    code, output = validate(project, capsys, ONPREM)
+    assert code == 1
+    assert ":4 pdpp:dataplane: unknown namespace 'pdpp'; did you mean 'pdp:dataplane'?" in output
