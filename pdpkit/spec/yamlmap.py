@@ -265,7 +265,7 @@ class _Converter:
             )
         try:
             return _SCALARS.construct_object(node)
-        except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+        except (ValueError, TypeError, OverflowError, LookupError, yaml.YAMLError):
             raise self.fail(
                 node,
                 path,

@@ -46,6 +46,7 @@ def test_an_alias_bomb_is_refused_quickly(tmp_path: Path, levels: int) -> None:
         ("a:\n  b: !custom x\n", "stack.yaml:2 a.b: tag !custom is not supported"),
         ("a:\n  b: !!int three\n", "stack.yaml:2 a.b: 'three' is not a valid !!int"),
         ("a: !!float x\n", "stack.yaml:1 a: 'x' is not a valid !!float"),
+        ("a: !!bool maybe\n", "stack.yaml:1 a: 'maybe' is not a valid !!bool"),
         ("a: !!timestamp 2026-99-99\n", "'2026-99-99' is not a valid !!timestamp"),
         ("a: 2026-99-99\n", "quote it to keep it a string"),
         ("a: !!binary '%%%'\n", "tag !!binary is not supported"),
