@@ -3,9 +3,11 @@ received, what is allowed ("did you mean" for unknown keys)."""
 
 from __future__ import annotations
 
+import json
 import types
 import typing
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -109,7 +111,16 @@ def _expected(item: Any) -> str:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    """The value received, as the file spells it (``true``, ``[4]``, ``2026-01-01``)."""
+    if isinstance(value, str):
+        text = repr(value)
+    elif isinstance(value, date):
+        text = value.isoformat()
+    else:
+        try:
+            text = json.dumps(value, default=str, ensure_ascii=False)
+        except (TypeError, ValueError):
+            text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 

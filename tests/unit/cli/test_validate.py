@@ -279,3 +279,14 @@ def test_a_section_under_another_namespace(
     code, output = validate(project, capsys, ONPREM)
     assert code == 1
     assert ":4 pdpp:dataplane: unknown namespace 'pdpp'; did you mean 'pdp:dataplane'?" in output
+
+
+def test_a_value_received_is_shown_as_the_file_spells_it(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(project / ONPREM, "privateApiEndpoint: true", "privateApiEndpoint: 2026-01-01")
+    edit(project / ONPREM, "      hubble: true", "      hubble: null")
+    code, output = validate(project, capsys, ONPREM)
+    assert code == 1
+    assert "privateApiEndpoint: wrong type: got 2026-01-01; expected true or false" in output
+    assert "hubble: wrong type: got null; expected true or false" in output
