@@ -80,7 +80,7 @@ _SCALARS = st.one_of(
     st.text("0123456789", min_size=20, max_size=6000),
     st.floats().map(repr),
     st.text(max_size=30).map(json.dumps),  # any unicode, as a double-quoted YAML string
-    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=10).map(
+    st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=10).map(
         lambda t: t.replace(":", "")
     ),
 )
