@@ -13,8 +13,8 @@ from pathlib import Path
 
 from pdpkit.cli.main import EXIT_INVALID, EXIT_OK
 from pdpkit.platform.workflows import generate
-from pdpkit.spec.errors import SpecError
-from pdpkit.spec.loader import find_project_root, load_stack
+from pdpkit.spec.errors import Problem, SpecError
+from pdpkit.spec.loader import find_project_root, load_stack, stack_names
 from pdpkit.spec.stack import StackSpec
 
 
@@ -27,11 +27,21 @@ def pulumi_cli_version() -> str:
 
 
 def discover(root: Path) -> list[tuple[str, StackSpec]]:
-    """Every stack of the project (stacks/Pulumi.*.yaml), validated."""
-    names = sorted(
-        p.name[len("Pulumi.") : -len(".yaml")] for p in (root / "stacks").glob("Pulumi.*.yaml")
-    )
-    return [(name, load_stack(root, name)) for name in names]
+    """Every stack of the project (stacks/Pulumi.*.yaml), validated.
+
+    Raises one `SpecError` listing the problems of every stack that is not valid, so a bad
+    file is reported together with the others, not instead of them.
+    """
+    stacks: list[tuple[str, StackSpec]] = []
+    problems: list[Problem] = []
+    for name in stack_names(root):
+        try:
+            stacks.append((name, load_stack(root, name)))
+        except SpecError as error:
+            problems += error.problems
+    if problems:
+        raise SpecError(problems)
+    return stacks
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,9 +15,12 @@ from typing import Any
 
 import yaml
 
+from pdpkit.cli.wording import plural
 from pdpkit.platform.cr_values import IntegrationCrError
 from pdpkit.platform.import_cr import ImportedIntegration, convert
 from pdpkit.spec.base import DNS_LABEL
+from pdpkit.spec.errors import SpecError
+from pdpkit.spec.yamlmap import read_yaml_documents
 
 RENDER_ENVIRONMENT = "dev"
 """The environment `--render` deploys the imported integrations to."""
@@ -32,16 +35,9 @@ def run(args: argparse.Namespace) -> int:
     errors: list[str] = []
     for file in args.files:
         try:
-            documents = list(yaml.safe_load_all(Path(file).read_text(encoding="utf-8")))
-        except OSError as error:
-            errors.append(f"{file}: cannot read ({error.strerror or error})")
-            continue
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f":{mark.line + 1}" if mark is not None else ""
-            errors.append(
-                f"{file}{where}: not valid YAML ({getattr(error, 'problem', None) or error})"
-            )
+            documents = read_yaml_documents(Path(file), file)
+        except SpecError as error:
+            errors += [problem.render() for problem in error.problems]
             continue
         for index, document in enumerate(documents):
             if document is None:
@@ -57,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     if errors:
         for line in errors:
             print(f"error: {line}", file=sys.stderr)
-        print(f"pdp import-cr: {len(errors)} problem(s); nothing written", file=sys.stderr)
+        print(f"pdp import-cr: {plural(len(errors), 'problem')}; nothing written", file=sys.stderr)
         return 1
     for label, result in imported:
         for warning in result.warnings:
@@ -73,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _label(file: str, index: int, count: int, document: Any) -> str:
-    name = ((document.get("metadata") or {}) if isinstance(document, dict) else {}).get("name")
+    metadata = document.get("metadata") if isinstance(document, dict) else None
+    name = metadata.get("name") if isinstance(metadata, dict) else None
     where = f"{file}#{index + 1}" if count > 1 else file
     return f"{where} ({name})" if isinstance(name, str) else where
 

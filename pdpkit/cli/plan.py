@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -13,14 +14,34 @@ from rich.table import Table
 from rich.tree import Tree
 
 from pdpkit.cli.console import console, plural
-from pdpkit.cli.main import EXIT_INVALID, EXIT_OK, EXIT_POLICY, EXIT_PROGRAM
+from pdpkit.cli.main import EXIT_INVALID, EXIT_OK, EXIT_POLICY, EXIT_PROGRAM, EXIT_USAGE
 from pdpkit.plan.document import Plan, to_json
 from pdpkit.plan.recorder import RecordedResource
 from pdpkit.spec.errors import SpecError
 from pdpkit.spec.loader import find_project_root
 
 
+def out_problem(out: Path) -> str | None:
+    """Why `--out` cannot receive the plan's files, checked before planning; None when it can."""
+    if out.exists() and not out.is_dir():
+        return "is a file; name a directory (it is created if missing)"
+    existing = out
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is a file, so the directory cannot be created there"
+    try:  # a real write, not os.access: root passes access checks on read-only mounts
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as error:
+        return f"cannot write in {existing} ({error.strerror}); choose a directory you can write to"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.out and (refused := out_problem(Path(args.out).absolute())):
+        print(f"pdp plan: --out {args.out}: {refused}; nothing planned", file=sys.stderr)
+        return EXIT_USAGE
     err = console(stderr=True)
     try:
         root = find_project_root()
@@ -46,7 +67,11 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_PROGRAM
     if args.out:
-        plan.write(Path(args.out))
+        try:
+            plan.write(Path(args.out))
+        except OSError as error:
+            print(f"pdp plan: cannot write {args.out}: {error.strerror}", file=sys.stderr)
+            return EXIT_USAGE
         err.print(
             f"wrote {args.out}/plan.json, {args.out}/manifests/, {args.out}/helm-releases.yaml"
         )

@@ -1,4 +1,8 @@
-"""`pdp validate`: check stack files, one line per problem."""
+"""`pdp validate`: check stack files, one line per problem.
+
+Each file is checked on its own: a file that cannot be read or parsed is reported with the
+others' results, never instead of them.
+"""
 
 from __future__ import annotations
 
@@ -7,28 +11,32 @@ import json
 import sys
 from pathlib import Path
 
+from pdpkit.cli.wording import plural
 from pdpkit.spec.errors import Problem, SpecError
 from pdpkit.spec.loader import find_project_root, load_stack, load_stack_file, stack_path
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        root = find_project_root()
+        root: Path | None = find_project_root()
     except SpecError as error:
         root = None
-        if args.stack:
-            return _report([(",".join(args.stack), error.problems)], args.format)
+        if args.stack or not args.file:
+            label = ",".join(args.stack) or "pdp validate"
+            return _report([(label, error.problems)], args.format)
     targets: list[tuple[str, Path | str]] = [(str(f), Path(f)) for f in args.file]
-    targets += [(str(stack_path(root, s).relative_to(root)) if root else s, s) for s in args.stack]
-    if not targets and root is not None:
-        targets = [
-            (str(p.relative_to(root)), p) for p in sorted((root / "stacks").glob("Pulumi.*.yaml"))
-        ]
+    if root is not None:
+        targets += [(str(stack_path(root, s).relative_to(root)), s) for s in args.stack]
+        if not targets:
+            targets = [
+                (str(p.relative_to(root)), p)
+                for p in sorted((root / "stacks").glob("Pulumi.*.yaml"))
+            ]
     results: list[tuple[str, list[Problem]]] = []
     for label, target in targets:
         try:
             if isinstance(target, Path):
-                load_stack_file(target, root=root if root else None)
+                load_stack_file(target, root=root)
             else:
                 load_stack(root, target)  # type: ignore[arg-type]
             results.append((label, []))
@@ -43,7 +51,7 @@ def _report(results: list[tuple[str, list[Problem]]], fmt: str) -> int:
         print(
             json.dumps(
                 {
-                    "valid": bad == 0,
+                    "valid": bad == 0 and bool(results),
                     "stacks": [
                         {
                             "file": label,
@@ -56,19 +64,21 @@ def _report(results: list[tuple[str, list[Problem]]], fmt: str) -> int:
                 indent=2,
             )
         )
-    else:
-        for label, problems in results:
-            if problems:
-                for problem in problems:
-                    print(problem.render(), file=sys.stderr)
-            else:
-                print(f"{label}: valid")
-        if not results:
-            print("no stack files found under stacks/", file=sys.stderr)
-            return 1
-        print(
-            f"{len(results) - bad} of {len(results)} stack file(s) valid"
-            if bad
-            else f"{len(results)} stack file(s) valid"
-        )
-    return 1 if bad or not results else 0
+        return 1 if bad or not results else 0
+    for label, problems in results:
+        if problems:
+            for problem in problems:
+                print(problem.render(), file=sys.stderr)
+        else:
+            print(f"{label}: valid")
+    if not results:
+        print("no stack files found under stacks/ (Pulumi.<stack>.yaml)", file=sys.stderr)
+        return 1
+    count = sum(len(problems) for _, problems in results)
+    print(
+        f"{len(results) - bad} of {plural(len(results), 'stack file')} valid; "
+        f"{plural(count, 'problem')} in {plural(bad, 'file')}"
+        if bad
+        else f"{plural(len(results), 'stack file')} valid"
+    )
+    return 1 if bad else 0

@@ -8,16 +8,10 @@ import ipaddress
 import pulumi
 
 from pdpkit.components.aws.network import Network, SubnetPlan
+from pdpkit.spec.cloud_checks import aws_zone_name as zone_name
 from pdpkit.spec.dataplane import DataPlaneSpec
 
-_LETTERS = "abcdefghij"
-
-
-def zone_name(region: str, zone: str) -> str:
-    """An AWS zone name; the generic ``"1"``, ``"2"``… become ``<region>a``, ``<region>b``…"""
-    if zone.isdigit() and 1 <= int(zone) <= len(_LETTERS):
-        return f"{region}{_LETTERS[int(zone) - 1]}"
-    return zone
+__all__ = ["aws_zones", "pool_subnets", "subnet_plan", "zone_name"]
 
 
 def aws_zones(spec: DataPlaneSpec) -> tuple[str, ...]:
@@ -33,6 +27,8 @@ def subnet_plan(spec: DataPlaneSpec) -> tuple[SubnetPlan, ...]:
     the zones' public subnets (NAT gateways and load balancers only). 10.50.0.0/16 over three
     zones: private /19s at 10.50.0.0, .32.0, .64.0 and public /22s from 10.50.96.0.
     """
+    # The ValueErrors below cannot fire for a validated spec (spec/cloud_checks.py reports each
+    # rule with file and line); they guard callers that bypass validation.
     if spec.network.subnets:
         plans = []
         for subnet in spec.network.subnets:

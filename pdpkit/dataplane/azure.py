@@ -35,7 +35,6 @@ from pdpkit.dataplane.azure_layout import (
     api_server_vnet_integration,
     azure_section,
     check_secret_prefix,
-    key_vault_name,
     maintenance_window,
     node_pools,
     registry_name,
@@ -45,6 +44,7 @@ from pdpkit.dataplane.azure_layout import (
 from pdpkit.dataplane.azure_system import cert_manager_identity, system_layer_args
 from pdpkit.dataplane.contract import DataPlane
 from pdpkit.dataplane.system import SystemLayer
+from pdpkit.spec.azure_rules import key_vault_name
 from pdpkit.spec.dataplane import DataPlaneSpec
 from pdpkit.spec.enums import TransparentEncryption
 

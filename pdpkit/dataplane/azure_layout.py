@@ -126,13 +126,6 @@ def registry_name(spec: DataPlaneSpec) -> str:
     return acr_name(spec)
 
 
-def key_vault_name(spec: DataPlaneSpec) -> str:
-    """``secretStore.name``, else ``<name>-kv`` cut to Key Vault's 24 characters."""
-    if spec.secret_store.name:
-        return spec.secret_store.name
-    return f"{spec.name[:21].rstrip('-')}-kv"
-
-
 def storage_account_name(spec: DataPlaneSpec) -> str:
     """Archive account: 3-24 lowercase alphanumerics, globally unique, so a stable hash of
     subscription and name follows the readable prefix."""

@@ -7,7 +7,6 @@ The CLI writes the result; a refusal therefore never changes a file.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from datetime import datetime
@@ -24,6 +23,7 @@ from pdpkit.platform.promotion_move import (
 )
 from pdpkit.platform.revision import config_revision
 from pdpkit.spec.platform import DIGEST_PATTERN, IntegrationSpec, PlatformSpec
+from pdpkit.spec.suggestions import choices as did_you_mean
 
 __all__ = [
     "Change",
@@ -36,13 +36,6 @@ __all__ = [
     "rollback",
     "short",
 ]
-
-
-def did_you_mean(name: str, known: Iterable[str]) -> str:
-    names = sorted(known)
-    close = difflib.get_close_matches(name, names, n=1)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    return f"{hint}known: {', '.join(names) or 'none'}"
 
 
 def find_integration(platform: PlatformSpec, name: str) -> IntegrationSpec:

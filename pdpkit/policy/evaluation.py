@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 
 from pdpkit.policy.catalog import RULES, RULES_BY_ID, WAIVER_KNOWN_RULE, WAIVER_USED
 from pdpkit.policy.model import PlanRule, PolicyContext, PolicyResource, ResourceRule, Verdict
 from pdpkit.spec.stack import PolicyWaiver, StackSpec
+from pdpkit.spec.suggestions import closest
 
 
 def violations(resources: Sequence[PolicyResource], context: PolicyContext) -> list[Verdict]:
@@ -46,8 +46,8 @@ def apply_waivers(found: Sequence[Verdict], waivers: Sequence[PolicyWaiver]) -> 
     for i, waiver in enumerate(waivers):
         where = f"pdp:policy.waivers[{i}]"
         if waiver.rule not in RULES_BY_ID:
-            close = difflib.get_close_matches(waiver.rule, RULES_BY_ID, n=1)
-            hint = f"; did you mean {close[0]}?" if close else "; see `pdp policy list`"
+            close = closest(waiver.rule, RULES_BY_ID)
+            hint = f"; did you mean {close}?" if close else "; see `pdp policy list`"
             result.append(
                 Verdict(
                     WAIVER_KNOWN_RULE.id,

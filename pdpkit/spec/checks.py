@@ -20,6 +20,7 @@ from pdpkit.spec.findings import Finding, unique_names
 from pdpkit.spec.gateway_checks import gateway_problems
 from pdpkit.spec.image_registry import image_pull_problems
 from pdpkit.spec.kubernetes_checks import kubernetes_version_problems
+from pdpkit.spec.name_checks import name_problems
 from pdpkit.spec.platform_checks import find_cycle, platform_problems
 from pdpkit.spec.secret_key_checks import secret_key_problems
 from pdpkit.spec.stack import StackSpec
@@ -46,6 +47,7 @@ def cross_field_problems(stack: StackSpec) -> list[Finding]:
         findings += gcp_problems(stack)
     if stack.platform is not None:
         findings += platform_problems(stack.platform, stack.dataplane.name)
+    findings += name_problems(stack)
     return findings
 
 

@@ -18,7 +18,7 @@ class Problem:
 
     def render(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where} {self.path or '(top)'}: {self.message}"
+        return f"{where} {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
     def as_dict(self) -> dict[str, object]:
         return {"file": self.file, "line": self.line, "path": self.path, "message": self.message}

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
+
+from pdpkit.spec.suggestions import choices
+
+__all__ = ["Finding", "choices", "unique_names"]
 
 Finding = tuple[str, str]
 """A problem as (dotted key path, message); the loader locates it in the file."""
@@ -22,13 +25,3 @@ def unique_names(path: str, names: Iterable[str]) -> list[Finding]:
             )
         seen.setdefault(name, i)
     return findings
-
-
-def choices(name: str, known: Iterable[str]) -> str:
-    """'did you mean X? expected one of …' for a name that does not resolve."""
-    names = sorted(known)
-    if not names:
-        return "none are defined"
-    close = difflib.get_close_matches(name, names, n=1)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    return f"{hint}expected one of {', '.join(names)}"

@@ -6,7 +6,6 @@ the same error messages.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,12 +15,8 @@ from pydantic import ValidationError
 from pdpkit.spec.checks import cross_field_problems
 from pdpkit.spec.errors import Problem, SpecError
 from pdpkit.spec.stack import StackSpec
-from pdpkit.spec.validation_errors import (
-    did_you_mean,
-    locate,
-    split_path,
-    validation_problems,
-)
+from pdpkit.spec.suggestions import choices, closest
+from pdpkit.spec.validation_errors import locate, split_path, validation_problems
 from pdpkit.spec.yamlmap import KeyPath, LocatedYaml, Location, read_yaml
 
 PROJECT_FILE = "Pulumi.yaml"
@@ -61,14 +56,33 @@ def stack_path(root: Path, stack: str) -> Path:
     return root / "stacks" / f"Pulumi.{stack}.yaml"
 
 
+def stack_names(root: Path) -> list[str]:
+    """The project's stacks: every ``stacks/Pulumi.<stack>.yaml`` that is a file."""
+    return sorted(
+        p.name[len("Pulumi.") : -len(".yaml")]
+        for p in (root / "stacks").glob("Pulumi.*.yaml")
+        if p.is_file()
+    )
+
+
 def load_stack(root: Path, stack: str) -> StackSpec:
     """Load and validate a named stack of the project at `root`."""
     path = stack_path(root, stack)
-    if not path.is_file():
-        known = sorted(
-            p.name[len("Pulumi.") : -len(".yaml")] for p in (root / "stacks").glob("Pulumi.*.yaml")
+    if path.is_dir():
+        raise SpecError(
+            [
+                Problem(
+                    str(path.relative_to(root)),
+                    None,
+                    "",
+                    f"is a directory, not the config file of stack {stack!r}; "
+                    "remove or rename the directory",
+                )
+            ]
         )
-        hint = difflib.get_close_matches(stack, known, n=1)
+    if not path.is_file():
+        known = stack_names(root)
+        hint = closest(stack, known)
         raise SpecError(
             [
                 Problem(
@@ -76,7 +90,7 @@ def load_stack(root: Path, stack: str) -> StackSpec:
                     None,
                     "",
                     f"no stack {stack!r}"
-                    + (f"; did you mean {hint[0]!r}?" if hint else "")
+                    + (f"; did you mean {hint!r}?" if hint else "")
                     + f" (stacks: {', '.join(known) or 'none'})",
                 )
             ]
@@ -108,16 +122,24 @@ def load_stack_file(path: Path, root: Path | None = None, project: str | None = 
     for key, value in config.items():
         namespace, _, section = key.partition(":")
         if namespace != project:
+            if section in SECTIONS and f"{project}:{section}" not in config:
+                problems.append(
+                    Problem(
+                        display,
+                        located.locations.get(("config", key), (display, 1))[1],
+                        key,
+                        f"unknown namespace {namespace!r}; did you mean '{project}:{section}'? "
+                        f"(pdp sections are named after the project, `{project}`)",
+                    )
+                )
             continue  # another provider's config (aws:region, kubernetes:context…)
         if section not in SECTIONS:
-            hint = difflib.get_close_matches(section, SECTIONS, n=1)
             problems.append(
                 Problem(
                     display,
                     located.locations.get(("config", key), (display, 1))[1],
                     key,
-                    f"unknown key{did_you_mean(hint)}; expected one of "
-                    + ", ".join(f"{project}:{s}" for s in SECTIONS),
+                    f"unknown key; {choices(key, (f'{project}:{s}' for s in SECTIONS))}",
                 )
             )
             continue
@@ -129,12 +151,18 @@ def load_stack_file(path: Path, root: Path | None = None, project: str | None = 
 
 
 def section_locations(located: LocatedYaml) -> dict[KeyPath, Location]:
-    """Locations keyed like the spec (``("dataplane", "cluster", …)``), not like the file."""
-    return {
+    """Locations keyed like the spec (``("dataplane", "cluster", …)``), not like the file.
+
+    The empty path is the ``config:`` line: where a missing section belongs.
+    """
+    found: dict[KeyPath, Location] = {
         (str(key[1]).partition(":")[2], *key[2:]): where
         for key, where in located.locations.items()
         if len(key) >= 2 and key[0] == "config"
     }
+    if ("config",) in located.locations:
+        found.setdefault((), located.locations[("config",)])
+    return found
 
 
 def build_stack(
@@ -164,33 +192,83 @@ def build_stack(
                     display,
                     locations.get((), (display, None))[1],
                     f"{project}:dataplane",
-                    "required section missing; add `{project}:dataplane:` under config",
+                    f"required section missing; add `{project}:dataplane:` under config",
                 )
             ]
         )
     try:
         stack = StackSpec.model_validate(dict(sections))
     except ValidationError as error:
-        raise SpecError(validation_problems(error, locations, display, project)) from None
-    found = cross_field_problems(stack)
+        raise SpecError(by_line(validation_problems(error, locations, display, project))) from None
+    found = cross_field_problems(stack) + file_problems(stack, root or Path.cwd())
     if found:
         raise SpecError(
-            [
-                locate(split_path(path), message, locations, display, project)
-                for path, message in found
-            ]
+            by_line(
+                [
+                    locate(split_path(path), message, locations, display, project)
+                    for path, message in found
+                ]
+            )
         )
     return stack
+
+
+def file_problems(stack: StackSpec, root: Path) -> list[tuple[str, str]]:
+    """What the spec names on disk and must exist: a ledger given by path."""
+    platform = stack.platform
+    if platform is None or "ledger" not in platform.model_fields_set:
+        return []  # the default ledger is created by the first `pdp release`
+    path = root / platform.ledger.path
+    if path.is_file():
+        return []
+    what = "is a directory" if path.is_dir() else "does not exist"
+    return [
+        (
+            "platform.ledger.path",
+            f"{platform.ledger.path} {what} (relative to {root.name}/); fix the path, or "
+            "create the file empty before the first `pdp release`",
+        )
+    ]
+
+
+def by_line(problems: list[Problem]) -> list[Problem]:
+    """Problems in reading order: by file, then line (unlocated ones first in their file)."""
+    return sorted(problems, key=lambda p: (p.file, p.line or 0))
 
 
 def load_platform_dir(root: Path, relative: str, locations: dict[KeyPath, Location]) -> Any:
     """A platform kept in files: `platform.yaml` + one file per integration in `integrations/`."""
     base = root / relative
-    main = read_yaml(base / "platform.yaml", _display(base / "platform.yaml", root))
-    data = main.data if isinstance(main.data, dict) else {}
+    display = _display(base / "platform.yaml", root)
+    main = read_yaml(base / "platform.yaml", display)
+    if not isinstance(main.data, dict):
+        raise SpecError(
+            [
+                Problem(
+                    display,
+                    1,
+                    "",
+                    f"expected a mapping (name:, environments:, …); got {_kind(main.data)}",
+                )
+            ]
+        )
+    data = main.data
     for key, loc in main.locations.items():
         locations[("platform", *key)] = loc
-    integrations = list(data.get("integrations") or [])
+    listed = data.get("integrations")
+    if listed is not None and not isinstance(listed, list):
+        line = main.locations.get(("integrations",), (display, 1))[1]
+        raise SpecError(
+            [
+                Problem(
+                    display,
+                    line,
+                    "integrations",
+                    f"expected a list of integrations; got {_kind(listed)} {listed!r:.40}",
+                )
+            ]
+        )
+    integrations = list(listed or [])
     for file in sorted((base / "integrations").glob("*.yaml")):
         one = read_yaml(file, _display(file, root))
         index = len(integrations)
@@ -200,6 +278,11 @@ def load_platform_dir(root: Path, relative: str, locations: dict[KeyPath, Locati
     if integrations:
         data = {**data, "integrations": integrations}
     return data
+
+
+def _kind(value: Any) -> str:
+    kinds: dict[type, str] = {dict: "a mapping", list: "a list", str: "a string"}
+    return kinds.get(type(value), type(value).__name__)
 
 
 def _display(path: Path, root: Path) -> str:

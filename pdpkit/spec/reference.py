@@ -11,13 +11,21 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from pdpkit.spec.stack import StackSpec
+from pdpkit.spec.yamlmap import MAX_BYTES, MAX_DEPTH, MAX_INT_DIGITS, MAX_VALUES
 
-HEADER = """# Stack file reference
+HEADER = f"""# Stack file reference
 
 Generated from `pdpkit.spec` (do not edit: `PDP_UPDATE_GOLDEN=rewrite pytest tests/unit/spec`).
 A stack file is `stacks/Pulumi.<stack>.yaml`; its keys live under `config:` in the
-project's namespace: `pdp:dataplane`, `pdp:platform` (inline, or `{path: DIR}` holding
+project's namespace: `pdp:dataplane`, `pdp:platform` (inline, or `{{path: DIR}}` holding
 `platform.yaml` and `integrations/*.yaml`) and `pdp:policy`. Unknown keys are errors.
+
+Files are UTF-8 (a byte order mark is fine) and at most {MAX_BYTES:,} bytes, nested at most
+{MAX_DEPTH} levels. Anchors, aliases and merge keys (`<<: *defaults`) work, up to
+{MAX_VALUES:,} values once expanded; tags other than `!!str`, `!!int`, `!!float`, `!!bool`,
+`!!null` and `!!timestamp` are refused, and so are integers longer than {MAX_INT_DIGITS} digits
+(quote identifiers). Each problem is reported as
+`FILE:LINE key.path: message`.
 """
 
 

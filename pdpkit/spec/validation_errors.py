@@ -3,16 +3,18 @@ received, what is allowed ("did you mean" for unknown keys)."""
 
 from __future__ import annotations
 
-import difflib
+import json
 import types
 import typing
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from pdpkit.spec.errors import Problem
 from pdpkit.spec.stack import StackSpec
+from pdpkit.spec.suggestions import choices
 from pdpkit.spec.yamlmap import KeyPath, Location
 
 
@@ -48,33 +50,55 @@ def locate(
     return Problem(display, None, _dotted(path, project), message)
 
 
-def did_you_mean(matches: list[str]) -> str:
-    """The "did you mean" hint for the closest known key, if any."""
-    return f"; did you mean {matches[0]!r}?" if matches else ""
-
-
 def validation_problems(
     error: ValidationError, locations: Mapping[KeyPath, Location], display: str, project: str
 ) -> list[Problem]:
-    """pydantic's errors as located problems that say what was wrong and how to fix it."""
+    """pydantic's errors as located problems that say what was wrong and how to fix it.
+
+    An error on a mapping or list that also has an error inside it is a consequence of that
+    one (a validator that ran on what was left), so only the inner error is reported.
+    """
+    items = error.errors(include_url=False)
+    locs = [tuple(item["loc"]) for item in items]
     problems = []
-    for item in error.errors(include_url=False):
-        loc = tuple(item["loc"])
-        kind = item["type"]
-        got = _short(item.get("input"))
-        if kind == "extra_forbidden":
-            known = known_keys(loc[:-1])
-            hint = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-            message = f"unknown key{did_you_mean(hint)}; expected one of {', '.join(sorted(known))}"
-        elif kind == "missing":
-            message = "required key missing; add it"
-        else:
-            text = str(item["msg"]).removeprefix("Value error, ")
-            what, _, expected = text.partition("; expected ")
-            expected = expected or _expected(item)
-            message = f"{what}; got {got}" + (f"; expected {expected}" if expected else "")
-        problems.append(locate(loc, message, locations, display, project))
+    for item, loc in zip(items, locs, strict=True):
+        if any(len(other) > len(loc) and other[: len(loc)] == loc for other in locs):
+            continue
+        problems.append(locate(loc, _message(item, loc), locations, display, project))
     return problems
+
+
+_TYPES = {
+    "model_type": "a mapping (indented `key: value` lines)",
+    "model_attributes_type": "a mapping (indented `key: value` lines)",
+    "dict_type": "a mapping (indented `key: value` lines)",
+    "list_type": "a list (`- item` lines or [a, b])",
+    "tuple_type": "a list (`- item` lines or [a, b])",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "string_type": "a string (quote it if YAML reads it as something else)",
+}
+"""What a value of each pydantic type error must be, in the file's terms."""
+
+
+def _message(item: Any, loc: tuple[Any, ...]) -> str:
+    kind = item["type"]
+    got = _short(item.get("input"))
+    if kind == "extra_forbidden":
+        return f"unknown key; {choices(str(loc[-1]), known_keys(loc[:-1]))}"
+    if kind == "missing":
+        return "required key missing; add it"
+    if kind in ("enum", "literal_error"):
+        return f"got {got}; expected one of {_expected(item)}"
+    if kind in _TYPES:
+        return f"wrong type: got {got}; expected {_TYPES[kind]}"
+    text = str(item["msg"]).removeprefix("Value error, ")
+    what, _, expected = text.partition("; expected ")
+    expected = expected or _expected(item)
+    return f"{what}; got {got}" + (f"; expected {expected}" if expected else "")
 
 
 def _expected(item: Any) -> str:
@@ -87,7 +111,16 @@ def _expected(item: Any) -> str:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    """The value received, as the file spells it (``true``, ``[4]``, ``2026-01-01``)."""
+    if isinstance(value, str):
+        text = repr(value)
+    elif isinstance(value, date):
+        text = value.isoformat()
+    else:
+        try:
+            text = json.dumps(value, default=str, ensure_ascii=False)
+        except (TypeError, ValueError):
+            text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 

@@ -41,6 +41,7 @@ def test_generating_twice_gives_identical_bytes(
     shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
     shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
     shutil.copytree(ROOT / "platform", tmp_path / "platform")
+    shutil.copytree(ROOT / "releases", tmp_path / "releases")
     monkeypatch.chdir(tmp_path)
     out = tmp_path / ".github" / "workflows"
     out.mkdir(parents=True)
@@ -247,3 +248,20 @@ def test_the_aws_profile_the_kubeconfig_names_is_defined_before_pulumi_runs(
         assert login < names.index(define["name"]) < pulumi, workflow
         checked += 1
     assert checked >= 3  # preview, up, drift of acme-aws-prod at least
+
+
+def test_every_bad_stack_is_reported_and_nothing_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
+    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    shutil.copytree(ROOT / "platform", tmp_path / "platform")
+    shutil.copytree(ROOT / "releases", tmp_path / "releases")
+    (tmp_path / "stacks" / "Pulumi.a-bad.yaml").write_bytes("config: 1\n".encode("utf-16"))
+    (tmp_path / "stacks" / "Pulumi.z-bad.yaml").write_text("a: &a [*a]\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["ci", "generate", "--out", "wf"]) == 1
+    err = capsys.readouterr().err
+    assert "Pulumi.a-bad.yaml:1: the file is UTF-16" in err
+    assert "Pulumi.z-bad.yaml:1 a[0]: recursive alias" in err
+    assert "nothing written" in err and not (tmp_path / "wf").exists()

@@ -273,7 +273,7 @@ def test_unreadable_and_broken_yaml(tmp_path: Path, capsys: pytest.CaptureFixtur
     broken.write_text("apiVersion: [unclosed\n")
     assert main(["import-cr", str(broken), str(tmp_path / "missing.yaml")]) == 1
     err = capsys.readouterr().err
-    assert "broken.yaml:" in err and "not valid YAML" in err and "missing.yaml: cannot read" in err
+    assert "broken.yaml:2: YAML syntax error" in err and "missing.yaml: cannot read" in err
 
 
 def test_duplicate_names_and_empty_input(

@@ -72,3 +72,17 @@ def test_table_lists_the_helm_releases_with_their_pinned_versions(capsys, monkey
     assert "Helm releases" in out
     assert "kube-system/cilium" in out and chart("cilium").version in out
     assert "pdp-logging/fluent-bit" in out and "~0.48.0" in out
+
+
+def test_an_unusable_out_is_refused_before_planning(tmp_path, capsys, monkeypatch):
+    from pdpkit.plan import run
+
+    monkeypatch.setattr(run, "plan_stack", lambda *a, **k: pytest.fail("planned anyway"))
+    existing = tmp_path / "plan.json"
+    existing.write_text("{}")
+    assert main(["plan", "--stack", "acme-onprem-local", "--out", str(existing)]) == 2
+    assert "is a file; name a directory" in capsys.readouterr().err
+    assert main(["plan", "--stack", "acme-onprem-local", "--out", str(existing / "sub")]) == 2
+    assert "is a file, so the directory cannot be created there" in capsys.readouterr().err
+    assert main(["plan", "--stack", "acme-onprem-local", "--out", "/proc/pdp-plan"]) == 2
+    assert "cannot write in /proc" in capsys.readouterr().err

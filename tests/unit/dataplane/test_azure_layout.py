@@ -10,14 +10,13 @@ import pytest
 from pdpkit.dataplane.azure_layout import (
     api_server_cidrs,
     check_secret_prefix,
-    key_vault_name,
     maintenance_window,
     node_pools,
     registry_name,
     storage_account_name,
     subnet_plan,
 )
-from pdpkit.spec.azure_rules import REGISTRY_NAME, VAULT_NAME
+from pdpkit.spec.azure_rules import REGISTRY_NAME, VAULT_NAME, key_vault_name
 from pdpkit.spec.dataplane import DataPlaneSpec
 from pdpkit.spec.loader import load_stack
 from tests.examples import ROOT
