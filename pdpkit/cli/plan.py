@@ -119,11 +119,7 @@ def render_table(plan: Plan, console: Console, tree: bool = True) -> None:
     console.print(counts)
     render_helm_releases(plan, console)
     protected = sum(1 for r in resources if r.protect or r.retain_on_delete)
-    console.print(
-        f"{plural(sum(1 for r in resources if r.custom), 'resource')}, "
-        f"{plural(sum(1 for r in resources if not r.custom), 'component')}, "
-        f"{protected} protected/retained"
-    )
+    console.print(f"{plan.recording.counts()}, {protected} protected/retained")
     render_fabricated(plan, console)
 
     verdicts = Table(title="Policy")

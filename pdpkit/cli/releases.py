@@ -18,9 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 
+from pdpkit.cli.console import console as wide_console
 from pdpkit.cli.main import EXIT_INVALID, EXIT_OK
 from pdpkit.platform.ledger import Ledger, format_time, ledger_path, load_ledger
 from pdpkit.platform.ledger_verify import ReleaseProblem, verify_ledger
@@ -197,7 +197,7 @@ def _show(platform: PlatformSpec, ledger: Ledger, fmt: str, now: datetime) -> in
         }
         print(json.dumps(document, indent=2))
         return _verdict(problems)
-    console = Console()
+    console = wide_console()
     flow = " → ".join(
         env
         + (

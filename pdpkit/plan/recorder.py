@@ -71,6 +71,15 @@ class Recording:
     unknown_lookups: list[str] = field(default_factory=list)
     """Provider functions (invokes) only the cloud could answer: unknown in this plan."""
 
+    def counts(self) -> str:
+        """``"160 resources, 33 components"``: the figures `pdp plan`'s summary line shows."""
+        custom = sum(1 for r in self.resources if r.custom)
+        components = len(self.resources) - custom
+        return (
+            f"{custom} resource{'' if custom == 1 else 's'}, "
+            f"{components} component{'' if components == 1 else 's'}"
+        )
+
 
 def mask(value: Any) -> Any:
     """A JSON-able copy of a wire value: secrets masked, unknowns marked, references by URN."""
@@ -141,10 +150,17 @@ class RealisticMocks(pulumi.runtime.Mocks):
 class PlanMonitor(sdk_mocks.MockMonitor):
     """The SDK's mock monitor, recording what it is asked to register."""
 
-    def __init__(self, recording: Recording, preview: bool = False) -> None:
+    def __init__(
+        self,
+        recording: Recording,
+        preview: bool = False,
+        on_register: Callable[[Recording], None] | None = None,
+    ) -> None:
         self.realistic = RealisticMocks(preview)
         super().__init__(self.realistic)
         self.recording = recording
+        self.on_register = on_register
+        """Called after each registration (progress display)."""
 
     def Invoke(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         """An invoke only the cloud could answer comes back unknown, as the engine answers one
@@ -177,6 +193,8 @@ class PlanMonitor(sdk_mocks.MockMonitor):
                     fabricated=sorted(answer.fabricated),
                 )
             )
+            if self.on_register is not None:
+                self.on_register(self.recording)
         return response
 
 
@@ -204,6 +222,7 @@ def record(
     stack: str,
     *,
     preview: bool = False,
+    on_register: Callable[[Recording], None] | None = None,
 ) -> Recording:
     """Run `program` on the mock monitor, as `pulumi up` would (``preview=True``: as
     `pulumi preview` would, new resources' outputs unknown), and record it.
@@ -212,7 +231,7 @@ def record(
     returns) are recorded with secrets masked.
     """
     recording = Recording(project=project, stack=stack)
-    monitor = PlanMonitor(recording, preview=preview)
+    monitor = PlanMonitor(recording, preview=preview, on_register=on_register)
     settings.reset_options()
     pulumi.runtime.set_mocks(
         monitor.mocks, project=project, stack=stack, preview=preview, monitor=monitor

@@ -35,17 +35,33 @@ def plan_stack(
     step("validating the stack")
     spec = load_stack(root, stack)
     project = project_name(root)
-    step(f"running {root.name}/__main__.py on the mock monitor ({spec.dataplane.target.value})")
-    recording = record_project(root, stack, project, preview=preview)
+    running = f"running __main__.py on the mock monitor ({spec.dataplane.target.value})"
+    step(running)
+    recording = record_project(
+        root,
+        stack,
+        project,
+        preview=preview,
+        on_register=lambda r: step(f"{running}: {r.counts()}"),
+    )
     return evaluate_plan(recording, spec, step)
 
 
-def record_project(root: Path, stack: str, project: str, *, preview: bool = False) -> Recording:
+def record_project(
+    root: Path,
+    stack: str,
+    project: str,
+    *,
+    preview: bool = False,
+    on_register: Callable[[Recording], None] | None = None,
+) -> Recording:
     """Run the project's ``__main__.py`` for `stack`, engine-style, and record it
     (`preview`: as `pulumi preview` sees it, the outputs of new resources unknown)."""
     config = engine_config(root, stack, project)
     with running_as_engine(root, config):
-        return record(lambda: run_project(root), project, stack, preview=preview)
+        return record(
+            lambda: run_project(root), project, stack, preview=preview, on_register=on_register
+        )
 
 
 def plan_spec(
@@ -66,7 +82,7 @@ def evaluate_plan(
 ) -> Plan:
     """The plan of a recording: its resources and the policy's verdicts over them."""
     step = progress or (lambda _message: None)
-    step(f"evaluating policy over {len(recording.resources)} resources")
+    step(f"evaluating policy over {recording.counts()}")
     views = [
         PolicyResource(
             r.urn,

@@ -61,3 +61,22 @@ def test_summary_shows_components_not_the_tree(
     assert "Resources per component" in out
     assert "pdp/acme-onprem-local" not in out  # the tree's root
     assert "policy: 0 mandatory violations" in out
+
+
+@pytest.mark.slow
+def test_progress_counts_during_the_run_match_the_summary() -> None:
+    from pdpkit.cli.console import console
+    from pdpkit.cli.plan import render_table
+    from pdpkit.plan.run import plan_stack
+    from tests.examples import ROOT
+
+    messages: list[str] = []
+    plan = plan_stack(ROOT, "acme-onprem-local", progress=messages.append)
+    running = [m for m in messages if m.startswith("running __main__.py") and ": " in m]
+    assert len(running) > 100, "the long phase shows counts as it goes"
+    final = running[-1].rsplit(": ", 1)[1]
+    assert messages[-1] == f"evaluating policy over {final}"
+    out = console()
+    with out.capture() as captured:
+        render_table(plan, out, tree=False)
+    assert f"{final}, " in captured.get()
