@@ -37,6 +37,7 @@ DIGEST = "sha256:" + "ab" * 32
 def generate_project(target: Path, integrations: int, environments: int) -> None:
     """A scratch project whose `bench` stack carries the generated platform."""
     shutil.copy(ROOT / "Pulumi.yaml", target)
+    shutil.copy(ROOT / "__main__.py", target)  # pdp plan runs the entry point pulumi up runs
     (target / "stacks").mkdir()
     base = yaml.safe_load((ROOT / "stacks" / f"Pulumi.{BASE_STACK}.yaml").read_text())
     config = base["config"]
@@ -68,7 +69,6 @@ def generate_project(target: Path, integrations: int, environments: int) -> None
                 "gates": [{"environment": envs[-1], "requiredApprovals": 1}],
             }
         ],
-        "ledger": {"path": "releases/bench.yaml"},
     }
     kinds = ["service", "service", "service", "scheduledTask", "manualTask"]
     for i in range(integrations):
@@ -77,6 +77,8 @@ def generate_project(target: Path, integrations: int, environments: int) -> None
         item["project"] = projects[i % len(projects)]
         item["image"] = f"registry.example/bench/integration{i}@{DIGEST}"
         item.pop("overrides", None)
+        if "track" in item and "registryRepository" in item["track"]:
+            item["track"]["registryRepository"] = f"registry.example/bench/integration{i}"
         for env_var in item.get("env", []):
             if "secret" in env_var:
                 env_var["secret"] = {"key": "shared/db", "property": "password"}
