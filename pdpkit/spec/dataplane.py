@@ -210,6 +210,10 @@ class AgentSpec(SpecModel):
     """Key of the agent's token in the secret store (under the secret prefix)."""
     image: NonEmptyStr = Field(pattern=r"^\S+@sha256:[0-9a-f]{64}$")
     """Agent image, pinned by digest."""
+    image_pull_secret: NonEmptyStr | None = None
+    """Key in the secret store (under the secret prefix) of a docker config JSON for the
+    agent image's registry; required unless the image is in the data plane's own registry,
+    which its nodes pull from with their own identity."""
     control_plane_cidrs: tuple[Cidr, ...] = ("0.0.0.0/0",)
     """Egress allowed to the control plane (its published ranges); port 443 only."""
 
