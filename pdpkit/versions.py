@@ -117,7 +117,7 @@ class ChartVersion:
 
     @property
     def label(self) -> str:
-        """``Flux 2.7 (flux2 chart 2.17.0)``: how messages name the component."""
+        """``Flux 2.8 (flux2 chart 2.18.3)``: how messages name the component."""
         return f"{self.component} ({self.chart} chart {self.version})"
 
 
@@ -257,28 +257,31 @@ CHARTS: tuple[ChartVersion, ...] = (
         "flux",
         "https://fluxcd-community.github.io/helm-charts",
         "flux2",
-        "2.17.0",
-        component="Flux 2.7",
-        app_version="2.7.2",
-        app_version_source="fluxcd-community/helm-charts flux2-2.17.0 charts/flux2/Chart.yaml:5",
+        "2.18.3",
+        component="Flux 2.8",
+        app_version="2.8.5",
+        app_version_source="fluxcd-community/helm-charts flux2-2.18.3 charts/flux2/Chart.yaml:6 "
+        "(the newest flux2 chart in the stored copy of the repository, 2026-04-15)",
         kubernetes=KubernetesRange(
-            32,
-            None,
-            "fluxcd-community/helm-charts flux2-2.17.0 charts/flux2/templates/"
-            "pre-install-job.yaml:12,36 (pre-install hook runs `flux check --pre`); "
-            "fluxcd/flux2 v2.7.2 cmd/flux/check.go:62-63 (>=1.32.0-0); no upper bound: the "
-            "Flux 2.7-era prerequisites list v1.32, v1.33, 'v1.34 and later' (fluxcd/website "
-            "3801d200, 2025-09-24, content/en/flux/installation/_index.md); Flux supports the "
-            "last three minors (fluxcd/website main@6da0f38 content/en/flux/releases/"
-            "_index.md:77), 2.9.4 the newest in fluxcd/flux2 as read (Aug 2026)",
+            33,
+            35,
+            "fluxcd/website main@6da0f38 content/en/blog/2026-02-23-announcing-flux-v2.8.0/"
+            "index.md:152-156 (Flux v2.8 supports Kubernetes 1.33, 1.34, 1.35; Flux 2.7 "
+            "supported 1.32-1.34 only: 2025-09-29-announcing-flux-v2.7.0/index.md:306-310); "
+            "fluxcd-community/helm-charts flux2-2.18.3 charts/flux2/templates/"
+            "pre-install-job.yaml:12,36 (pre-install hook runs `flux check --pre`), fluxcd/flux2 "
+            "v2.8.5 cmd/flux/check.go:62-63 (>=1.33.0-0); Flux supports its last three minors "
+            "(content/en/flux/releases/_index.md:77): 2.8 ends with the release of 2.11",
         ),
         pod_security=PodSecurity.RESTRICTED,
-        pod_security_source="fluxcd-community/helm-charts flux2-2.17.0 charts/flux2/templates/"
-        "source-controller.yaml:88-98 (and the other controllers alike), "
-        "pre-install-job.yaml:40-50 (runAsNonRoot, RuntimeDefault, no escalation, ALL dropped)",
+        pod_security_source="fluxcd-community/helm-charts flux2-2.18.3 charts/flux2/templates/"
+        "source-controller.yaml:88-103 (and the other controllers alike), "
+        "pre-install-job.yaml:40-55 (runAsNonRoot, RuntimeDefault, no escalation, ALL dropped)",
         crds=CrdInstall.WITH_CHART,
-        crds_source="fluxcd-community/helm-charts flux2-2.17.0 charts/flux2/values.yaml:3 "
-        "(installCRDs: true; templates/*.crds.yaml)",
+        crds_source="fluxcd-community/helm-charts flux2-2.18.3 charts/flux2/values.yaml:3 "
+        "(installCRDs: true; templates/*.crds.yaml serve only the GA versions pdpkit declares: "
+        "source v1, kustomize v1, helm v2; v1beta2/v2beta2 removed in Flux 2.8, fluxcd/website "
+        "2026-02-23-announcing-flux-v2.8.0/index.md:164-168)",
     ),
     # Declared by Pulumi as Flux HelmReleases: Flux applies updates within the stack's channel.
     ChartVersion(

@@ -208,7 +208,7 @@ def test_kubernetes_1_31_is_refused_with_file_line_and_components(project, capsy
         if "kubernetesVersion" in text
     )
     assert f"Pulumi.acme-azure-dev.yaml:{line} pdp:dataplane.cluster.kubernetesVersion" in output
-    assert "Flux 2.7 (flux2 chart 2.17.0) needs >= 1.32" in output
+    assert "Flux 2.8 (flux2 chart 2.18.3) supports 1.33-1.35" in output
     assert "Envoy Gateway 1.9" in output and "External Secrets 2.8" in output
     assert "AKS offers" in output
 

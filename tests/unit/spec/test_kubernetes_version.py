@@ -26,7 +26,7 @@ def _refused(stack: str, version: str) -> str:
 def test_1_31_is_refused_naming_flux_and_envoy_gateway(stack: str) -> None:
     message = _refused(stack, "1.31")
     assert "kubernetesVersion" in message
-    assert "Flux 2.7 (flux2 chart 2.17.0) needs >= 1.32" in message
+    assert "Flux 2.8 (flux2 chart 2.18.3) supports 1.33-1.35" in message
     assert "Envoy Gateway 1.9 (gateway-helm chart v1.9.0) supports 1.33-1.36" in message
     assert "External Secrets 2.8 (external-secrets chart 2.8.0) supports 1.35-1.36" in message
     assert "set kubernetesVersion to 1.35" in message
@@ -42,17 +42,17 @@ def test_azure_runs_its_own_cilium() -> None:
     assert "Cilium" not in _refused("acme-azure-dev", "1.31")
 
 
-def test_a_version_past_ciliums_range_is_refused() -> None:
+def test_a_version_past_ciliums_and_fluxs_range_is_refused() -> None:
     message = _refused("acme-onprem-local", "1.36")
     assert "Cilium 1.19 (cilium chart 1.19.1) supports 1.32-1.35" in message
+    assert "Flux 2.8 (flux2 chart 2.18.3) supports 1.33-1.35" in message
     assert "Envoy Gateway" not in message and "External Secrets" not in message
-    assert "Flux" not in message
 
 
 def test_a_version_below_external_secrets_range_is_refused() -> None:
     message = _refused("acme-gcp-staging", "1.34")
     assert "External Secrets 2.8 (external-secrets chart 2.8.0) supports 1.35-1.36" in message
-    assert "set kubernetesVersion to 1.35 or 1.36" in message
+    assert message.endswith("set kubernetesVersion to 1.35")
     assert "GKE offers" not in message
 
 
