@@ -84,9 +84,9 @@ class NodePoolSpec(SpecModel):
 class ClusterSpec(SpecModel):
     """The Kubernetes cluster."""
 
-    kubernetes_version: Version = "1.34"
+    kubernetes_version: Version = "1.35"
     """Kubernetes MAJOR.MINOR (patch chosen by the cloud). Must be supported by every pinned
-    component and offered by the target's service (`pdpkit.versions`); default 1.34."""
+    component and offered by the target's service (`pdpkit.versions`); default 1.35."""
     private_api_endpoint: bool = True
     """The API server has no public endpoint. Default on."""
     authorized_ranges: tuple[Cidr, ...] = ()
