@@ -12,10 +12,10 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from pdpkit.cli.main import EXIT_INVALID, EXIT_OK
-from pdpkit.platform.workflows import generate
 from pdpkit.spec.errors import Problem, SpecError
 from pdpkit.spec.loader import find_project_root, load_stack, stack_names
 from pdpkit.spec.stack import StackSpec
+from pdpkit.workflows.generate import generate
 
 
 def pulumi_cli_version() -> str:

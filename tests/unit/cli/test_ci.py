@@ -14,9 +14,9 @@ import yaml
 
 from pdpkit.cli.ci import discover, pulumi_cli_version
 from pdpkit.cli.main import main
-from pdpkit.platform.workflow_steps import ACTIONS
-from pdpkit.platform.workflows import generate
 from pdpkit.spec.ci import aws_cli_profile
+from pdpkit.workflows.generate import generate
+from pdpkit.workflows.steps import ACTIONS
 from tests.examples import EXAMPLE_STACKS, ROOT
 
 SHIPPED = ROOT / ".github" / "workflows"

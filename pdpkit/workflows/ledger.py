@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from pdpkit.platform.pipeline import pipeline_of, promotion_order
-from pdpkit.platform.rollout_jobs import affected_environments, entry_environments, up_jobs
-from pdpkit.platform.workflow_steps import (
+from pdpkit.spec.platform import PlatformSpec
+from pdpkit.workflows.rollout import affected_environments, entry_environments, up_jobs
+from pdpkit.workflows.steps import (
     TOKEN_ENV,
     Stacks,
     checkout,
@@ -19,7 +20,6 @@ from pdpkit.platform.workflow_steps import (
     setup_pdpkit,
     uses,
 )
-from pdpkit.spec.platform import PlatformSpec
 
 
 def _ledger_job_base(platform: PlatformSpec) -> dict[str, Any]:

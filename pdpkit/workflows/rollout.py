@@ -7,7 +7,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pdpkit.platform.pipeline import Pipeline, pipeline_for
-from pdpkit.platform.workflow_steps import (
+from pdpkit.spec.platform import PlatformSpec
+from pdpkit.spec.stack import StackSpec
+from pdpkit.workflows.steps import (
     Stacks,
     checkout,
     cloud_login,
@@ -15,8 +17,6 @@ from pdpkit.platform.workflow_steps import (
     setup_pdpkit,
     stack_job,
 )
-from pdpkit.spec.platform import PlatformSpec
-from pdpkit.spec.stack import StackSpec
 
 
 def affected_environments(pipeline: Pipeline, env: str) -> list[str]:

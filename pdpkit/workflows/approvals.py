@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pdpkit.platform.workflow_steps import Stacks, checkout, setup_pdpkit
 from pdpkit.spec.platform import PlatformSpec
+from pdpkit.workflows.steps import Stacks, checkout, setup_pdpkit
 
 
 def approvals_workflow(platform: PlatformSpec, members: Stacks) -> dict[str, Any]:

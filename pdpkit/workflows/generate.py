@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pdpkit.platform.approval_workflow import approvals_workflow
-from pdpkit.platform.ledger_workflows import build_workflow, promote_workflow, release_workflow
-from pdpkit.platform.workflow_steps import (
+from pdpkit.spec.platform import PlatformSpec
+from pdpkit.spec.stack import StackSpec
+from pdpkit.workflows.approvals import approvals_workflow
+from pdpkit.workflows.ledger import build_workflow, promote_workflow, release_workflow
+from pdpkit.workflows.steps import (
     TOKEN_ENV,
     Stacks,
     checkout,
@@ -32,8 +34,6 @@ from pdpkit.platform.workflow_steps import (
     setup_pdpkit,
     stack_job,
 )
-from pdpkit.spec.platform import PlatformSpec
-from pdpkit.spec.stack import StackSpec
 
 
 def generate(stacks: Stacks, pulumi_version: str) -> dict[str, str]:
