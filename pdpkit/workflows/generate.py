@@ -201,7 +201,11 @@ def _drift_workflow(stacks: Stacks, pulumi_version: str) -> dict[str, Any]:
             stack,
             spec,
             steps,
-            **{"if": ON_DEFAULT_BRANCH},  # the deploy identity, for the default branch's code
+            # the deploy identity, for the default branch's code only. A scheduled run is
+            # always the default branch's latest commit, and its event payload carries no
+            # `repository` (github/codeql-action#1211, docker/metadata-action#184), so the
+            # default-branch comparison alone would skip every nightly run.
+            **{"if": f"github.event_name == 'schedule' || {ON_DEFAULT_BRANCH}"},
             permissions={"contents": "read", "id-token": "write"},
         )
     return {

@@ -178,6 +178,13 @@ def test_deploys_and_ledger_writes_run_only_from_the_default_branch(
     assert gated > 15
 
 
+def test_the_nightly_drift_check_runs_although_a_schedule_payload_has_no_repository(
+    workflows: dict[str, dict[str, Any]],
+) -> None:
+    for job in workflows["pdp-drift.yml"]["jobs"].values():
+        assert job["if"] == f"github.event_name == 'schedule' || {ON_DEFAULT_BRANCH}"
+
+
 def test_a_build_releases_only_from_its_protected_track_branch(
     workflows: dict[str, dict[str, Any]],
 ) -> None:
