@@ -12,10 +12,11 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from pdpkit.cli.main import EXIT_INVALID, EXIT_OK
-from pdpkit.platform.workflows import generate
 from pdpkit.spec.errors import Problem, SpecError
 from pdpkit.spec.loader import find_project_root, load_stack, stack_names
 from pdpkit.spec.stack import StackSpec
+from pdpkit.workflows.generate import generate
+from pdpkit.workflows.values import UnsafeWorkflowValueError
 
 
 def pulumi_cli_version() -> str:
@@ -59,7 +60,11 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INVALID
-    files = generate(stacks, pulumi_cli_version())
+    try:
+        files = generate(stacks, pulumi_cli_version())
+    except UnsafeWorkflowValueError as error:
+        print(f"pdp ci generate: {error}; nothing written", file=sys.stderr)
+        return EXIT_INVALID
     out = Path(args.out)
     out = out if out.is_absolute() else Path.cwd() / out
     out.mkdir(parents=True, exist_ok=True)

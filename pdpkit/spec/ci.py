@@ -71,7 +71,17 @@ class CiSpec(SpecModel):
     the data plane's name as a label. GitHub's standard hosted labels (``ubuntu-latest``…)
     are refused: the API endpoint is private or restricted to ``cluster.authorizedRanges``."""
     identity: CiIdentitySpec | None = None
-    """The cloud identity CI authenticates as (required on azure, aws and gcp)."""
+    """The cloud identity CI deploys as (required on azure, aws and gcp): ``pulumi up``, drift
+    checks and the ledger workflows' rollouts; never given to pull requests."""
+    preview_identity: CiIdentitySpec | None = None
+    """The read-only cloud identity pull-request previews (``pulumi preview``) authenticate as,
+    with the same keys as ``identity`` and never the same principal (docs/targets/<target>.md
+    lists the read permissions it needs). Left out: pull requests get the offline plan only
+    (``pdp plan``, no credentials). Pull requests from forks never get it."""
+    preview_runs_on: tuple[RunnerLabel, ...] = ()
+    """Labels of the runner ``pulumi preview`` runs on; left out: ``runsOn``. On-prem, where
+    the runner's kubeconfig is the credential, a live preview needs this: a runner whose
+    kubeconfig can only read (never the deploy runner); left out there: the offline plan only."""
 
 
 def aws_cli_profile(data_plane: str) -> str:
@@ -83,3 +93,9 @@ def aws_cli_profile(data_plane: str) -> str:
 def runner_labels(ci: CiSpec, data_plane: str) -> tuple[str, ...]:
     """The runner labels of a stack's jobs (`CiSpec.runs_on` or the self-hosted default)."""
     return ci.runs_on or ("self-hosted", data_plane)
+
+
+def preview_runner_labels(ci: CiSpec, data_plane: str) -> tuple[str, ...]:
+    """The runner labels of a stack's ``pulumi preview`` job (`preview_runs_on` or the
+    deploy jobs' runner)."""
+    return ci.preview_runs_on or runner_labels(ci, data_plane)

@@ -47,10 +47,39 @@ _IMAGE_REPOSITORY = re.compile(
     rf"^{_HOST_LABEL}(\.{_HOST_LABEL})+(:\d{{1,5}})?(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)+$"
 )
 
+# The digest-pinned image reference every integration image, ledger entry and workflow uses:
+# [domain[:port]/]path-component(/path-component)*[:tag]@sha256:<64 hex>, after the grammar
+# of distribution/reference regexp.go (commit 00a09fa3; `domainNameComponent`,
+# `optionalPort`, `alphanumeric`, `separator`, `tag`); IPv6 hosts are left out. Nothing
+# else: no spaces, no `$`, `(`, `{`, `;`, quotes (the value reaches manifests and CI).
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+# A first component is the registry only with a "." or a port, or as localhost (otherwise
+# it is a Docker Hub path component: lowercase).
+_DOMAIN = (
+    rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})+(?::[0-9]{{1,5}})?"
+    rf"|{_DOMAIN_COMPONENT}:[0-9]{{1,5}}|localhost)"
+)
+OCI_DIGEST_REFERENCE = (
+    rf"^(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
+    r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[0-9a-f]{64}$"
+)
+"""A digest-pinned image reference (``registry.example.com/team/app@sha256:<64 hex>``)."""
+# A branch name git accepts (git-check-ref-format: no "..", "//", "@{", leading "-" or ".",
+# component starting with ".", trailing "/" or ".", ".lock" component end), narrowed to
+# letters, digits and "._/-": no glob characters of GitHub's branch filters (*?+[]!), no
+# shell metacharacters (the name reaches workflow triggers and conditions).
+_GIT_BRANCH = re.compile(
+    r"^(?![-./])(?!.*(\.\.|//|/\.|\.lock(/|$)))[A-Za-z0-9._/-]{1,200}(?<![./])$"
+)
+STACK_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+"""A stack name (``Pulumi.<stack>.yaml``): a DNS label, as it names jobs, GitHub
+Environments, concurrency groups and the ``--stack`` of every command CI runs."""
+
 
 def _matches(pattern: re.Pattern[str], what: str, example: str) -> Callable[[str], str]:
     def check(value: str) -> str:
-        if not pattern.match(value):
+        if not pattern.fullmatch(value):  # not match: "$" also matches before a final "\n"
             raise ValueError(f"is not {what}; expected {example}")
         return value
 
@@ -195,3 +224,47 @@ RunnerLabel = Annotated[
     ),
 ]
 """A GitHub Actions runner label."""
+
+ImageDigestReference = Annotated[
+    str,
+    AfterValidator(
+        _matches(
+            re.compile(OCI_DIGEST_REFERENCE),
+            "a digest-pinned image reference",
+            "registry.example.com/team/app@sha256:<64 lowercase hex digits>",
+        )
+    ),
+]
+"""A container image pinned by digest (``acmecr.azurecr.io/orders/api@sha256:…``)."""
+
+GitBranch = Annotated[
+    str,
+    AfterValidator(
+        _matches(
+            _GIT_BRANCH,
+            "a git branch name",
+            "letters, digits, '.', '_', '-' and '/' like main or release/1.2 "
+            "(no '..', no glob characters)",
+        )
+    ),
+]
+"""A git branch name (``main``, ``release/1.2``)."""
+
+StackName = Annotated[
+    str,
+    AfterValidator(
+        _matches(STACK_NAME, "a stack name", "a DNS label of lowercase letters, digits and '-'")
+    ),
+]
+"""A stack name (``acme-aws-prod``)."""
+
+
+def stack_name_problem(name: str) -> str | None:
+    """Why `name` cannot be a stack name, or None."""
+    if STACK_NAME.fullmatch(name):
+        return None
+    return (
+        f"stack name {name!r} is not a DNS label; rename the file to Pulumi.<name>.yaml with "
+        "a name of lowercase letters, digits and '-' (at most 63, e.g. acme-aws-prod): it "
+        "names CI jobs, GitHub Environments and the --stack of every command CI runs"
+    )

@@ -8,9 +8,14 @@ from pydantic import Field, model_validator
 
 from pdpkit.spec.base import DnsName, NonEmptyStr, SpecModel
 from pdpkit.spec.enums import GatewayVisibility, IntegrationKind
-from pdpkit.spec.formats import ImageRepository
+from pdpkit.spec.formats import (
+    OCI_DIGEST_REFERENCE,
+    GitBranch,
+    ImageDigestReference,
+    ImageRepository,
+)
 
-DIGEST_PATTERN = r"^\S+@sha256:[0-9a-f]{64}$"
+DIGEST_PATTERN = OCI_DIGEST_REFERENCE
 Quantity = Annotated[str, Field(pattern=r"^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$")]
 """A Kubernetes quantity (``500m``, ``512Mi``, ``2``)."""
 
@@ -137,7 +142,7 @@ class ConfigFileSpec(SpecModel):
 class DeploymentTrackSpec(SpecModel):
     """Where builds of an integration come from, and the API version they carry."""
 
-    branch: str | None = None
+    branch: GitBranch | None = None
     """Git branch whose builds feed the pipeline's first environment."""
     registry_repository: ImageRepository | None = None
     """Registry repository whose new digests feed the first environment (instead of a branch)."""
@@ -175,7 +180,7 @@ class IntegrationSpec(SpecModel):
     """Project it belongs to."""
     kind: IntegrationKind = IntegrationKind.SERVICE
     """`service` (Deployment), `scheduledTask` (CronJob) or `manualTask` (Job)."""
-    image: str | None = Field(None, pattern=DIGEST_PATTERN)
+    image: ImageDigestReference | None = None
     """Bootstrap image (``repo@sha256:…``) where the release ledger has no release yet."""
     image_pull_secret: SecretRef | None = None
     """Docker config JSON in the secret store, for private registries."""

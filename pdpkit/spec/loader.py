@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from pdpkit.spec.checks import cross_field_problems
 from pdpkit.spec.errors import Problem, SpecError
+from pdpkit.spec.formats import stack_name_problem
 from pdpkit.spec.stack import StackSpec
 from pdpkit.spec.suggestions import choices, closest
 from pdpkit.spec.validation_errors import locate, split_path, validation_problems
@@ -103,6 +104,10 @@ def load_stack_file(path: Path, root: Path | None = None, project: str | None = 
     root = root or find_project_root(path.parent)
     project = project or project_name(root)
     display = _display(path, root)
+    if path.name.startswith("Pulumi.") and path.name.endswith(".yaml"):
+        bad_name = stack_name_problem(path.name[len("Pulumi.") : -len(".yaml")])
+        if bad_name is not None:
+            raise SpecError([Problem(display, None, "", bad_name)])
     located = read_yaml(path, display)
     config = located.data.get("config") if isinstance(located.data, dict) else None
     if not isinstance(config, dict):

@@ -6,7 +6,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 
 from pdpkit.spec.base import Cidr, NonEmptyStr, SpecModel
 from pdpkit.spec.enums import LogStoreKind, RegistryKind
-from pdpkit.spec.formats import Hostname, HttpsUrl, HttpUrl, RegistryHost, Uuid
+from pdpkit.spec.formats import Hostname, HttpsUrl, HttpUrl, IamRoleArn, RegistryHost, Uuid
 
 
 class AzureSpec(SpecModel):
@@ -31,7 +31,7 @@ class AwsSpec(SpecModel):
 
     account_id: str = Field(pattern=r"^\d{12}$")
     """12-digit AWS account id the data plane lives in."""
-    assume_role_arn: str | None = Field(None, pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/.+$")
+    assume_role_arn: IamRoleArn | None = None
     """Role pdpkit assumes in the customer's account; left out: the caller's credentials."""
     external_id: SecretStr | None = None
     """External id the customer's trust policy requires (confused-deputy protection)."""

@@ -14,9 +14,9 @@ import yaml
 
 from pdpkit.cli.ci import discover, pulumi_cli_version
 from pdpkit.cli.main import main
-from pdpkit.platform.workflow_steps import ACTIONS
-from pdpkit.platform.workflows import generate
 from pdpkit.spec.ci import aws_cli_profile
+from pdpkit.workflows.generate import generate
+from pdpkit.workflows.steps import ACTIONS
 from tests.examples import EXAMPLE_STACKS, ROOT
 
 SHIPPED = ROOT / ".github" / "workflows"
@@ -33,6 +33,15 @@ def files() -> dict[str, str]:
 def load(text: str) -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load(text)
     return data
+
+
+def rendered(step: dict[str, Any]) -> str:
+    """The step's script with its own ``$VAR`` / ``"$VAR"`` references replaced by the
+    values its ``env:`` gives them (what the shell would run)."""
+    script: str = step.get("run", "")
+    for name, value in sorted((step.get("env") or {}).items(), key=lambda kv: -len(kv[0])):
+        script = script.replace(f'"${name}"', str(value)).replace(f"${name}", str(value))
+    return script
 
 
 def test_generating_twice_gives_identical_bytes(
@@ -97,22 +106,31 @@ def test_a_schema_violation_would_be_caught(tmp_path: Path) -> None:
 
 def test_one_job_per_stack_for_preview_up_and_drift(files: dict[str, str]) -> None:
     preview = load(files["pdp-preview.yml"])
-    assert sorted(preview["jobs"]) == [f"preview-{s}" for s in EXAMPLE_STACKS]
+    assert sorted(j for j in preview["jobs"] if j.startswith("plan-")) == [
+        f"plan-{s}" for s in EXAMPLE_STACKS
+    ]
+    # a live preview only where a read-only identity is declared
+    assert sorted(j for j in preview["jobs"] if j.startswith("preview-")) == [
+        "preview-acme-azure-dev",
+        "preview-acme-gcp-staging",
+    ]
     assert "pull_request" in preview["on"]
-    step = preview["jobs"]["preview-acme-aws-prod"]["steps"][-1]
+    step = preview["jobs"]["preview-acme-gcp-staging"]["steps"][-1]
     assert step["uses"] == ACTIONS["pulumi"][0]
     assert step["with"]["command"] == "preview" and step["with"]["policyPacks"] == "policy"
     assert step["with"]["comment-on-pr"] is True
     up = load(files["pdp-up.yml"])
     assert up["on"]["push"]["branches"] == ["main"]
-    assert up["jobs"]["up-acme-aws-prod"]["environment"] == "stack-acme-aws-prod"  # production
+    assert {name: job["environment"] for name, job in up["jobs"].items()} == {
+        f"up-{s}": f"stack-{s}" for s in EXAMPLE_STACKS
+    }
     drift = load(files["pdp-drift.yml"])
     assert "schedule" in drift["on"]
-    runs = [s.get("run", "") for job in drift["jobs"].values() for s in job["steps"]]
+    runs = [rendered(s) for job in drift["jobs"].values() for s in job["steps"]]
     assert sum(
         "pulumi refresh" in r and "--preview-only --expect-no-changes" in r for r in runs
     ) == len(EXAMPLE_STACKS)
-    onprem = preview["jobs"]["preview-acme-onprem-local"]
+    onprem = up["jobs"]["up-acme-onprem-local"]
     assert onprem["runs-on"] == ["self-hosted", "acme-onprem-local"]
 
 
@@ -124,7 +142,7 @@ def test_promote_workflow_uses_github_environments_as_approval_source(
     assert inputs["environment"]["options"] == ["staging", "prod"]
     job = workflow["jobs"]["promote"]
     assert job["environment"] == "acme-${{ inputs.environment }}"
-    script = "\n".join(s.get("run", "") for s in job["steps"])
+    script = "\n".join(rendered(s) for s in job["steps"])
     assert "actions/runs/$GITHUB_RUN_ID/approvals" in script
     assert '--approved-by "$login"' in script and "pdp promote" in script
     assert "git add releases/acme.yaml" in script
@@ -139,9 +157,9 @@ def test_build_workflow_records_the_pushed_digest(files: dict[str, str]) -> None
     workflow = load(files["pdp-build-acme-order-api.yml"])
     assert workflow["on"]["push"]["branches"] == ["release/1.2"]  # the integration's track
     record = workflow["jobs"]["record"]
-    script = "\n".join(s.get("run", "") for s in record["steps"])
+    script = "\n".join(rendered(s) for s in record["steps"])
     assert "pdp release order-api --stack acme-aws-prod --image " in script
-    assert '"acmecr.azurecr.io/orders/order-api@$DIGEST"' in script
+    assert "acmecr.azurecr.io/orders/order-api@${{ needs.build.outputs.digest }}" in script
     assert sorted(j for j in workflow["jobs"] if j.startswith("up-")) == ["up-acme-azure-dev"]
 
 
@@ -150,7 +168,7 @@ def test_actions_are_pinned(files: dict[str, str]) -> None:
         for ref in re.findall(r"uses: (\S+)", text):
             action, _, version = ref.partition("@")
             assert version, f"{name}: {action} not pinned"
-            assert re.fullmatch(r"[0-9a-f]{40}", version) or action == "pulumi/actions", ref
+            assert re.fullmatch(r"[0-9a-f]{40}", version), ref
 
 
 def test_no_expression_is_interpolated_into_scripts(files: dict[str, str]) -> None:
@@ -174,7 +192,7 @@ def _stack_jobs(files: dict[str, str]) -> list[tuple[str, str, dict[str, Any]]]:
         for job in load(text)["jobs"].values():
             for step in job["steps"]:
                 stack = (step.get("with") or {}).get("stack-name")
-                run = step.get("run", "")
+                run = rendered(step)
                 if stack is None and "pulumi refresh --stack " in run:
                     stack = run.split("--stack ")[1].split()[0]
                 if stack is not None:
@@ -200,7 +218,8 @@ def test_each_job_logs_in_as_the_stacks_ci_identity(files: dict[str, str]) -> No
     for workflow, stack, job in _stack_jobs(files):
         dp = specs[stack].dataplane
         logins = [s for s in job["steps"] if s.get("uses", "").split("@")[0] in LOGIN_ACTIONS]
-        identity = dp.ci.identity
+        # pull requests log in as the read-only preview identity, everything else deploys
+        identity = dp.ci.preview_identity if workflow == "pdp-preview.yml" else dp.ci.identity
         if identity is None:
             assert dp.target.value == "onprem" and not logins
             continue
@@ -232,12 +251,13 @@ def test_the_aws_profile_the_kubeconfig_names_is_defined_before_pulumi_runs(
             continue
         names = [s["name"] for s in job["steps"]]
         define = next(s for s in job["steps"] if s["name"].startswith("Define the AWS CLI profile"))
-        script = define["run"]
+        script = rendered(define)
         assert f"[profile {aws_cli_profile(dp.name)}]" in script
         assert f"role_arn = {dp.aws.assume_role_arn}" in script
         assert "credential_source = Environment" in script  # the OIDC login's credentials
         assert "external_id = $external_id" in script and "::add-mask::" in script
         assert f"--stack {stack})" in script
+        assert define["env"]["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_ACCESS_TOKEN }}"
         login = names.index("Assume the CI role in AWS (OIDC)")
         pulumi = next(
             i

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pdpkit.platform.workflow_steps import Stacks, checkout, setup_pdpkit
 from pdpkit.spec.platform import PlatformSpec
+from pdpkit.workflows.steps import DEFAULT_BRANCH, Stacks, checkout, setup_pdpkit
+from pdpkit.workflows.values import checked
 
 
 def approvals_workflow(platform: PlatformSpec, members: Stacks) -> dict[str, Any]:
-    stack = members[0][0]
+    stack = checked("stack", members[0][0])
     return {
         "name": f"pdp approvals ({platform.name})",
         "on": {
@@ -34,15 +35,16 @@ def approvals_workflow(platform: PlatformSpec, members: Stacks) -> dict[str, Any
                 "name": f"ledger approvals ({platform.name})",
                 "runs-on": "ubuntu-latest",
                 "steps": [
-                    checkout("${{ github.event.repository.default_branch }}"),
+                    checkout(DEFAULT_BRANCH, keep_token=False),
                     *setup_pdpkit(),
                     {
                         "name": "pdp approvals",
                         "env": {
                             "GITHUB_TOKEN": "${{ github.token }}",
                             "PR": "${{ github.event.pull_request.number }}",
+                            "STACK": stack,
                         },
-                        "run": f'.venv/bin/pdp approvals --stack {stack} --pr "$PR"\n',
+                        "run": '.venv/bin/pdp approvals --stack "$STACK" --pr "$PR"\n',
                     },
                 ],
             }

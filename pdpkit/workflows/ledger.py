@@ -1,8 +1,11 @@
 """Workflows that write the release ledger: promote, release (record), build.
 
 Each runs its ledger-writing job alone per platform (a concurrency group), commits the
-ledger to main, then runs ``pulumi up`` of the stacks hosting the environments that
-changed: ledger commits made with the workflow's token start no other workflow.
+ledger to the default branch, then runs ``pulumi up`` of the stacks hosting the
+environments that changed: ledger commits made with the workflow's token start no other
+workflow. Only the default branch's workflow writes the ledger (a job condition); a build
+releases only from its track branch, and only where that branch is the default branch or
+protected (``github.ref_protected``).
 """
 
 from __future__ import annotations
@@ -10,27 +13,30 @@ from __future__ import annotations
 from typing import Any
 
 from pdpkit.platform.pipeline import pipeline_of, promotion_order
-from pdpkit.platform.rollout_jobs import affected_environments, entry_environments, up_jobs
-from pdpkit.platform.workflow_steps import (
-    TOKEN_ENV,
+from pdpkit.spec.platform import PlatformSpec
+from pdpkit.workflows.rollout import affected_environments, entry_environments, up_jobs
+from pdpkit.workflows.steps import (
+    DEFAULT_BRANCH,
+    ON_DEFAULT_BRANCH,
     Stacks,
     checkout,
     commit_ledger,
     setup_pdpkit,
     uses,
 )
-from pdpkit.spec.platform import PlatformSpec
+from pdpkit.workflows.values import checked
 
 
-def _ledger_job_base(platform: PlatformSpec) -> dict[str, Any]:
+def _ledger_job_base(platform: PlatformSpec, condition: str = ON_DEFAULT_BRANCH) -> dict[str, Any]:
     return {
         "runs-on": "ubuntu-latest",
+        "if": condition,
         # queue every ledger job: by default a group keeps one pending run and cancels the
         # one before it, losing a release; `queue: max` keeps up to 100 pending, in order
         # (GitHub changelog 2026-05-07 "concurrency groups now allow larger queues"; the
         # key is in check-jsonschema 0.39.0's vendored github-workflows schema)
         "concurrency": {
-            "group": f"pdp-ledger-{platform.name}",
+            "group": f"pdp-ledger-{checked('name', platform.name)}",
             "cancel-in-progress": False,
             "queue": "max",
         },
@@ -44,23 +50,23 @@ def promote_workflow(
     order = promotion_order(platform)
     pipelines = [pipeline_of(platform, p) for p in platform.pipelines]
     targets = [e for e in order if any(p.predecessors.get(e) for p in pipelines)]
-    stack = members[0][0]
+    stack = checked("stack", members[0][0])
     script = (
         "approvals=()\n"
         "while read -r login; do\n"
         '  if [ -n "$login" ]; then approvals+=(--approved-by "$login"); fi\n'
         'done < <(gh api "repos/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID/approvals" \\\n'
         "  --jq '.[] | select(.state == \"approved\") | .user.login')\n"
-        f'.venv/bin/pdp promote "$INTEGRATION" --stack {stack} --to "$TARGET" '
+        '.venv/bin/pdp promote "$INTEGRATION" --stack "$STACK" --to "$TARGET" '
         '--by "$GITHUB_ACTOR" "${approvals[@]}"\n'
     )
     promote_job = {
         "name": "promote ${{ inputs.integration }} to ${{ inputs.environment }}",
-        "environment": f"{platform.name}-${{{{ inputs.environment }}}}",
+        "environment": f"{checked('name', platform.name)}-${{{{ inputs.environment }}}}",
         **_ledger_job_base(platform),
         "permissions": {"contents": "write", "actions": "read"},
         "steps": [
-            checkout("main"),
+            checkout(DEFAULT_BRANCH),
             *setup_pdpkit(),
             {
                 "name": "pdp promote (approvals: this run's deployment reviews)",
@@ -68,6 +74,7 @@ def promote_workflow(
                     "GH_TOKEN": "${{ github.token }}",
                     "INTEGRATION": "${{ inputs.integration }}",
                     "TARGET": "${{ inputs.environment }}",
+                    "STACK": stack,
                 },
                 "run": script,
             },
@@ -98,20 +105,19 @@ def promote_workflow(
             "description": "integration to promote",
             "required": True,
             "type": "choice",
-            "options": sorted(i.name for i in platform.integrations),
+            "options": sorted(checked("name", i.name) for i in platform.integrations),
         },
         "environment": {
             "description": "environment to promote into (from its predecessor)",
             "required": True,
             "type": "choice",
-            "options": targets,
+            "options": [checked("name", t) for t in targets],
         },
     }
     return {
         "name": f"pdp promote ({platform.name})",
         "on": {"workflow_dispatch": {"inputs": inputs}},
         "permissions": {"contents": "read"},
-        "env": dict(TOKEN_ENV),
         "jobs": jobs,
     }
 
@@ -119,22 +125,22 @@ def promote_workflow(
 def release_workflow(
     platform: PlatformSpec, members: Stacks, pulumi_version: str
 ) -> dict[str, Any]:
-    stack = members[0][0]
     env = {
         "INTEGRATION": "${{ inputs.integration || github.event.client_payload.integration }}",
         "IMAGE": "${{ inputs.image || github.event.client_payload.image }}",
+        "STACK": checked("stack", members[0][0]),
     }
     record = {
         "name": "record a build in the ledger",
         **_ledger_job_base(platform),
         "permissions": {"contents": "write"},
         "steps": [
-            checkout("main"),
+            checkout(DEFAULT_BRANCH),
             *setup_pdpkit(),
             {
                 "name": "pdp release",
                 "env": env,
-                "run": f'.venv/bin/pdp release "$INTEGRATION" --stack {stack} --image "$IMAGE" '
+                "run": '.venv/bin/pdp release "$INTEGRATION" --stack "$STACK" --image "$IMAGE" '
                 '--by "$GITHUB_ACTOR"\n',
             },
             commit_ledger(platform.ledger.path, "release $INTEGRATION $IMAGE", env),
@@ -156,7 +162,7 @@ def release_workflow(
             "description": "integration the build belongs to",
             "required": True,
             "type": "choice",
-            "options": sorted(i.name for i in platform.integrations),
+            "options": sorted(checked("name", i.name) for i in platform.integrations),
         },
         "image": {
             "description": "digest-pinned image (repo@sha256:…)",
@@ -168,10 +174,9 @@ def release_workflow(
         "name": f"pdp release ({platform.name})",
         "on": {
             "workflow_dispatch": {"inputs": inputs},
-            "repository_dispatch": {"types": [f"pdp-release-{platform.name}"]},
+            "repository_dispatch": {"types": [f"pdp-release-{checked('name', platform.name)}"]},
         },
         "permissions": {"contents": "read"},
-        "env": dict(TOKEN_ENV),
         "jobs": jobs,
     }
 
@@ -180,20 +185,27 @@ def build_workflow(
     platform: PlatformSpec, integration: str, members: Stacks, pulumi_version: str
 ) -> dict[str, Any]:
     spec = next(i for i in platform.integrations if i.name == integration)
-    repository = (spec.image or "").rpartition("@")[0]
-    registry = repository.split("/", 1)[0]
-    context = f"integrations/{integration}"
-    stack = members[0][0]
+    name = checked("name", integration)
+    repository = checked("image repository", (spec.image or "").rpartition("@")[0])
+    registry = checked("registry", repository.split("/", 1)[0])
+    branch = checked("branch", spec.track.branch)
+    context = f"integrations/{name}"
+    # Only the track branch's own commits release, and only where that branch is the
+    # default branch or protected: a dispatch on any other branch builds nothing.
+    from_track = (
+        f"github.ref == 'refs/heads/{branch}' && (github.ref_protected || {ON_DEFAULT_BRANCH})"
+    )
     build = {
-        "name": f"build {integration}",
+        "name": f"build {name}",
         "runs-on": "ubuntu-latest",
+        "if": from_track,
         "permissions": {"contents": "read"},
         "outputs": {"digest": "${{ steps.image.outputs.digest }}"},
         "steps": [
             checkout(),
             {"name": "Set up Buildx", "uses": uses("buildx")},
             {
-                "name": f"Log in to {registry}",
+                "name": "Log in to the registry",
                 "uses": uses("docker-login"),
                 "with": {
                     "registry": registry,
@@ -213,21 +225,29 @@ def build_workflow(
             },
         ],
     }
+    release_env = {
+        "DIGEST": "${{ needs.build.outputs.digest }}",
+        "INTEGRATION": name,
+        "REPOSITORY": repository,
+        "STACK": checked("stack", members[0][0]),
+    }
     record = {
-        "name": f"record {integration} in the ledger",
+        "name": f"record {name} in the ledger",
         "needs": "build",
-        **_ledger_job_base(platform),
+        **_ledger_job_base(platform, from_track),
         "permissions": {"contents": "write"},
         "steps": [
-            checkout("main"),
+            checkout(DEFAULT_BRANCH),
             *setup_pdpkit(),
             {
                 "name": "pdp release (the pushed digest)",
-                "env": {"DIGEST": "${{ needs.build.outputs.digest }}"},
-                "run": f".venv/bin/pdp release {integration} --stack {stack} "
-                f'--image "{repository}@$DIGEST" --by "$GITHUB_ACTOR"\n',
+                "env": release_env,
+                "run": '.venv/bin/pdp release "$INTEGRATION" --stack "$STACK" '
+                '--image "$REPOSITORY@$DIGEST" --by "$GITHUB_ACTOR"\n',
             },
-            commit_ledger(platform.ledger.path, f"release {integration} $GITHUB_SHA"),
+            commit_ledger(
+                platform.ledger.path, "release $INTEGRATION $GITHUB_SHA", {"INTEGRATION": name}
+            ),
         ],
     }
     jobs = {
@@ -249,6 +269,5 @@ def build_workflow(
             "workflow_dispatch": {},
         },
         "permissions": {"contents": "read"},
-        "env": dict(TOKEN_ENV),
         "jobs": jobs,
     }

@@ -7,16 +7,18 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pdpkit.platform.pipeline import Pipeline, pipeline_for
-from pdpkit.platform.workflow_steps import (
+from pdpkit.spec.platform import PlatformSpec
+from pdpkit.spec.stack import StackSpec
+from pdpkit.workflows.steps import (
     Stacks,
     checkout,
     cloud_login,
+    deploy_gate,
     pulumi_step,
     setup_pdpkit,
     stack_job,
 )
-from pdpkit.spec.platform import PlatformSpec
-from pdpkit.spec.stack import StackSpec
+from pdpkit.workflows.values import checked
 
 
 def affected_environments(pipeline: Pipeline, env: str) -> list[str]:
@@ -61,17 +63,18 @@ def up_jobs(
             *setup_pdpkit(),
             *cloud_login(spec, name, pulumi_version),
             pulumi_step(
-                name, spec, "up", **{"pulumi-version": pulumi_version, "policyPacks": "policy"}
+                name, spec, "up", {"pulumi-version": pulumi_version, "policyPacks": "policy"}
             ),
         ]
         extra: dict[str, Any] = {"needs": needs}
         if condition:
-            extra["if"] = " || ".join(f"{condition} == '{t}'" for t in triggers)
-        jobs[f"up-{name}"] = stack_job(
+            extra["if"] = " || ".join(f"{condition} == '{checked('name', t)}'" for t in triggers)
+        jobs[f"up-{checked('stack', name)}"] = stack_job(
             name,
             spec,
             steps,
             title=f"pulumi up {name}",
+            environment=deploy_gate(name),
             **extra,
             permissions={"contents": "read", "id-token": "write"},
             concurrency={"group": f"pdp-stack-{name}", "cancel-in-progress": False},

@@ -1,0 +1,7 @@
+"""The GitHub workflows `pdp ci generate` writes for a project's stacks and platforms.
+
+Pure functions from validated specs to workflow documents: no Pulumi, no file access.
+`generate.generate` is the entry; `steps` holds the pinned actions and common steps,
+`ledger` the workflows that write the release ledger, `rollout` their ``pulumi up`` jobs,
+`approvals` the required check that ledger approvals are real.
+"""

@@ -1,0 +1,216 @@
+"""The GitHub workflows `pdp ci generate` writes: pure, deterministic, from the stacks.
+
+- ``pdp-preview.yml``: on pull requests, per stack, the offline plan (no credentials, a
+  GitHub-hosted runner, forks included) and, for pull requests from this repository only,
+  ``pulumi preview`` with the policy pack as the stack's read-only preview identity.
+- ``pdp-up.yml``: on push to main (or a dispatch on the default branch), ``pulumi up`` per
+  stack, each in the GitHub Environment ``stack-<name>``.
+- ``pdp-promote-<platform>.yml``: manual promotion; the job runs in the GitHub Environment
+  ``<platform>-<env>`` whose required reviewers are the approval source, then
+  ``pdp promote``, a ledger commit and ``pulumi up`` of the stacks that host the changes.
+- ``pdp-build-<platform>-<integration>.yml``: on push to a track branch, build and push the
+  image, ``pdp release`` its digest, commit, ``pulumi up`` of the entry environment.
+- ``pdp-release-<platform>.yml``: record a build made elsewhere (registry-track integrations).
+- ``pdp-drift.yml``: nightly ``pulumi refresh --preview-only --expect-no-changes`` per stack.
+
+Ledger commits made with the workflow's token start no other workflow (GitHub's rule),
+which is why the promote and build workflows run ``pulumi up`` themselves. The trust model
+(who deploys what, from where, as whom) is in docs/promotion.md, "CI trust model".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pdpkit.spec.enums import Target
+from pdpkit.spec.platform import PlatformSpec
+from pdpkit.spec.stack import StackSpec
+from pdpkit.workflows.approvals import approvals_workflow
+from pdpkit.workflows.ledger import build_workflow, promote_workflow, release_workflow
+from pdpkit.workflows.steps import (
+    ON_DEFAULT_BRANCH,
+    SAME_REPOSITORY,
+    TOKEN_ENV,
+    Stacks,
+    checkout,
+    cloud_login,
+    deploy_gate,
+    dump,
+    install_pulumi,
+    pulumi_step,
+    scripts_without_expressions,
+    setup_pdpkit,
+    stack_job,
+)
+from pdpkit.workflows.values import checked
+
+
+def generate(stacks: Stacks, pulumi_version: str) -> dict[str, str]:
+    """File name → text of every workflow for `stacks` (sorted by name).
+
+    Raises `UnsafeWorkflowValueError` when a value does not match its grammar or a script would
+    hold an expression (both refused by `pdp validate` first).
+    """
+    stacks = sorted(stacks, key=lambda s: checked("stack", s[0]))
+    workflows: dict[str, dict[str, Any]] = {
+        "pdp-preview.yml": _preview_workflow(stacks, pulumi_version),
+        "pdp-up.yml": _up_workflow(stacks, pulumi_version),
+        "pdp-drift.yml": _drift_workflow(stacks, pulumi_version),
+    }
+    for platform, members in _platforms(stacks):
+        name = checked("name", platform.name)
+        workflows[f"pdp-promote-{name}.yml"] = promote_workflow(platform, members, pulumi_version)
+        workflows[f"pdp-release-{name}.yml"] = release_workflow(platform, members, pulumi_version)
+        workflows[f"pdp-approvals-{name}.yml"] = approvals_workflow(platform, members)
+        for integration in platform.integrations:
+            if integration.track.branch and integration.image:
+                file = f"pdp-build-{name}-{checked('name', integration.name)}.yml"
+                workflows[file] = build_workflow(
+                    platform, integration.name, members, pulumi_version
+                )
+    for workflow in workflows.values():
+        scripts_without_expressions(workflow)
+    return {name: dump(workflows[name]) for name in sorted(workflows)}
+
+
+def _platforms(stacks: Stacks) -> list[tuple[PlatformSpec, list[tuple[str, StackSpec]]]]:
+    """Each platform with the stacks that deploy it (a platform may span several stacks)."""
+    found: dict[str, tuple[PlatformSpec, list[tuple[str, StackSpec]]]] = {}
+    for name, spec in stacks:
+        if spec.platform is not None:
+            found.setdefault(spec.platform.name, (spec.platform, []))[1].append((name, spec))
+    return [found[name] for name in sorted(found)]
+
+
+def live_preview(spec: StackSpec) -> bool:
+    """Whether pull requests get ``pulumi preview`` (a read-only identity is declared: the
+    cloud's ``ci.previewIdentity``, on-prem a ``ci.previewRunsOn`` read-only runner)."""
+    ci = spec.dataplane.ci
+    if spec.dataplane.target is Target.ONPREM:
+        return bool(ci.preview_runs_on)
+    return ci.preview_identity is not None
+
+
+def _preview_workflow(stacks: Stacks, pulumi_version: str) -> dict[str, Any]:
+    jobs: dict[str, Any] = {}
+    for name, spec in stacks:
+        stack = checked("stack", name)
+        # The offline plan needs no credential and no network path to the cluster: a
+        # GitHub-hosted runner, for every pull request (forks too), read-only token.
+        jobs[f"plan-{stack}"] = {
+            "name": f"offline plan {stack}",
+            "runs-on": "ubuntu-latest",
+            "permissions": {"contents": "read"},
+            "steps": [
+                checkout(keep_token=False),
+                *setup_pdpkit(),
+                {
+                    "name": "Offline plan and policy verdicts",
+                    "env": {"STACK": stack},
+                    "run": '.venv/bin/pdp plan --stack "$STACK"\n',
+                },
+            ],
+        }
+        if not live_preview(spec):
+            continue
+        identity = spec.dataplane.ci.preview_identity
+        permissions = {"contents": "read", "pull-requests": "write"}
+        if spec.dataplane.target is not Target.ONPREM:
+            permissions["id-token"] = "write"
+        jobs[f"preview-{stack}"] = stack_job(
+            stack,
+            spec,
+            [
+                checkout(keep_token=False),
+                *setup_pdpkit(),
+                *cloud_login(spec, stack, pulumi_version, identity),
+                pulumi_step(
+                    stack,
+                    spec,
+                    "preview",
+                    {
+                        "pulumi-version": pulumi_version,
+                        "policyPacks": "policy",
+                        "comment-on-pr": True,
+                        "diff": True,
+                    },
+                    identity,
+                ),
+            ],
+            title=f"pulumi preview {stack}",
+            preview=True,
+            # never a fork's code with a cloud identity, the Pulumi token or a
+            # self-hosted runner
+            **{"if": SAME_REPOSITORY},
+            permissions=permissions,
+        )
+    return {
+        "name": "pdp preview",
+        "on": {"pull_request": {"branches": ["main"]}},
+        "permissions": {"contents": "read"},
+        "jobs": jobs,
+    }
+
+
+def _up_workflow(stacks: Stacks, pulumi_version: str) -> dict[str, Any]:
+    jobs: dict[str, Any] = {}
+    for name, spec in stacks:
+        stack = checked("stack", name)
+        steps = [
+            checkout(),
+            *setup_pdpkit(),
+            *cloud_login(spec, stack, pulumi_version),
+            pulumi_step(
+                stack, spec, "up", {"pulumi-version": pulumi_version, "policyPacks": "policy"}
+            ),
+        ]
+        jobs[f"up-{stack}"] = stack_job(
+            stack,
+            spec,
+            steps,
+            **{"if": ON_DEFAULT_BRANCH},
+            environment=deploy_gate(stack),
+            permissions={"contents": "read", "id-token": "write"},
+            concurrency={"group": f"pdp-stack-{stack}", "cancel-in-progress": False},
+        )
+    return {
+        "name": "pdp up",
+        "on": {"push": {"branches": ["main"]}, "workflow_dispatch": {}},
+        "permissions": {"contents": "read"},
+        "jobs": jobs,
+    }
+
+
+def _drift_workflow(stacks: Stacks, pulumi_version: str) -> dict[str, Any]:
+    jobs: dict[str, Any] = {}
+    for name, spec in stacks:
+        stack = checked("stack", name)
+        steps = [
+            checkout(),
+            *setup_pdpkit(),
+            *cloud_login(spec, stack, pulumi_version),
+            install_pulumi(pulumi_version),
+            {
+                "name": f"Drift check ({stack})",
+                "env": {"STACK": stack, **TOKEN_ENV},
+                "run": 'pulumi refresh --stack "$STACK" --preview-only --expect-no-changes '
+                "--non-interactive\n",
+            },
+        ]
+        jobs[f"drift-{stack}"] = stack_job(
+            stack,
+            spec,
+            steps,
+            # the deploy identity, for the default branch's code only. A scheduled run is
+            # always the default branch's latest commit, and its event payload carries no
+            # `repository` (github/codeql-action#1211, docker/metadata-action#184), so the
+            # default-branch comparison alone would skip every nightly run.
+            **{"if": f"github.event_name == 'schedule' || {ON_DEFAULT_BRANCH}"},
+            permissions={"contents": "read", "id-token": "write"},
+        )
+    return {
+        "name": "pdp drift check",
+        "on": {"schedule": [{"cron": "17 5 * * *"}], "workflow_dispatch": {}},
+        "permissions": {"contents": "read"},
+        "jobs": jobs,
+    }
