@@ -15,8 +15,8 @@ from pdpkit.spec.azure_rules import azure_problems
 from pdpkit.spec.ci_checks import ci_problems
 from pdpkit.spec.cloud_checks import aws_network_problems, gcp_problems
 from pdpkit.spec.cloud_names import region_problems
-from pdpkit.spec.enums import Target
 from pdpkit.spec.credential_checks import credential_problems
+from pdpkit.spec.enums import Target
 from pdpkit.spec.findings import Finding, unique_names
 from pdpkit.spec.gateway_checks import gateway_problems
 from pdpkit.spec.image_registry import image_pull_problems

@@ -35,7 +35,7 @@ UNUSED_DETECTORS = frozenset(
 )
 """detect-secrets plugins (class names) the scan leaves out, and why: see the module doc."""
 
-_NOT_A_SECRET = "; if it is not a credential, list {name} under notSecrets of the {owner}"
+_NOT_A_SECRET = "; if it is not a credential, list {name} under notSecrets of the {owner}"  # noqa: S105 (advice, not a password)
 
 
 def credential_problems(platform: PlatformSpec | None) -> list[Finding]:

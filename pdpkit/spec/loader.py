@@ -183,6 +183,7 @@ def build_stack(
     display: str = "<config>",
     project: str = "pdp",
     root: Path | None = None,
+    *,
     secret_paths: Collection[KeyPath] | None = None,
 ) -> StackSpec:
     """Validate raw sections into a `StackSpec`; raise `SpecError` listing every problem.

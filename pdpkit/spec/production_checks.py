@@ -52,11 +52,7 @@ def production_problems(stack: StackSpec) -> Iterator[Finding]:
             f"{spec.gateways.tls_issuer} certificates are not trusted by clients, so a "
             "production gateway would serve TLS nobody can verify; use tlsIssuer: letsencrypt",
         )
-    if (
-        spec.target is Target.GCP
-        and spec.gcp is not None
-        and not spec.gcp.customer_managed_keys
-    ):
+    if spec.target is Target.GCP and spec.gcp is not None and not spec.gcp.customer_managed_keys:
         yield (
             "dataplane.gcp.customerManagedKeys",
             "a production data plane encrypts its registry and log archive with its own "

@@ -46,8 +46,9 @@ def plain_secret_problems(
 ) -> list[Finding]:
     """Secret fields of `spec` that did not arrive encrypted.
 
-    `encrypted`: the ``secure:`` leaves of the stack file, plus a section's path (``("dataplane",)``)
-    when the engine marks its whole config key secret; `written`: the paths the stack file holds.
+    `encrypted`: the ``secure:`` leaves of the stack file, plus a section's path
+    (``("dataplane",)``) when the engine marks its whole config key secret; `written`: the
+    paths the stack file holds.
     """
     found: list[Finding] = []
     for path in secret_field_paths(spec):
