@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import importlib.util
 import sys
+from datetime import date, timedelta
 from types import ModuleType
 from typing import Any
 

@@ -204,9 +204,9 @@ def test_every_field_that_holds_a_secret_is_declared_as_one() -> None:
         seen.add(model)
         for name, field in model.model_fields.items():
             annotation = str(field.annotation)
-            if any(w in name for w in secretish) and name not in references:
-                if "SecretStr" not in annotation:
-                    undeclared.append(f"{model.__name__}.{name}")
+            named_secret = any(w in name for w in secretish) and name not in references
+            if named_secret and "SecretStr" not in annotation:
+                undeclared.append(f"{model.__name__}.{name}")
             for arg in _models_in(field.annotation):
                 walk(arg)
 
