@@ -52,7 +52,9 @@ def generate_project(target: Path, integrations: int, environments: int) -> None
             {
                 "name": env,
                 "dataPlanes": [dataplane["name"]],
-                "production": env == envs[-1],
+                # like the lab's prod: the base data plane is not production, so no
+                # environment on it may be (pdpkit.spec.production_checks)
+                "production": False,
                 "config": {"LOG_LEVEL": "info", "ORDERS_DB_HOST": f"db.{env}.example"},
                 "secrets": {"ORDERS_DB_PASSWORD": {"key": f"{env}/db", "property": "password"}},
                 "egress": [{"cidr": f"10.20.{e}.0/24", "ports": [5432]}],

@@ -16,6 +16,7 @@ from pdpkit.spec.loader import (
     find_project_root,
     project_name,
     section_locations,
+    section_secrets,
     stack_path,
 )
 from pdpkit.spec.stack import StackSpec
@@ -66,12 +67,27 @@ def load_from_pulumi_config(root: Path | None = None) -> StackSpec:
         if (value := config.get_object(key)) is not None
     }
     path = stack_path(root, pulumi.get_stack())
-    locations = (
-        section_locations(read_yaml(path, str(path.relative_to(root)))) if path.is_file() else {}
-    )
+    located = read_yaml(path, str(path.relative_to(root))) if path.is_file() else None
+    locations = section_locations(located) if located is not None else {}
+    # The file's `secure:` leaves, and the sections the engine passes as secrets (it marks a
+    # whole structured key: `secret_fields` judges a value the file holds by the file).
+    secret_paths = section_secrets(located) if located is not None else set()
+    secret_paths |= {(key,) for key in sections if _engine_secret(f"{project}:{key}")}
     try:
         return build_stack(
-            sections, locations, str(path.relative_to(root)), project_name(root), root
+            sections,
+            locations,
+            str(path.relative_to(root)),
+            project_name(root),
+            root,
+            secret_paths=secret_paths,
         )
     except SpecError as error:
         raise pulumi.RunError(f"the stack is not valid:\n{error}") from None
+
+
+def _engine_secret(key: str) -> bool:
+    """Whether the engine passed config `key` as a secret (``PULUMI_CONFIG_SECRET_KEYS``)."""
+    return pulumi.runtime.config.is_config_secret(key) or (
+        key in pulumi.runtime.config.get_config_secret_keys_env()
+    )

@@ -27,8 +27,13 @@ from pulumi_policy import (
 from pulumi_policy.proxy import UnknownValueError
 
 from pdpkit.policy import RULES, PlanRule, PolicyContext, PolicyResource, ResourceRule, Rule
-from pdpkit.policy.catalog import WAIVER_KNOWN_RULE
-from pdpkit.policy.evaluation import apply_waivers, violations
+from pdpkit.policy.catalog import WAIVER_RULES
+from pdpkit.policy.evaluation import (
+    apply_waivers,
+    violations,
+    waiver_problems,
+    waivers_in_force,
+)
 from pdpkit.spec.enums import Severity
 from pdpkit.spec.stack import PolicyWaiver
 
@@ -74,6 +79,7 @@ def plain(value: Any) -> Any:
 
 
 def waived(rule_id: str, name: str, waivers: Sequence[PolicyWaiver]) -> str | None:
+    """The justification of the waiver (in force: see `policies`) covering `name`, if any."""
     for waiver in waivers:
         if waiver.rule == rule_id and (not waiver.resources or name in waiver.resources):
             return waiver.justification
@@ -84,7 +90,9 @@ def resource_policy(
     rule: ResourceRule, context: PolicyContext, waivers: Sequence[PolicyWaiver]
 ) -> Policy:
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-        if args.resource_type not in rule.types or waived(rule.id, args.name, waivers):
+        if args.resource_type not in rule.types or (
+            rule.waivable and waived(rule.id, args.name, waivers)
+        ):
             return
         for message in rule.violations(args.resource_type, plain(args.props), context):
             report_violation(f"{message}. {rule.remediation}", None)
@@ -117,7 +125,7 @@ def stack_resources(args: StackValidationArgs) -> list[PolicyResource]:
 def stack_policy(rule: PlanRule, context: PolicyContext, waivers: Sequence[PolicyWaiver]) -> Policy:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         for resource, message in rule.violations(stack_resources(args), context):
-            if not waived(rule.id, resource.name, waivers):
+            if not (rule.waivable and waived(rule.id, resource.name, waivers)):
                 report_violation(f"{message}. {rule.remediation}", resource.urn)
 
     return StackValidationPolicy(
@@ -133,7 +141,8 @@ def waiver_policy(context: PolicyContext, waivers: Sequence[PolicyWaiver]) -> Po
     """Reports every waived violation and every waiver naming an unknown rule."""
 
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-        for verdict in apply_waivers(violations(stack_resources(args), context), waivers):
+        found = violations(stack_resources(args), context)
+        for verdict in apply_waivers(found, waivers, context):
             if verdict.waiver is not None:
                 report_violation(
                     f"{verdict.rule} waived: {verdict.message} ({verdict.waiver})", verdict.urn
@@ -147,21 +156,34 @@ def waiver_policy(context: PolicyContext, waivers: Sequence[PolicyWaiver]) -> Po
     )
 
 
-def unknown_waiver_policy(waivers: Sequence[PolicyWaiver]) -> Policy:
-    known = {rule.id for rule in RULES}
+def waiver_rule_policies(context: PolicyContext, waivers: Sequence[PolicyWaiver]) -> list[Policy]:
+    """The policy's rules over the waivers themselves (unknown or unwaivable rule, production
+    scope, expiry), each reporting the waivers that break it."""
+    problems = waiver_problems(waivers, context)
+    made: list[Policy] = []
+    for rule in WAIVER_RULES:
+        if not rule.crossguard:
+            continue
+        mine = [p for p in problems if p.rule.id == rule.id]
 
-    def validate(_args: StackValidationArgs, report_violation: ReportViolation) -> None:
-        for i, waiver in enumerate(waivers):
-            if waiver.rule not in known:
-                report_violation(f"pdp:policy.waivers[{i}] names unknown rule {waiver.rule}", None)
+        def validate(
+            _args: StackValidationArgs,
+            report_violation: ReportViolation,
+            mine: list[Any] = mine,
+        ) -> None:
+            for problem in mine:
+                report_violation(f"{problem.where}: {problem.message}", None)
 
-    return StackValidationPolicy(
-        name=WAIVER_KNOWN_RULE.id,
-        description=WAIVER_KNOWN_RULE.description,
-        enforcement_level=LEVELS[WAIVER_KNOWN_RULE.severity],
-        validate=validate,
-        remediation_steps=WAIVER_KNOWN_RULE.remediation,
-    )
+        made.append(
+            StackValidationPolicy(
+                name=rule.id,
+                description=rule.description,
+                enforcement_level=LEVELS[rule.severity],
+                validate=validate,
+                remediation_steps=rule.remediation,
+            )
+        )
+    return made
 
 
 def policies(
@@ -170,13 +192,14 @@ def policies(
     """Every policy of the pack for `context` and `waivers` (default: the running stack's)."""
     if context is None or waivers is None:
         context, waivers = stack_settings()
+    in_force = [waiver for _, waiver in waivers_in_force(waivers, context)]
     made: list[Policy] = []
     rule: Rule
     for rule in RULES:
         if not rule.crossguard:
             continue
         if isinstance(rule, ResourceRule):
-            made.append(resource_policy(rule, context, waivers))
+            made.append(resource_policy(rule, context, in_force))
         elif rule.check is not None:
-            made.append(stack_policy(rule, context, waivers))
-    return [*made, unknown_waiver_policy(waivers), waiver_policy(context, waivers)]
+            made.append(stack_policy(rule, context, in_force))
+    return [*made, *waiver_rule_policies(context, waivers), waiver_policy(context, waivers)]

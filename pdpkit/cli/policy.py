@@ -1,4 +1,5 @@
-"""`pdp policy list`: every rule: id, severity, scope, description (and remediation in JSON)."""
+"""`pdp policy list`: every rule: id, severity, scope, whether a stack may waive it, description
+(and remediation in JSON)."""
 
 from __future__ import annotations
 
@@ -22,15 +23,17 @@ def run(args: argparse.Namespace) -> int:
                 "description": rule.description,
                 "remediation": rule.remediation,
                 "crossguard": rule.crossguard,
+                "waivable": rule.waivable,
             }
             for rule in RULES
         ]
         print(json.dumps(rules, indent=2, ensure_ascii=False))
         return EXIT_OK
     table = Table(title=f"{len(RULES)} policy rules")
-    for column in ("id", "severity", "scope", "description"):
+    for column in ("id", "severity", "scope", "waivable", "description"):
         table.add_column(column)
     for rule in RULES:
-        table.add_row(rule.id, rule.severity.value, rule.scope.value, rule.description)
+        waivable = "yes" if rule.waivable else "never"
+        table.add_row(rule.id, rule.severity.value, rule.scope.value, waivable, rule.description)
     console().print(table)
     return EXIT_OK

@@ -29,6 +29,7 @@ import traceback
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -90,10 +91,17 @@ def spec_config(spec: StackSpec, project: str) -> EngineConfig:
     return EngineConfig(values, secret_keys)
 
 
+def _iso_date(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a config value")
+
+
 def config_string(value: Any) -> str:
     """A config value as the CLI stores it: scalars as text, structures as JSON."""
     if isinstance(value, dict | list):
-        return json.dumps(value, separators=(",", ":"))
+        # a YAML date (a waiver's `expires`) travels as its text, YYYY-MM-DD
+        return json.dumps(value, separators=(",", ":"), default=_iso_date)
     if isinstance(value, bool):
         return "true" if value else "false"
     return "" if value is None else str(value)

@@ -64,6 +64,7 @@ def eks_private_endpoint(
     [EKS],
     "A public EKS endpoint accepts only listed CIDRs; AWS defaults to 0.0.0.0/0.",
     "Set vpcConfig.publicAccessCidrs to cluster.authorizedRanges.",
+    waivable=False,
 )
 def eks_api_ranges(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
     vpc = dig(inputs, "vpcConfig")

@@ -65,6 +65,7 @@ def aks_private_api(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) 
     [AKS],
     "A public AKS API endpoint accepts connections only from listed CIDRs, never the internet.",
     "List cluster.authorizedRanges (apiServerAccessProfile.authorizedIPRanges), without 0.0.0.0/0.",
+    waivable=False,
 )
 def aks_api_ranges(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
     profile = dig(inputs, "apiServerAccessProfile")

@@ -93,6 +93,7 @@ def gke_private_endpoint(
     "ranges nor the internet.",
     "Set masterAuthorizedNetworksConfig.cidrBlocks to cluster.authorizedRanges and "
     "gcpPublicCidrsAccessEnabled: false.",
+    waivable=False,
 )
 def gke_api_ranges(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
     if not public_endpoint(inputs):

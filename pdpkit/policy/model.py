@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -72,9 +73,12 @@ class PolicyContext:
     deployer role, the DNS zone…): references to them resolve."""
     declared_patterns: tuple[str, ...] = ()
     """Regular expressions (full match) of declared ids (a project's service agents)."""
+    today: date = field(default_factory=lambda: today_utc())  # noqa: PLW0108 (defined below)
+    """The day waivers' expiry dates are judged on: the system clock (UTC). Tests pass
+    another day in code; nothing in the environment moves it."""
 
     @classmethod
-    def of(cls, stack: StackSpec) -> PolicyContext:
+    def of(cls, stack: StackSpec, today: date | None = None) -> PolicyContext:
         declared_ids, declared_patterns = _declared(stack)
         return cls(
             production=stack.dataplane.production,
@@ -83,7 +87,13 @@ class PolicyContext:
             ),
             declared_ids=declared_ids,
             declared_patterns=declared_patterns,
+            today=today or today_utc(),
         )
+
+
+def today_utc() -> date:
+    """Today by the system clock, in UTC (the policy's only clock)."""
+    return datetime.now(UTC).date()
 
 
 def _declared(stack: StackSpec) -> tuple[frozenset[str], tuple[str, ...]]:
@@ -132,6 +142,11 @@ class RuleInfo:
     """How to comply."""
     crossguard: bool = True
     """Also enforced by the CrossGuard pack (False where only the offline plan can judge)."""
+    waivable: bool = True
+    """A stack may waive it (`pdp:policy.waivers`). False for the rules that bound an
+    exception already granted (``*-API-RANGES``), prove the pipeline's integrity
+    (``K8S-RELEASE-VERIFIED``), describe wiring that fails for real whatever a waiver says
+    (``PDP-REFERENCES-RESOLVE``), and judge the waivers themselves (``PDP-WAIVER-*``)."""
 
 
 @dataclass(frozen=True)
@@ -172,26 +187,50 @@ def resource_rule(
     remediation: str,
     *,
     crossguard: bool = True,
+    waivable: bool = True,
 ) -> Callable[[ResourceCheck], ResourceRule]:
     """Decorate a check function into a `ResourceRule`."""
     scope = scope_of(rule_id)
 
     def wrap(check: ResourceCheck) -> ResourceRule:
         return ResourceRule(
-            rule_id, severity, scope, description, remediation, crossguard, tuple(types), check
+            rule_id,
+            severity,
+            scope,
+            description,
+            remediation,
+            crossguard=crossguard,
+            waivable=waivable,
+            types=tuple(types),
+            check=check,
         )
 
     return wrap
 
 
 def plan_rule(
-    rule_id: str, severity: Severity, description: str, remediation: str, *, crossguard: bool = True
+    rule_id: str,
+    severity: Severity,
+    description: str,
+    remediation: str,
+    *,
+    crossguard: bool = True,
+    waivable: bool = True,
 ) -> Callable[[PlanCheck], PlanRule]:
     """Decorate a check function into a `PlanRule`."""
     scope = scope_of(rule_id)
 
     def wrap(check: PlanCheck) -> PlanRule:
-        return PlanRule(rule_id, severity, scope, description, remediation, crossguard, check)
+        return PlanRule(
+            rule_id,
+            severity,
+            scope,
+            description,
+            remediation,
+            crossguard=crossguard,
+            waivable=waivable,
+            check=check,
+        )
 
     return wrap
 

@@ -514,6 +514,7 @@ def _candidates(
     "Wire the consumer to the producer's output the message names (e.g. the identity's "
     "principalId/objectId, not its clientId), or declare the external object in the stack.",
     crossguard=False,
+    waivable=False,
 )
 def references_resolve(
     resources: Sequence[PolicyResource], context: PolicyContext

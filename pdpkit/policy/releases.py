@@ -24,9 +24,10 @@ UNVERIFIED_RELEASE = "pdpkit.io/unverified-release"
     (DEPLOYMENT, CRON_JOB, JOB),
     "Every integration runs a build the pipeline let into its environment: the ledger entry "
     "was released into an entry environment, or promoted from a predecessor it ran in for the "
-    "soak time with the gate's approvals (a hand-edited ledger fails). Never waive it.",
+    "soak time with the gate's approvals (a hand-edited ledger fails).",
     "Restore the ledger entry from git, or move the build with pdp release, pdp promote or "
     "pdp rollback.",
+    waivable=False,
 )
 def release_verified(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iterator[str]:
     problem = dig(inputs, "metadata", "annotations", UNVERIFIED_RELEASE)

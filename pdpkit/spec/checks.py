@@ -15,6 +15,7 @@ from pdpkit.spec.azure_rules import azure_problems
 from pdpkit.spec.ci_checks import ci_problems
 from pdpkit.spec.cloud_checks import aws_network_problems, gcp_problems
 from pdpkit.spec.cloud_names import region_problems
+from pdpkit.spec.credential_checks import credential_problems
 from pdpkit.spec.enums import Target
 from pdpkit.spec.findings import Finding, unique_names
 from pdpkit.spec.gateway_checks import gateway_problems
@@ -22,6 +23,7 @@ from pdpkit.spec.image_registry import agent_image_problems, image_pull_problems
 from pdpkit.spec.kubernetes_checks import kubernetes_version_problems
 from pdpkit.spec.name_checks import name_problems
 from pdpkit.spec.platform_checks import find_cycle, platform_problems
+from pdpkit.spec.production_checks import production_problems
 from pdpkit.spec.secret_key_checks import secret_key_problems
 from pdpkit.spec.stack import StackSpec
 
@@ -49,6 +51,8 @@ def cross_field_problems(stack: StackSpec) -> list[Finding]:
     if stack.platform is not None:
         findings += platform_problems(stack.platform, stack.dataplane.name)
     findings += name_problems(stack)
+    findings += production_problems(stack)
+    findings += credential_problems(stack.platform)
     return findings
 
 

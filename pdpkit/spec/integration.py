@@ -214,6 +214,9 @@ class IntegrationSpec(SpecModel):
     """UID the container runs as (never 0). Default 10001; WSO2 MI images run as 802."""
     overrides: dict[str, IntegrationOverride] = {}
     """Per-environment overrides, by environment name."""
+    not_secrets: tuple[NonEmptyStr, ...] = ()
+    """Env var names and configuration keys whose literal values the credential scan flags
+    but which are not credentials (its false positives, reviewed); left out: none."""
 
     @model_validator(mode="after")
     def _kind_rules(self) -> IntegrationSpec:

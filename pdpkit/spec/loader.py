@@ -6,7 +6,7 @@ the same error messages.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from pdpkit.spec.checks import cross_field_problems
 from pdpkit.spec.errors import Problem, SpecError
 from pdpkit.spec.formats import stack_name_problem
+from pdpkit.spec.secret_fields import plain_secret_problems
 from pdpkit.spec.stack import StackSpec
 from pdpkit.spec.suggestions import choices, closest
 from pdpkit.spec.validation_errors import locate, split_path, validation_problems
@@ -152,7 +153,18 @@ def load_stack_file(path: Path, root: Path | None = None, project: str | None = 
     if problems:
         raise SpecError(problems)
     locations = section_locations(located)
-    return build_stack(sections, locations, display, project, root)
+    return build_stack(
+        sections, locations, display, project, root, secret_paths=section_secrets(located)
+    )
+
+
+def section_secrets(located: LocatedYaml) -> set[KeyPath]:
+    """The file's ``secure:`` leaves, keyed like the spec (``("dataplane", "aws", …)``)."""
+    return {
+        (str(key[1]).partition(":")[2], *key[2:])
+        for key in located.secrets
+        if len(key) >= 2 and key[0] == "config"
+    }
 
 
 def section_locations(located: LocatedYaml) -> dict[KeyPath, Location]:
@@ -176,10 +188,15 @@ def build_stack(
     display: str = "<config>",
     project: str = "pdp",
     root: Path | None = None,
+    *,
+    secret_paths: Collection[KeyPath] | None = None,
 ) -> StackSpec:
     """Validate raw sections into a `StackSpec`; raise `SpecError` listing every problem.
 
     A platform given as ``{path: DIR}`` is read from DIR (relative to `root`).
+    `secret_paths`: the key paths whose values arrived encrypted (see `secret_fields`); every
+    secret field must be among them. None (a spec built in code, not read from a stack):
+    not checked.
     """
     locations = dict(locations or {})
     sections = dict(sections)
@@ -206,6 +223,8 @@ def build_stack(
     except ValidationError as error:
         raise SpecError(by_line(validation_problems(error, locations, display, project))) from None
     found = cross_field_problems(stack) + file_problems(stack, root or Path.cwd())
+    if secret_paths is not None:
+        found += plain_secret_problems(stack, secret_paths, locations.keys(), project)
     if found:
         raise SpecError(
             by_line(

@@ -97,6 +97,9 @@ class EnvironmentSpec(SpecModel):
     """Declared egress beyond the cluster (databases, SaaS APIs)."""
     quota: QuotaSpec = QuotaSpec()
     """ResourceQuota per project namespace; left out: 8 CPU, 16Gi, 50 pods."""
+    not_secrets: tuple[NonEmptyStr, ...] = ()
+    """Configuration keys whose values the credential scan flags but which are not
+    credentials (its false positives, reviewed); left out: none."""
 
 
 class ProjectSpec(SpecModel):

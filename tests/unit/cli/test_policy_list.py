@@ -25,3 +25,15 @@ def test_policy_list_table(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert f"{len(RULES)} policy rules" in out
     assert "AWS-S3-TLS-ONLY" in out
+
+
+def test_policy_list_says_which_rules_can_never_be_waived(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["policy", "list", "--format", "json"]) == 0
+    rules = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rules["AZ-AKS-API-RANGES"]["waivable"] is False
+    assert rules["PDP-WAIVER-EXPIRY"]["waivable"] is False
+    assert rules["AZ-AKS-PRIVATE-API"]["waivable"] is True
+    assert main(["policy", "list"]) == 0
+    assert "never" in capsys.readouterr().out

@@ -232,6 +232,9 @@ def test_an_aws_plan_imports_neither_azure_nor_gcp() -> None:
 
 def test_no_dns_challenge_role_with_a_self_signed_issuer() -> None:
     raw = raw_sections("acme-aws-prod")
+    # production refuses a self-signed issuer: a non-production data plane, hosting no prod
+    raw["dataplane"]["production"] = False
+    del raw["platform"]
     raw["dataplane"]["gateways"]["tlsIssuer"] = "selfsigned"
     spec = build_stack(raw).dataplane
     captured: dict[str, Any] = {}

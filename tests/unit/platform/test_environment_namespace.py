@@ -26,8 +26,11 @@ def test_namespaces_are_restricted_and_labelled() -> None:
         project, _, env = ns["metadata"]["name"].partition("-")
         assert labels["pdpkit.io/project"] == project
         assert labels["pdpkit.io/environment"] == env
+    # the lab's prod rehearses production on a non-production data plane
     prod = one(onprem(), "Namespace", None, "orders-prod")  # type: ignore[arg-type]
-    assert prod["metadata"]["labels"]["pdpkit.io/production"] == "true"
+    assert prod["metadata"]["labels"]["pdpkit.io/production"] == "false"
+    aws_prod = one(cloud("acme-aws-prod"), "Namespace", None, "orders-prod")  # type: ignore[arg-type]
+    assert aws_prod["metadata"]["labels"]["pdpkit.io/production"] == "true"
 
 
 def test_default_deny_and_explicit_allows_only() -> None:

@@ -31,6 +31,15 @@ def test_declared_groups_validate() -> None:
     assert spec.platform.groups == {"release-managers": ("bob", "carol")}
 
 
+def production_prod(sections: dict[str, Any]) -> dict[str, Any]:
+    """The lab's `prod` as a production environment (in the example it rehearses production
+    on a non-production data plane; that it then needs a production data plane is reported
+    alongside)."""
+    [prod] = [e for e in sections["platform"]["environments"] if e["name"] == "prod"]
+    prod["production"] = True
+    return sections
+
+
 def _problems(sections: dict[str, Any]) -> str:
     with pytest.raises(SpecError) as error:
         build_stack(sections, display="Pulumi.acme-onprem-local.yaml")
@@ -127,7 +136,7 @@ def test_production_gated_by_automation_alone_is_refused(
     gate: dict[str, Any] | None, where: str, what: str
 ) -> None:
     """Issue 16 #17: prod (production: true) reachable with zero approvals."""
-    sections = raw_sections("acme-onprem-local")
+    sections = production_prod(raw_sections("acme-onprem-local"))
     gates = sections["platform"]["pipelines"][0]["gates"]
     if gate is None:
         del gates[1]
@@ -138,7 +147,7 @@ def test_production_gated_by_automation_alone_is_refused(
 
 
 def test_production_as_a_pipeline_entry_is_refused() -> None:
-    sections = raw_sections("acme-onprem-local")
+    sections = production_prod(raw_sections("acme-onprem-local"))
     sections["platform"]["pipelines"][0]["paths"] = [{"from": "prod", "to": ["test"]}]
     sections["platform"]["pipelines"][0]["gates"] = []
     message = _problems(sections)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from datetime import date, timedelta
 from types import ModuleType
 from typing import Any
 
@@ -38,10 +39,12 @@ def load_pack() -> ModuleType:
 
 
 PACK = load_pack()
+TODAY = date(2026, 3, 1)
 WAIVER = PolicyWaiver(
     rule="AZ-AKS-PRIVATE-API",
     justification="Development cluster reached by CI runners.",
     resources=("dev-cluster",),
+    expires=TODAY + timedelta(days=30),  # the production context requires it
 )
 
 
@@ -95,7 +98,7 @@ def run_stack(
     return reports
 
 
-POLICIES = by_name(PACK.policies(PolicyContext(production=True), (WAIVER,)))
+POLICIES = by_name(PACK.policies(PolicyContext(production=True, today=TODAY), (WAIVER,)))
 
 
 def test_the_pack_wraps_every_rule_crossguard_can_judge_with_its_severity() -> None:
@@ -164,8 +167,38 @@ def test_unknown_waiver_rules_are_reported_by_the_pack() -> None:
     )
     policies = by_name(PACK.policies(PolicyContext(), (bad,)))
     assert run_stack(policies["PDP-WAIVER-KNOWN-RULE"], []) == [
-        ("pdp:policy.waivers[0] names unknown rule AZ-AKS-PRIVATE-APIS", None)
+        (
+            "pdp:policy.waivers[0]: waiver for unknown rule AZ-AKS-PRIVATE-APIS; "
+            "did you mean AZ-AKS-PRIVATE-API?",
+            None,
+        )
     ]
+
+
+@pytest.mark.parametrize(
+    ("waiver", "rule"),
+    [
+        (PolicyWaiver(rule="AZ-AKS-API-RANGES", justification=WAIVER.justification), None),
+        (WAIVER.model_copy(update={"expires": None}), "PDP-WAIVER-SCOPED"),
+        (WAIVER.model_copy(update={"resources": ()}), "PDP-WAIVER-SCOPED"),
+        (WAIVER.model_copy(update={"expires": TODAY - timedelta(days=1)}), "PDP-WAIVER-EXPIRY"),
+        (WAIVER.model_copy(update={"expires": TODAY + timedelta(days=91)}), "PDP-WAIVER-EXPIRY"),
+    ],
+)
+def test_the_pack_voids_waivers_the_policy_refuses(waiver: PolicyWaiver, rule: str | None) -> None:
+    """Attack: a waiver of an unwaivable rule, or an unscoped, expired or endless waiver in
+    production, silences nothing under `pulumi preview` either."""
+    policies = by_name(PACK.policies(PolicyContext(production=True, today=TODAY), (waiver,)))
+    ranges = changed(AKS, "apiServerAccessProfile", {"authorizedIPRanges": ["0.0.0.0/0"]})
+    if rule is None:
+        assert run_resource(policies["AZ-AKS-API-RANGES"], AKS, ranges, name="dev-cluster")
+        [report] = run_stack(policies["PDP-WAIVER-WAIVABLE"], [])
+        assert "AZ-AKS-API-RANGES cannot be waived" in report[0]
+        return
+    public = changed(AKS, "apiServerAccessProfile", {"authorizedIPRanges": ["203.0.113.0/24"]})
+    assert run_resource(policies["AZ-AKS-PRIVATE-API"], AKS, public, name="dev-cluster")
+    [report] = run_stack(policies[rule], [])
+    assert report[0].startswith("pdp:policy.waivers[0]: waiver of AZ-AKS-PRIVATE-API")
 
 
 @pytest.mark.parametrize(

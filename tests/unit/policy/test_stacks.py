@@ -92,9 +92,10 @@ def test_production_stack_protects_everything_that_holds_data(stack: str) -> Non
 @cache
 def production_plan(stack: str) -> Plan:
     spec = spec_of(stack)
-    production = spec.model_copy(
-        update={"dataplane": spec.dataplane.model_copy(update={"production": True})}
-    )
+    # a production data plane serves certificates clients trust (production_checks)
+    gateways = spec.dataplane.gateways.model_copy(update={"tls_issuer": "letsencrypt"})
+    dataplane = spec.dataplane.model_copy(update={"production": True, "gateways": gateways})
+    production = spec.model_copy(update={"dataplane": dataplane})
     return plan_spec(production, ROOT, stack)
 
 
@@ -147,19 +148,25 @@ IGNORED = shutil.ignore_patterns(
 
 @cache
 def canary_run(stack: str, workdir: str) -> tuple[list[str], str, Path]:
-    """`pdp plan --out` of a copy of the project whose secure values are plain canaries."""
+    """`pdp plan --out` of a copy of the project whose secure values the engine decrypted
+    into recognisable canaries (the file keeps its `secure:` leaves: a secret written in the
+    clear is refused, see `tests/canary_plan.py`)."""
     project = Path(workdir) / "project"
     shutil.copytree(ROOT, project, ignore=IGNORED)
     path = project / "stacks" / f"Pulumi.{stack}.yaml"
     document = with_canaries(yaml.safe_load(path.read_text(encoding="utf-8")))
-    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    decrypted = Path(workdir) / "decrypted.json"
+    config = document["config"]
+    decrypted.write_text(
+        json.dumps({k: v for k, v in config.items() if list(canaries_in(v))}), encoding="utf-8"
+    )
     out = Path(workdir) / "plan"
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
     result = subprocess.run(
-        [sys.executable, "-m", "pdpkit.cli.main", "plan", "--stack", stack, "--out", str(out)],
+        [sys.executable, "-m", "tests.canary_plan", stack, str(out), str(decrypted)],
         cwd=project,
         capture_output=True,
         text=True,
