@@ -10,6 +10,7 @@ quantity is not the one the spec asked for, so both are errors here.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 SUFFIXES = {
@@ -30,8 +31,9 @@ INT64_MAX = 2**63 - 1
 
 def split(quantity: str) -> tuple[Decimal, str]:
     """The number and the suffix of a quantity the spec's pattern accepted."""
-    number = quantity.rstrip("mkMGTi")
-    return Decimal(number), quantity[len(number) :]
+    number = re.match(r"[0-9.]*", quantity)
+    assert number is not None  # matches the empty string at least
+    return Decimal(number.group()), quantity[number.end() :]
 
 
 def value(quantity: str) -> Decimal:
