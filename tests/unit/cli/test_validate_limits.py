@@ -264,6 +264,37 @@ CASES = [
         "pdp:dataplane.tags.Customer",
         "'Customer' is not a GCP label key",
     ),
+    (
+        AZURE,
+        "    name: acme-azure-dev",
+        "    name: acme-azure-development-with-a-very-long-name-suffix",
+        "pdp:dataplane.name",
+        "gives the Log Analytics workspace 'acme-azure-development-with-a-very-long-name-"
+        "suffix-logs-workspace' (66 characters, at most 63); shorten the data plane name to "
+        "48 characters or fewer",
+    ),
+    (
+        AWS,
+        "    registry:\n",
+        "    registry:\n      name: Acme_PDP\n",
+        "pdp:dataplane.registry.name",
+        "'Acme_PDP' is not an ECR repository name",
+    ),
+    (
+        AWS,
+        "    secretStore:\n",
+        "    secretStore:\n      name: aws\n",
+        "pdp:dataplane.secretStore.name",
+        "'aws' makes the KMS alias 'alias/aws/secrets'; alias/aws/ is reserved",
+    ),
+    (
+        GCP,
+        "    name: acme-gcp-staging",
+        "    name: 7acme-gcp-staging",
+        "pdp:dataplane.name",
+        "names the GKE cluster and its VPC (7acme-gcp-staging-vpc), which start with a "
+        "lowercase letter",
+    ),
 ]
 
 
