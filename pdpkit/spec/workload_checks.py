@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from pdpkit.spec.findings import Finding
 from pdpkit.spec.platform import (
@@ -34,6 +34,10 @@ LIMIT_RANGE_DEFAULT_REQUEST = {"cpu": "100m", "memory": "128Mi"}
 """The `defaultRequest` of each environment's LimitRange (`platform/environment_namespace.py`)."""
 LIMIT_RANGE_DEFAULT = {"cpu": "500m", "memory": "512Mi"}
 """The `default` (limit) of each environment's LimitRange; its `max` is the quota."""
+CONFIG_MAP_MAX_BYTES = 1024 * 1024
+"""A ConfigMap's values together: kubernetes/kubernetes pkg/apis/core/validation/validation.go
+`ValidateConfigMap` refuses ``totalSize > core.MaxSecretSize`` (pkg/apis/core/types.go
+``MaxSecretSize = 1 * 1024 * 1024``); keys are not counted."""
 TMP_MOUNT = "/tmp"  # noqa: S108 (the pod's private emptyDir, `platform/pod_template.py`)
 _BINARY = ("Ki", "Mi", "Gi", "Ti")
 
@@ -54,10 +58,12 @@ def workload_problems(platform: PlatformSpec) -> Iterator[Finding]:
                 yield from _resources(f"{at}.resources", override.resources)
             yield from _config_keys(f"{at}.config", override.config)
         yield from _scaling(where, integration, platform.environments)
+        yield from _config_sizes(where, integration, platform.environments)
 
 
 def _environment(where: str, env: EnvironmentSpec) -> Iterator[Finding]:
     yield from _config_keys(f"{where}.config", env.config)
+    yield from _too_big(f"{where}.config", "the environment-config ConfigMap", env.config.values())
     yield from _config_keys(f"{where}.secrets", env.secrets)
     for j, rule in enumerate(env.egress):
         if not rule.ports:
@@ -241,3 +247,34 @@ def _scaling(
             if problem[0] not in reported:
                 reported.add(problem[0])
                 yield problem
+
+
+def _too_big(where: str, what: str, values: Iterable[str]) -> Iterator[Finding]:
+    size = sum(len(v.encode()) for v in values)
+    if size > CONFIG_MAP_MAX_BYTES:
+        yield (
+            where,
+            f"{what} would hold {size} bytes; Kubernetes allows {CONFIG_MAP_MAX_BYTES} (1 MiB) "
+            "per ConfigMap: move large content into the image or an object store",
+        )
+
+
+def _config_sizes(
+    where: str, integration: IntegrationSpec, environments: tuple[EnvironmentSpec, ...]
+) -> Iterator[Finding]:
+    yield from _too_big(
+        f"{where}.configFiles",
+        "the configuration files' ConfigMap",
+        (f.content for f in integration.config_files),
+    )
+    for env in environments:
+        override = integration.overrides.get(env.name)
+        config = {**integration.config, **env.config, **(override.config if override else {})}
+        found = list(
+            _too_big(
+                f"{where}.config", f"the configuration ConfigMap in {env.name}", config.values()
+            )
+        )
+        yield from found
+        if found:
+            return  # one environment says it; the others repeat it

@@ -172,3 +172,9 @@ def test_control_characters_anywhere() -> None:
             "feed and carriage return may appear in a value)",
         )
     ]
+
+
+def test_a_config_map_over_one_mebibyte() -> None:
+    problems = _with_order_api(config={"BIG": "x" * (1024 * 1024 + 1)})
+    assert [p for p, _ in problems] == ["platform.integrations[0].config"]
+    assert "bytes; Kubernetes allows 1048576 (1 MiB) per ConfigMap" in problems[0][1]
