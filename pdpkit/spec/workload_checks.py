@@ -52,6 +52,7 @@ def workload_problems(platform: PlatformSpec) -> Iterator[Finding]:
         yield from _config_keys(f"{where}.config", integration.config)
         yield from _mount_paths(where, integration)
         yield from _route_names(where, integration)
+        yield from _env_from_secret_names(where, integration)
         for name, override in integration.overrides.items():
             at = f"{where}.overrides.{name}"
             if override.resources is not None:
@@ -278,3 +279,20 @@ def _config_sizes(
         yield from found
         if found:
             return  # one environment says it; the others repeat it
+
+
+def _env_from_secret_names(where: str, integration: IntegrationSpec) -> Iterator[Finding]:
+    """Each ``envFromSecrets`` entry is an ExternalSecret whose logical (state) name carries its
+    key with '/' as '-' (`platform/integration_workload.py`); two entries with one such name
+    would be one resource declared twice, which the engine refuses."""
+    seen: dict[str, int] = {}
+    for j, ref in enumerate(integration.env_from_secrets):
+        name = ref.key.replace("/", "-")
+        if name in seen:
+            yield (
+                f"{where}.envFromSecrets[{j}].key",
+                f"{ref.key!r} reads the same secret as envFromSecrets[{seen[name]}] "
+                f"({integration.env_from_secrets[seen[name]].key!r}); read it once (without "
+                "property, every property becomes a variable) or use separate secrets",
+            )
+        seen.setdefault(name, j)

@@ -295,6 +295,20 @@ CASES = [
         "names the GKE cluster and its VPC (7acme-gcp-staging-vpc), which start with a "
         "lowercase letter",
     ),
+    (
+        AWS,
+        "      retentionDays: 90",
+        "      retentionDays: 100",
+        "pdp:dataplane.logStorage.retentionDays",
+        "100 is not a retention CloudWatch Logs offers",
+    ),
+    (
+        ONPREM,
+        "logBucket: pdp-logs",
+        "logBucket: PDP_Logs",
+        "pdp:dataplane.onprem.logBucket",
+        "'PDP_Logs' is not an S3 bucket name",
+    ),
 ]
 
 

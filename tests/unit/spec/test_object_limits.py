@@ -11,7 +11,7 @@ import pytest
 from pdpkit.spec.checks import cross_field_problems
 from pdpkit.spec.cron import cron_problem
 from pdpkit.spec.loader import load_stack
-from pdpkit.spec.platform import EndpointSpec, IntegrationOverride, ResourcesSpec
+from pdpkit.spec.platform import EndpointSpec, IntegrationOverride, ResourcesSpec, SecretRef
 from pdpkit.spec.quantity import bound_problem, value
 from pdpkit.spec.stack import StackSpec
 from tests.examples import ROOT
@@ -178,3 +178,9 @@ def test_a_config_map_over_one_mebibyte() -> None:
     problems = _with_order_api(config={"BIG": "x" * (1024 * 1024 + 1)})
     assert [p for p, _ in problems] == ["platform.integrations[0].config"]
     assert "bytes; Kubernetes allows 1048576 (1 MiB) per ConfigMap" in problems[0][1]
+
+
+def test_env_from_secrets_that_would_share_a_resource_name() -> None:
+    refs = (SecretRef(key="orders/db", property="user"), SecretRef(key="orders-db"))
+    problems = _with_order_api(env_from_secrets=refs)
+    assert [p for p, _ in problems] == ["platform.integrations[0].envFromSecrets[1].key"]
