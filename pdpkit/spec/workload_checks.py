@@ -52,6 +52,7 @@ def workload_problems(platform: PlatformSpec) -> Iterator[Finding]:
         yield from _config_keys(f"{where}.config", integration.config)
         yield from _mount_paths(where, integration)
         yield from _route_names(where, integration)
+        yield from _route_paths(where, integration)
         yield from _env_from_secret_names(where, integration)
         for name, override in integration.overrides.items():
             at = f"{where}.overrides.{name}"
@@ -296,3 +297,21 @@ def _env_from_secret_names(where: str, integration: IntegrationSpec) -> Iterator
                 "property, every property becomes a variable) or use separate secrets",
             )
         seen.setdefault(name, j)
+
+
+def _route_paths(where: str, integration: IntegrationSpec) -> Iterator[Finding]:
+    """The HTTPRoute path ``<basePath>/<apiVersion>`` (`platform/integration_endpoints.py`) as
+    Gateway API's HTTPPathMatch validates a PathPrefix (kubernetes-sigs/gateway-api
+    apis/v1/httproute_types.go XValidations: must not contain '//', '/./' or '/../', must
+    not end with '/..' or '/.')."""
+    api_version = integration.track.api_version
+    for j, endpoint in enumerate(integration.endpoints):
+        path = f"{endpoint.base_path.rstrip('/')}/{api_version}"
+        segments = endpoint.base_path.split("/")
+        if "//" in path or "." in segments or ".." in segments:
+            yield (
+                f"{where}.endpoints[{j}].basePath",
+                f"{endpoint.base_path!r} makes the route path {path!r}, which Gateway API "
+                "refuses (no empty, '.' or '..' segment); write the path plainly, e.g. "
+                f"{'/' + '/'.join(s for s in segments if s not in ('', '.', '..'))!r}",
+            )

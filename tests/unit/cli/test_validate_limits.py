@@ -309,6 +309,13 @@ CASES = [
         "pdp:dataplane.onprem.logBucket",
         "'PDP_Logs' is not an S3 bucket name",
     ),
+    (
+        ONPREM,
+        "- {name: orders, port: 8290, visibility: external, basePath: /orders}",
+        "- {name: orders, port: 8290, visibility: external, basePath: /orders//../x}",
+        f"{ORDER_API}.endpoints[0].basePath",
+        "makes the route path '/orders//../x/v1.2', which Gateway API refuses",
+    ),
 ]
 
 

@@ -184,3 +184,17 @@ def test_env_from_secrets_that_would_share_a_resource_name() -> None:
     refs = (SecretRef(key="orders/db", property="user"), SecretRef(key="orders-db"))
     problems = _with_order_api(env_from_secrets=refs)
     assert [p for p, _ in problems] == ["platform.integrations[0].envFromSecrets[1].key"]
+
+
+def test_a_key_with_brackets_stays_a_key() -> None:
+    from pdpkit.spec.validation_errors import split_path
+
+    assert split_path("platform.integrations[0].config.x[y") == (
+        "platform",
+        "integrations",
+        0,
+        "config",
+        "x",
+        "[y",
+    )
+    assert split_path("dataplane.tags.a[]") == ("dataplane", "tags", "a", "[]")
