@@ -316,6 +316,20 @@ CASES = [
         f"{ORDER_API}.endpoints[0].basePath",
         "makes the route path '/orders//../x/v1.2', which Gateway API refuses",
     ),
+    (
+        ONPREM,
+        "track: {branch: main, apiVersion: v1.2}",
+        'track: {branch: "feature branch", apiVersion: v1.2}',
+        f"{ORDER_API}.track.branch",
+        "'feature branch' is not a git branch name: it has a space",
+    ),
+    (
+        ONPREM,
+        "      branch: main",
+        "      branch: release..1",
+        "pdp:dataplane.flux.branch",
+        "'release..1' is not a git branch name: it has '..'",
+    ),
 ]
 
 
