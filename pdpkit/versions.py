@@ -117,15 +117,15 @@ class ChartVersion:
 
     @property
     def label(self) -> str:
-        """``Flux 2.7 (flux2 chart 2.17.0)``: how messages name the component."""
+        """``Flux 2.8 (flux2 chart 2.18.3)``: how messages name the component."""
         return f"{self.component} ({self.chart} chart {self.version})"
 
 
 _EG = "envoyproxy/gateway"
 _EG_MATRIX = (
-    "envoyproxy/gateway main@d32f282 site/content/en/news/releases/matrix.md:12 "
-    "(row v1.8: Kubernetes v1.32-v1.35, end of life 2026/11/08); "
-    "https://gateway.envoyproxy.io/news/releases/matrix/"
+    "envoyproxy/gateway main@d32f282 site/content/en/news/releases/matrix.md:11 "
+    "(row v1.9: Kubernetes v1.33-v1.36, end of life 2027/02/14; v1.9.0 is the newest tag "
+    "there); https://gateway.envoyproxy.io/news/releases/matrix/"
 )
 
 CHARTS: tuple[ChartVersion, ...] = (
@@ -156,61 +156,70 @@ CHARTS: tuple[ChartVersion, ...] = (
         "gatewayApiCrds",
         "oci://docker.io/envoyproxy/gateway-crds-helm",
         "gateway-crds-helm",
-        "v1.8.2",
-        component="Gateway API + Envoy Gateway CRDs 1.8",
-        app_version="v1.8.2",
-        app_version_source=f"{_EG} v1.8.2 charts/gateway-crds-helm/Chart.yaml:6-7 "
-        "(v0.0.0-latest in git, set to the tag at release)",
-        kubernetes=KubernetesRange(32, 35, _EG_MATRIX),
+        "v1.9.0",
+        component="Gateway API 1.6 + Envoy Gateway CRDs 1.9",
+        app_version="v1.9.0",
+        app_version_source=f"{_EG} v1.9.0 charts/gateway-crds-helm/Chart.yaml:6-7 "
+        "(v0.0.0-latest in git, set to the tag at release); Gateway API bundle v1.6.1 "
+        "(templates/standard-gatewayapi-crds.yaml, bundle-version annotation)",
+        kubernetes=KubernetesRange(33, 36, _EG_MATRIX),
         pod_security=PodSecurity.RESTRICTED,
         pod_security_source="CRDs only, no pod",
         crds=CrdInstall.RENDERED_SERVER_SIDE,
-        crds_source=f"{_EG} v1.8.2 charts/gateway-crds-helm/README.md:33-38 "
-        "(`helm template … | kubectl apply --server-side`, because of helm/helm#12277)",
+        crds_source=f"{_EG} v1.9.0 charts/gateway-crds-helm/README.md:43-44,57 "
+        "(`helm template … | kubectl apply --server-side`, because of helm/helm#12277); its "
+        "templates also render the Gateway API safe-upgrades ValidatingAdmissionPolicy and "
+        "binding (templates/standard-gatewayapi-crds.yaml:20063-20110), which gateway-helm "
+        "skips with crds.enabled=false (charts/gateway-helm/README.md:75-77)",
         release_record_near_limit=(
             "helm/helm#12277 (release Secret over 1 MiB); "
-            f"{_EG} v1.8.2 charts/gateway-crds-helm/README.md:37; its templates/ hold 4.7 MB "
-            "of CRDs at v1.8.2 (`git ls-tree -l`), the release record is about 2 MB"
+            f"{_EG} v1.9.0 charts/gateway-crds-helm/README.md:57; its templates/ hold 5.1 MB "
+            "of CRDs at v1.9.0 (4.7 MB at v1.8.2, `git ls-tree -l`), the release record is "
+            "about 2 MB"
         ),
     ),
     ChartVersion(
         "envoyGateway",
         "oci://docker.io/envoyproxy/gateway-helm",
         "gateway-helm",
-        "v1.8.2",
-        component="Envoy Gateway 1.8",
-        app_version="v1.8.2",
-        app_version_source=f"{_EG} v1.8.2 charts/gateway-helm/Chart.yaml:6-7 "
+        "v1.9.0",
+        component="Envoy Gateway 1.9",
+        app_version="v1.9.0",
+        app_version_source=f"{_EG} v1.9.0 charts/gateway-helm/Chart.yaml:6-7 "
         "(v0.0.0-latest in git, set to the tag at release)",
-        kubernetes=KubernetesRange(32, 35, _EG_MATRIX),
+        kubernetes=KubernetesRange(33, 36, _EG_MATRIX),
         pod_security=PodSecurity.BASELINE,
-        pod_security_source=f"{_EG} v1.8.2 charts/gateway-helm/README.md:103-109 (controller: "
-        "non-root, no escalation, ALL dropped, RuntimeDefault) and :89 (certgen job, same); "
+        pod_security_source=f"{_EG} v1.9.0 charts/gateway-helm/README.md:117-124, 140-144 "
+        "(controller: non-root, no escalation, ALL dropped, read-only root, RuntimeDefault) "
+        "and :93 (certgen job and pod, same); "
         "baseline because the namespace also runs the Envoy proxy Deployments the controller "
         "renders (internal/infrastructure/kubernetes/proxy), not verified against restricted",
         crds=CrdInstall.RENDERED_SERVER_SIDE,
-        crds_source="crds.enabled=false and skip_crds: the CRDs come from gateway-crds-helm "
-        f"({_EG} v1.8.2 charts/gateway-helm/charts/crds)",
+        crds_source="crds.enabled=false and skip_crds: the CRDs and the safe-upgrades "
+        "ValidatingAdmissionPolicy come from gateway-crds-helm "
+        f"({_EG} v1.9.0 charts/gateway-helm/Chart.yaml:27-30 `crds` sub-chart, condition "
+        "crds.enabled; README.md:58-79)",
     ),
     ChartVersion(
         "certManager",
         "https://charts.jetstack.io",
         "cert-manager",
-        "v1.19.4",
-        component="cert-manager 1.19",
-        app_version="v1.19.4",
-        app_version_source="cert-manager/cert-manager v1.19.4 "
-        "deploy/charts/cert-manager/Chart.template.yaml:25-27 (set to the tag at release)",
+        "v1.21.1",
+        component="cert-manager 1.21",
+        app_version="v1.21.1",
+        app_version_source="cert-manager/cert-manager v1.21.1 "
+        "deploy/charts/cert-manager/Chart.yaml:24-26 (set to the tag at release)",
         kubernetes=KubernetesRange(
-            31,
-            35,
-            "cert-manager/website content/docs/releases/README.md (row 1.19: supported "
-            "Kubernetes 1.31 -> 1.35; cert-manager/website#2007); chart kubeVersion "
-            ">= 1.22.0-0 (deploy/charts/cert-manager/Chart.template.yaml:23)",
+            33,
+            36,
+            "cert-manager/website main@776e5db content/docs/releases/README.md:24 (row 1.21: "
+            "released Jul 08, 2026, supported Kubernetes 1.33 -> 1.36, end of life at the "
+            "release of 1.23; 1.20 ends at the release of 1.22, due ~Nov 2026, :25,31); chart "
+            "kubeVersion >= 1.22.0-0 (deploy/charts/cert-manager/Chart.yaml:22)",
         ),
         pod_security=PodSecurity.RESTRICTED,
-        pod_security_source="cert-manager/cert-manager v1.19.4 deploy/charts/cert-manager/"
-        "values.yaml:343-356, 709-722, 1080-1093, 1307-1320 (controller, webhook, cainjector, "
+        pod_security_source="cert-manager/cert-manager v1.21.1 deploy/charts/cert-manager/"
+        "values.yaml:424-437, 825-838, 1233-1246, 1541-1554 (controller, webhook, cainjector, "
         "startupapicheck: runAsNonRoot, RuntimeDefault, no escalation, ALL dropped)",
         crds=CrdInstall.WITH_CHART,
         crds_source="values crds.enabled=true (templates/crds.yaml)",
@@ -219,48 +228,60 @@ CHARTS: tuple[ChartVersion, ...] = (
         "externalSecrets",
         "https://charts.external-secrets.io",
         "external-secrets",
-        "1.0.0",
-        component="External Secrets 1.0",
-        app_version="v1.0.0",
-        app_version_source="external-secrets/external-secrets helm-chart-1.0.0 "
+        "2.8.0",
+        component="External Secrets 2.8",
+        app_version="v2.8.0",
+        app_version_source="external-secrets/external-secrets helm-chart-2.8.0 "
         "deploy/charts/external-secrets/Chart.yaml:5-6",
         kubernetes=KubernetesRange(
-            34,
-            34,
+            35,
+            36,
             "external-secrets/external-secrets main@cc5bfbc docs/introduction/"
-            "stability-support.md:35 (ESO 1.0: Kubernetes 1.34, the only version tested and "
-            "guaranteed, :17); chart kubeVersion >= 1.19.0-0 (Chart.yaml:7)",
+            "stability-support.md:22 (ESO 2.8: Kubernetes 1.35-1.36, the versions its test "
+            "suites run, :17; 1.36 added by 35cb348 after the release, the row read 1.35 at "
+            "helm-chart-2.8.0; 2.9 covers 1.36 only, :21); upstream supports only the newest "
+            "minor (:10): 2.8 ended Aug 07, 2026, it is the newest release whose tested range "
+            "covers 1.35; chart kubeVersion >= 1.19.0-0 (Chart.yaml:7)",
         ),
         pod_security=PodSecurity.RESTRICTED,
-        pod_security_source="external-secrets/external-secrets helm-chart-1.0.0 deploy/charts/"
-        "external-secrets/values.yaml:199-213, 513-527, 657-671 (controller, webhook, "
+        pod_security_source="external-secrets/external-secrets helm-chart-2.8.0 deploy/charts/"
+        "external-secrets/values.yaml:271-289, 716-736, 918-938 (controller, webhook, "
         "cert-controller: runAsNonRoot, RuntimeDefault, no escalation, ALL dropped)",
         crds=CrdInstall.WITH_CHART,
-        crds_source="values installCRDs=true (chart default)",
+        crds_source="values installCRDs=true (chart default, external-secrets/external-secrets "
+        "helm-chart-2.8.0 deploy/charts/external-secrets/values.yaml); ExternalSecret, "
+        "ClusterExternalSecret, ClusterSecretStore served at v1 only (v1beta1 not served: "
+        "config/crds/bases/external-secrets.io_*.yaml)",
     ),
     ChartVersion(
         "flux",
         "https://fluxcd-community.github.io/helm-charts",
         "flux2",
-        "2.17.0",
-        component="Flux 2.7",
-        app_version="2.7.2",
-        app_version_source="fluxcd-community/helm-charts flux2-2.17.0 charts/flux2/Chart.yaml:5",
+        "2.18.3",
+        component="Flux 2.8",
+        app_version="2.8.5",
+        app_version_source="fluxcd-community/helm-charts flux2-2.18.3 charts/flux2/Chart.yaml:6 "
+        "(the newest flux2 chart in the stored copy of the repository, 2026-04-15)",
         kubernetes=KubernetesRange(
-            32,
-            None,
-            "fluxcd-community/helm-charts flux2-2.17.0 charts/flux2/templates/"
-            "pre-install-job.yaml:12,36 (pre-install hook runs `flux check --pre`); "
-            "fluxcd/flux2 v2.7.2 cmd/flux/check.go:62-63 (>=1.32.0-0); the upper bound of "
-            "Flux 2.7 (release notes) was not read here",
+            33,
+            35,
+            "fluxcd/website main@6da0f38 content/en/blog/2026-02-23-announcing-flux-v2.8.0/"
+            "index.md:152-156 (Flux v2.8 supports Kubernetes 1.33, 1.34, 1.35; Flux 2.7 "
+            "supported 1.32-1.34 only: 2025-09-29-announcing-flux-v2.7.0/index.md:306-310); "
+            "fluxcd-community/helm-charts flux2-2.18.3 charts/flux2/templates/"
+            "pre-install-job.yaml:12,36 (pre-install hook runs `flux check --pre`), fluxcd/flux2 "
+            "v2.8.5 cmd/flux/check.go:62-63 (>=1.33.0-0); Flux supports its last three minors "
+            "(content/en/flux/releases/_index.md:77): 2.8 ends with the release of 2.11",
         ),
         pod_security=PodSecurity.RESTRICTED,
-        pod_security_source="fluxcd-community/helm-charts flux2-2.17.0 charts/flux2/templates/"
-        "source-controller.yaml:88-98 (and the other controllers alike), "
-        "pre-install-job.yaml:40-50 (runAsNonRoot, RuntimeDefault, no escalation, ALL dropped)",
+        pod_security_source="fluxcd-community/helm-charts flux2-2.18.3 charts/flux2/templates/"
+        "source-controller.yaml:88-103 (and the other controllers alike), "
+        "pre-install-job.yaml:40-55 (runAsNonRoot, RuntimeDefault, no escalation, ALL dropped)",
         crds=CrdInstall.WITH_CHART,
-        crds_source="fluxcd-community/helm-charts flux2-2.17.0 charts/flux2/values.yaml:3 "
-        "(installCRDs: true; templates/*.crds.yaml)",
+        crds_source="fluxcd-community/helm-charts flux2-2.18.3 charts/flux2/values.yaml:3 "
+        "(installCRDs: true; templates/*.crds.yaml serve only the GA versions pdpkit declares: "
+        "source v1, kustomize v1, helm v2; v1beta2/v2beta2 removed in Flux 2.8, fluxcd/website "
+        "2026-02-23-announcing-flux-v2.8.0/index.md:164-168)",
     ),
     # Declared by Pulumi as Flux HelmReleases: Flux applies updates within the stack's channel.
     ChartVersion(

@@ -196,7 +196,10 @@ def provision(spec: DataPlaneSpec, provider: pulumi.ProviderResource) -> AwsInfr
             oidc_issuer=cluster.oidc_issuer,
             namespace=EXTERNAL_SECRETS[0],
             service_account=EXTERNAL_SECRETS[1],
-            managed_secrets=(spec.agent.token_secret,),
+            managed_secrets=(
+                spec.agent.token_secret,
+                *((spec.agent.image_pull_secret,) if spec.agent.image_pull_secret else ()),
+            ),
             production=production,
         ),
         opts=opts,

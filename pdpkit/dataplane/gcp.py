@@ -35,7 +35,12 @@ from pdpkit.components.gcp.workload_service_account import (
 from pdpkit.components.k8s import external_secrets
 from pdpkit.dataplane.contract import DataPlane
 from pdpkit.dataplane.gcp_keys import customer_managed_keys
-from pdpkit.dataplane.gcp_system import dns01_solver, log_writer_account, system_layer_args
+from pdpkit.dataplane.gcp_system import (
+    dns01_solver,
+    gcp_section,
+    log_writer_account,
+    system_layer_args,
+)
 from pdpkit.dataplane.system_args import SystemLayerArgs
 from pdpkit.spec.dataplane import DataPlaneSpec
 from pdpkit.spec.enums import Target
@@ -100,7 +105,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
 
 def provision(spec: DataPlaneSpec) -> GcpInfrastructure:
     """Declare the Google Cloud resources of `spec` (never calls a cloud API by itself)."""
-    gcp = _gcp(spec)
+    gcp = gcp_section(spec)
     project, region, name = gcp.project, spec.region, spec.name
     labels = names.labels(spec.tags, spec.name)
     production = spec.production
@@ -256,12 +261,6 @@ def provision(spec: DataPlaneSpec) -> GcpInfrastructure:
         zones,
         prefix,
     )
-
-
-def _gcp(spec: DataPlaneSpec) -> GcpSpec:
-    if spec.gcp is None:  # the spec guarantees it for target gcp
-        raise ValueError(f"data plane {spec.name} has no gcp section")
-    return spec.gcp
 
 
 def _project_number(gcp: GcpSpec) -> pulumi.Output[str]:

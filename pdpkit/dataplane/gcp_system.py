@@ -24,8 +24,9 @@ from pdpkit.spec.targets import GcpSpec
 INTERNAL_LB = {"networking.gke.io/load-balancer-type": "Internal"}
 
 
-def _gcp(spec: DataPlaneSpec) -> GcpSpec:
-    if spec.gcp is None:  # the spec guarantees it for target gcp
+def gcp_section(spec: DataPlaneSpec) -> GcpSpec:
+    """The stack's `gcp` section (the spec guarantees one for target gcp; typed optional)."""
+    if spec.gcp is None:
         raise ValueError(f"data plane {spec.name} has no gcp section")
     return spec.gcp
 
@@ -48,7 +49,7 @@ def log_writer_account(
     spec: DataPlaneSpec, workload_pool: pulumi.Input[str]
 ) -> WorkloadServiceAccount:
     """The Google service account the log agent writes to Cloud Logging as."""
-    gcp = _gcp(spec)
+    gcp = gcp_section(spec)
     return WorkloadServiceAccount(
         f"{spec.name}-log-agent",
         WorkloadServiceAccountArgs(
@@ -65,7 +66,7 @@ def log_writer_account(
 
 def dns01_solver(spec: DataPlaneSpec, workload_pool: pulumi.Input[str]) -> CloudDnsSolver | None:
     """cert-manager's Cloud DNS identity and solver, when the spec names a managed zone."""
-    gcp = _gcp(spec)
+    gcp = gcp_section(spec)
     if gcp.dns_managed_zone is None:
         return None
     return CloudDnsSolver(
@@ -93,7 +94,7 @@ def system_layer_args(
     depends_on: tuple[pulumi.Resource, ...],
 ) -> SystemLayerArgs:
     """The system layer's inputs on GKE."""
-    gcp = _gcp(spec)
+    gcp = gcp_section(spec)
     return SystemLayerArgs(
         spec=spec,
         provider=kubernetes,

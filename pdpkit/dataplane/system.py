@@ -175,6 +175,11 @@ class SystemLayer(pulumi.ComponentResource):
                 control_plane_url=spec.agent.control_plane_url,
                 data_plane_id=spec.agent.data_plane_id,
                 token_key=secret_key(spec.secret_store.secret_prefix, spec.agent.token_secret),
+                image_pull_key=(
+                    None
+                    if spec.agent.image_pull_secret is None
+                    else secret_key(spec.secret_store.secret_prefix, spec.agent.image_pull_secret)
+                ),
                 secret_store=secrets.store_name,
                 control_plane_cidrs=tuple(spec.agent.control_plane_cidrs),
                 api_server_cidrs=tuple(args.api_server_cidrs),

@@ -23,7 +23,7 @@ from pdpkit.spec.enums import Target
 from pdpkit.spec.findings import Finding, unique_names
 from pdpkit.spec.gateway_checks import gateway_problems
 from pdpkit.spec.git_refs import branch_problems
-from pdpkit.spec.image_registry import image_pull_problems
+from pdpkit.spec.image_registry import agent_image_problems, image_pull_problems
 from pdpkit.spec.kubernetes_checks import kubernetes_version_problems
 from pdpkit.spec.label_checks import node_problems, tag_problems
 from pdpkit.spec.name_checks import name_problems
@@ -53,6 +53,7 @@ def cross_field_problems(stack: StackSpec) -> list[Finding]:
     findings += secret_key_problems(stack)
     findings += ci_problems(stack)
     findings += image_pull_problems(stack)
+    findings += agent_image_problems(stack)
     if stack.dataplane.target is Target.GCP:
         findings += gcp_problems(stack)
     if stack.platform is not None:

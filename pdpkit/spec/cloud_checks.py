@@ -6,6 +6,7 @@ import ipaddress
 import re
 from collections.abc import Iterator
 
+from pdpkit.spec.cloud_names import zone_paths
 from pdpkit.spec.findings import Finding
 from pdpkit.spec.stack import StackSpec
 
@@ -43,16 +44,7 @@ def gcp_problems(stack: StackSpec) -> Iterator[Finding]:
                 f"{GKE_NAME_MAX}, shorten it"
             ),
         )
-    zones = [
-        (f"dataplane.network.availabilityZones[{i}]", z)
-        for i, z in enumerate(dp.network.availability_zones)
-    ]
-    zones += [
-        (f"dataplane.cluster.nodePools[{i}].zones[{j}]", z)
-        for i, pool in enumerate(dp.cluster.node_pools)
-        for j, z in enumerate(pool.zones)
-    ]
-    for path, zone in zones:
+    for path, zone in zone_paths(dp):
         if not zone.isdigit() and not zone.startswith(f"{dp.region}-"):
             yield (
                 path,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from pdpkit.spec.dataplane import DataPlaneSpec
 from pdpkit.spec.enums import Target
 from pdpkit.spec.findings import Finding
 from pdpkit.spec.stack import StackSpec
@@ -48,6 +49,20 @@ _EXAMPLES = {
 }
 
 
+def zone_paths(dp: DataPlaneSpec) -> list[tuple[str, str]]:
+    """Every zone the stack names, with its key path: the network's, then each node pool's."""
+    zones = [
+        (f"dataplane.network.availabilityZones[{i}]", z)
+        for i, z in enumerate(dp.network.availability_zones)
+    ]
+    zones += [
+        (f"dataplane.cluster.nodePools[{i}].zones[{j}]", z)
+        for i, pool in enumerate(dp.cluster.node_pools)
+        for j, z in enumerate(pool.zones)
+    ]
+    return zones
+
+
 def region_problems(stack: StackSpec) -> Iterator[Finding]:
     """A region, zone or machine size that is not a name of the target's cloud."""
     dp = stack.dataplane
@@ -73,15 +88,6 @@ def region_problems(stack: StackSpec) -> Iterator[Finding]:
         return
     if dp.target is not Target.AZURE:
         return  # AWS and GCP zones are checked against the region in `cloud_checks`
-    zones = [
-        (f"dataplane.network.availabilityZones[{i}]", z)
-        for i, z in enumerate(dp.network.availability_zones)
-    ]
-    zones += [
-        (f"dataplane.cluster.nodePools[{i}].zones[{j}]", z)
-        for i, pool in enumerate(dp.cluster.node_pools)
-        for j, z in enumerate(pool.zones)
-    ]
-    for path, zone in zones:
+    for path, zone in zone_paths(dp):
         if not AZURE_ZONE.match(zone):
             yield path, f"{zone!r} is not an Azure availability zone; expected 1, 2 or 3"

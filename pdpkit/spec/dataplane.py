@@ -84,9 +84,9 @@ class NodePoolSpec(SpecModel):
 class ClusterSpec(SpecModel):
     """The Kubernetes cluster."""
 
-    kubernetes_version: Version = "1.34"
+    kubernetes_version: Version = "1.35"
     """Kubernetes MAJOR.MINOR (patch chosen by the cloud). Must be supported by every pinned
-    component and offered by the target's service (`pdpkit.versions`); default 1.34."""
+    component and offered by the target's service (`pdpkit.versions`); default 1.35."""
     private_api_endpoint: bool = True
     """The API server has no public endpoint. Default on."""
     authorized_ranges: tuple[Cidr, ...] = ()
@@ -210,6 +210,10 @@ class AgentSpec(SpecModel):
     """Key of the agent's token in the secret store (under the secret prefix)."""
     image: NonEmptyStr = Field(pattern=r"^\S+@sha256:[0-9a-f]{64}$")
     """Agent image, pinned by digest."""
+    image_pull_secret: NonEmptyStr | None = None
+    """Key in the secret store (under the secret prefix) of a docker config JSON for the
+    agent image's registry; required unless the image is in the data plane's own registry,
+    which its nodes pull from with their own identity."""
     control_plane_cidrs: tuple[Cidr, ...] = ("0.0.0.0/0",)
     """Egress allowed to the control plane (its published ranges); port 443 only."""
 

@@ -34,8 +34,8 @@ _GCP_SERVICE_ACCOUNT = re.compile(
     r"^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$"
 )
 # Go's time.ParseDuration units that Flux accepts: the CRD pattern of every Flux interval is
-# ^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$ (fluxcd/source-controller v1.7.4,
-# api/v1/gitrepository_types.go:111, the source-controller of Flux 2.7; kustomize- and
+# ^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$ (fluxcd/source-controller v1.8.2,
+# api/v1/gitrepository_types.go:111, the source-controller of Flux 2.8.5; kustomize- and
 # helm-controller carry the same pattern). No `d`: "1d" is rejected by the API server.
 _GO_DURATION = re.compile(r"^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$")
 _RUNNER_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")

@@ -3,7 +3,8 @@ deployment track's `branch` (the generated workflows' ``on.push.branches``).
 
 The rules are git's (git-check-ref-format(1), https://git-scm.com/docs/git-check-ref-format:
 "Git imposes the following rules on how references are named", rules 1 and 3-10; with
-``--branch`` a name cannot begin with '-'). A name git refuses never matches a push and never resolves in Flux.
+``--branch`` a name cannot begin with '-'). A name git refuses never matches a push and
+never resolves in Flux.
 """
 
 from __future__ import annotations

@@ -58,6 +58,24 @@ def nodes_can_pull_own_registry(dp: DataPlaneSpec) -> bool:
     return onprem.registry_kind is RegistryKind.EXISTING  # the `registry-pull` secret
 
 
+def agent_image_problems(stack: StackSpec) -> Iterator[Finding]:
+    """The PDP agent's image from a registry the data plane has no credentials for."""
+    dp = stack.dataplane
+    repository = dp.agent.image.rpartition("@")[0]
+    own = registry_prefix(dp)
+    if dp.agent.image_pull_secret is not None or (
+        own and repository.startswith(own + "/") and nodes_can_pull_own_registry(dp)
+    ):
+        return
+    yield (
+        "dataplane.agent.image",
+        f"{dp.name} cannot pull {repository}: {repository.split('/', 1)[0]} is not a registry "
+        f"its nodes pull from with their own identity ({own or 'none'}); set "
+        "agent.imagePullSecret to a secret-store key holding a docker config JSON for that "
+        f"registry, or mirror the image to {own or 'the data plane registry'}/…",
+    )
+
+
 def image_pull_problems(stack: StackSpec) -> Iterator[Finding]:
     """An integration deployed on this data plane whose image it has no credentials for."""
     platform, dp = stack.platform, stack.dataplane

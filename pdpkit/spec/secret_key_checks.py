@@ -32,6 +32,8 @@ def secret_key_problems(stack: StackSpec) -> Iterator[Finding]:
 def _keys(stack: StackSpec) -> Iterator[tuple[str, str]]:
     dp = stack.dataplane
     yield "dataplane.agent.tokenSecret", dp.agent.token_secret
+    if dp.agent.image_pull_secret is not None:
+        yield "dataplane.agent.imagePullSecret", dp.agent.image_pull_secret
     if dp.flux.credentials_secret is not None:
         yield "dataplane.flux.credentialsSecret", dp.flux.credentials_secret
     if dp.onprem is not None:

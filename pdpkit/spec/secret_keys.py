@@ -7,22 +7,22 @@ secrets pdpkit creates, the IAM grants on ``<prefix>*`` and every ExternalSecret
 ``remoteRef.key``, so they always agree.
 
 The rules below are the stores' own (each with its source), plus what External Secrets (chart
-external-secrets 1.0.0, app v1.0.0) does with the key:
+external-secrets 2.8.0, app v2.8.0) does with the key:
 
 - Azure Key Vault: an object name is 1-127 characters of ``0-9 a-z A-Z -``
   (learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates, "Object
   identifiers"). External Secrets' Azure provider also reads the text before a ``/`` as the
   object type (``secret``, ``key``, ``cert``) and the text after it as the name
-  (external-secrets/external-secrets v1.0.0 providers/v1/azure/keyvault/keyvault.go:1345
+  (external-secrets/external-secrets v2.8.0 providers/v1/azure/keyvault/keyvault.go:1444
   ``getObjType``), so ``pdp-/dev-db`` asks for an object of type ``pdp-``.
 - GCP Secret Manager: a secret id is at most 255 characters of letters, digits, ``-`` and
   ``_`` (cloud.google.com/python/docs/reference/secretmanager, CreateSecretRequest.secret_id);
   External Secrets puts the key verbatim into ``projects/<p>/secrets/<key>``
-  (providers/v1/gcp/secretmanager/client.go:694 ``getName``), so a ``/`` breaks the name.
+  (providers/v1/gcp/secretmanager/client.go:678 ``getName``), so a ``/`` breaks the name.
 - AWS Secrets Manager: a name is 1-512 characters of ASCII letters, digits and ``/_+=.@-``
   (docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html, Name).
 - HashiCorp Vault (KV through External Secrets): the key is a path of ``/``-separated segments
-  under the store's mount (providers/v1/vault/client_get.go:276 ``buildPath``). Vault accepts
+  under the store's mount (providers/v1/vault/client_get.go:289 ``buildPath``). Vault accepts
   almost any character in a path; pdpkit's own, stricter rule (not Vault's) is non-empty
   segments of ``A-Z a-z 0-9 . _ -``, so keys stay portable and readable.
 """

@@ -15,7 +15,7 @@ from pdpkit.plan.document import Plan
 from tests.examples import EXAMPLE_STACKS, ROOT, plan_of
 from tests.golden_switch import HINT, rewrite_requested
 
-DOCS = sorted((ROOT / "docs").rglob("*.md")) + [ROOT / "README.md"]
+DOCS = [*sorted((ROOT / "docs").rglob("*.md")), ROOT / "README.md"]
 MARKER = re.compile(r"<!-- figures: (?P<stack>[\w-]+) -->(?P<text>.*?)<!-- /figures -->", re.S)
 FAMILY = {"pulumi": "provider"}
 

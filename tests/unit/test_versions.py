@@ -75,12 +75,12 @@ def test_every_chart_carries_its_upstream_facts_with_sources():
 
 
 def test_the_documented_pins_the_issue_named():
-    # the facts that made Kubernetes 1.31 fail: Flux 2.7's `flux check --pre` (>= 1.32) and
-    # Envoy Gateway 1.8's matrix (1.32-1.35)
+    # the facts that make Kubernetes 1.31 fail: Flux's `flux check --pre` (2.8: >= 1.33, its
+    # release announcement: 1.33-1.35) and Envoy Gateway's matrix (1.9: 1.33-1.36)
     flux = chart("flux").kubernetes
-    assert flux is not None and not flux.allows(31) and flux.allows(32)
+    assert flux is not None and not flux.allows(32) and flux.allows(33) and not flux.allows(36)
     envoy = chart("envoyGateway").kubernetes
-    assert envoy is not None and envoy.describe() == "1.32-1.35"
+    assert envoy is not None and envoy.describe() == "1.33-1.36"
     assert chart("gatewayApiCrds").release_record_near_limit
     assert chart("gatewayApiCrds").crds is CrdInstall.RENDERED_SERVER_SIDE
 

@@ -40,7 +40,7 @@ class CertManagerArgs:
     """Workload identity of the controller (for the DNS-01 provider's API)."""
     pod_labels: dict[str, str] = field(default_factory=dict)
     depends_on: tuple[pulumi.Resource, ...] = ()
-    """The Gateway API CRDs: the controller watches Gateways (``enableGatewayAPI``)."""
+    """The Gateway API CRDs: the controller watches Gateways (``gatewayAPI.enabled``)."""
 
 
 class CertManager(pulumi.ComponentResource):
@@ -77,7 +77,10 @@ class CertManager(pulumi.ComponentResource):
                 "config": {
                     "apiVersion": "controller.config.cert-manager.io/v1alpha1",
                     "kind": "ControllerConfiguration",
-                    "enableGatewayAPI": True,
+                    # `enableGatewayAPI` is deprecated since 1.21 for `gatewayAPI.enabled`
+                    # (cert-manager/cert-manager v1.21.1 pkg/apis/config/controller/v1alpha1/
+                    # types.go:89-90, 153, 272)
+                    "gatewayAPI": {"enabled": True},
                 },
             },
             child,

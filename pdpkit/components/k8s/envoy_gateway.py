@@ -45,7 +45,7 @@ class EnvoyGateway(pulumi.ComponentResource):
 
     The CRDs come from ``gateway-crds-helm`` rendered client-side and applied object by object
     with server-side apply (`rendered_chart`), the way upstream installs them
-    (envoyproxy/gateway v1.8.2 charts/gateway-crds-helm/README.md:33-38): as a Helm release
+    (envoyproxy/gateway v1.9.0 charts/gateway-crds-helm/README.md:43-44,57): as a Helm release
     its record is about 2 MB, over the 1 MiB Secret limit (helm/helm#12277), and the install
     fails. Kept apart from the controller so that they are upgraded with the chart version
     (Helm never upgrades a chart's ``crds/``) and so that custom resources depend on exactly
@@ -91,7 +91,11 @@ class EnvoyGateway(pulumi.ComponentResource):
             "envoy-gateway",
             NAMESPACE,
             {
-                "crds": {"enabled": False},  # applied from gateway-crds-helm above
+                # The CRDs and, since v1.9, the Gateway API safe-upgrades ValidatingAdmission-
+                # Policy + binding come from gateway-crds-helm above; crds.enabled=false keeps
+                # this chart from rendering them a second time (envoyproxy/gateway v1.9.0
+                # charts/gateway-helm/Chart.yaml:27-30, README.md:75-77).
+                "crds": {"enabled": False},
                 "deployment": {"replicas": args.replicas},
                 "podDisruptionBudget": {"minAvailable": 1},
             },

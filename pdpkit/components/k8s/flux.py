@@ -56,7 +56,7 @@ class Flux(pulumi.ComponentResource):
     see `flux_reconciler`). What the update repository may change: namespaced objects in the
     ``pdp-updates`` namespace only (Pod Security `restricted`), through the built-in `edit`
     ClusterRole bound there: workloads, services, config maps and secrets, and Flux objects of
-    that namespace (flux2-2.17.0 templates/aggregate-clusterroles.yaml aggregates them into
+    that namespace (flux2-2.18.3 templates/aggregate-clusterroles.yaml aggregates them into
     `edit`; they can only impersonate accounts of that namespace, which `edit` cannot bind to
     any role). Nothing
     cluster-scoped, no Roles or RoleBindings (`edit` has none), nothing in flux-system,
@@ -155,7 +155,7 @@ class Flux(pulumi.ComponentResource):
                 "wait": True,
                 "timeout": "5m",
                 "sourceRef": {"kind": "GitRepository", "name": UPDATES},
-                # kustomize-controller impersonates this account (flux2-2.17.0 lockdown values)
+                # kustomize-controller impersonates this account (flux2-2.18.3 lockdown values)
                 "serviceAccountName": UPDATES_ACCOUNT,
                 "targetNamespace": UPDATES,
             },

@@ -105,8 +105,8 @@ class FluxHelmRelease(pulumi.ComponentResource):
                     "targetNamespace": args.target_namespace,
                     # helm-controller impersonates it (multi-tenancy lockdown, flux_reconciler);
                     # the release record lives where the account may write Secrets (default: the
-                    # HelmRelease's namespace, flux-system: fluxcd/helm-controller v1.4.2
-                    # api/v2/helmrelease_types.go:95-101, GetStorageNamespace :1358-1363)
+                    # HelmRelease's namespace, flux-system: fluxcd/helm-controller v1.5.3
+                    # api/v2/helmrelease_types.go:95-101, GetStorageNamespace :1504-1510)
                     "serviceAccountName": self.service_account,
                     "storageNamespace": args.target_namespace,
                     "chart": {

@@ -7,11 +7,11 @@ without one impersonates the namespace's ``default`` account, which has no permi
 Each account here is granted what its content needs and nothing else.
 
 The account is looked up in the Flux object's own namespace: fluxcd/kustomize-controller
-v1.7.1 internal/controller/kustomization_controller.go:366-369
+v1.8.3 internal/controller/kustomization_controller.go:391-395
 (``WithServiceAccount(default, spec.serviceAccountName, obj.GetNamespace())``) and
-fluxcd/helm-controller v1.4.2 internal/controller/helmrelease_controller.go:716-723
+fluxcd/helm-controller v1.5.3 internal/controller/helmrelease_controller.go:694-701
 (``WithImpersonate(spec.serviceAccountName, obj.GetNamespace())``), the controller versions
-flux2-2.17.0 ships (values.yaml:39 and :143).
+flux2-2.18.3 ships (values.yaml:158 and :54).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ import pulumi_kubernetes as k8s
 from pdpkit.components.k8s.objects import MANAGED_BY
 
 LOCKDOWN_VALUES: dict[str, Any] = {
-    # fluxcd-community/helm-charts flux2-2.17.0 charts/flux2/values.yaml:8-20 (multitenancy.*).
+    # fluxcd-community/helm-charts flux2-2.18.3 charts/flux2/values.yaml:23-35 (multitenancy.*).
     # templates/cluster-reconciler-clusterrolebinding.yaml:1 renders the ClusterRoleBinding to
-    # `rbac.roleRef.name` (cluster-admin, values.yaml:313-314) only when multitenancy is off or
+    # `rbac.roleRef.name` (cluster-admin, values.yaml:328-329) only when multitenancy is off or
     # `privileged`; with enabled+!privileged, cluster-reconciler-impersonator-clusterrole(binding)
     # .yaml grant only `impersonate` on serviceaccounts, and kustomize-controller.yaml:42-45 /
     # helm-controller.yaml:42-45 add `--no-cross-namespace-refs=true` and
@@ -34,9 +34,9 @@ LOCKDOWN_VALUES: dict[str, Any] = {
     "multitenancy": {"enabled": True, "privileged": False, "defaultServiceAccount": "default"},
     # Kustomize remote bases would let the update repository pull manifests from anywhere,
     # bypassing source-controller (fluxcd/kustomize-controller#638 added the flag, still in
-    # v1.7.1 main.go:113; the chart
+    # v1.8.3 main.go:115; the chart
     # has no value for it, so it goes through kustomizeController.container.additionalArgs,
-    # flux2-2.17.0 values.yaml:156-157, rendered by kustomize-controller.yaml:56).
+    # flux2-2.18.3 values.yaml:171-172, rendered by kustomize-controller.yaml:56).
     "kustomizeController": {"container": {"additionalArgs": ["--no-remote-bases=true"]}},
 }
 

@@ -177,7 +177,7 @@ def rendered_chart(  # noqa: PLR0917
     """A chart rendered client-side (`helm template`) whose objects the provider applies one
     by one with server-side apply (the provider's default since pulumi-kubernetes 4): no Helm
     release, so no release record and no 1 MiB limit. What upstream recommends for large CRD
-    charts (envoyproxy/gateway v1.8.2 charts/gateway-crds-helm/README.md:33-38).
+    charts (envoyproxy/gateway v1.9.0 charts/gateway-crds-helm/README.md:43-44,57).
 
     Under `pdp plan` (the SDK's mock monitor) this component has no children: the provider
     renders them at run time. The plan records the chart, version and values, and lists it

@@ -21,6 +21,7 @@ from pdpkit.components.k8s.pdp_agent_admission import (
 from pdpkit.components.k8s.pdp_agent_spec import (
     NAME,
     NAMESPACE,
+    PULL_SECRET,
     TOKEN_SECRET,
     PdpAgentArgs,
     deployment_spec,
@@ -135,12 +136,28 @@ class PdpAgent(pulumi.ComponentResource):
                 in_ns, pulumi.ResourceOptions(depends_on=list(args.depends_on))
             ),
         )
+        pulls = []
+        if args.image_pull_key is not None:
+            pulls.append(
+                external_secret(
+                    f"{name}-image-pull",
+                    PULL_SECRET,
+                    NAMESPACE,
+                    args.secret_store,
+                    {".dockerconfigjson": (args.image_pull_key, None)},
+                    pulumi.ResourceOptions.merge(
+                        in_ns, pulumi.ResourceOptions(depends_on=list(args.depends_on))
+                    ),
+                    secret_type="kubernetes.io/dockerconfigjson",  # noqa: S106 (a Secret type)
+                )
+            )
         self.deployment = k8s.apps.v1.Deployment(
             f"{name}-deployment",
             metadata=meta(NAME),
             spec=deployment_spec(args, labels, selector),
             opts=pulumi.ResourceOptions.merge(
-                in_ns, pulumi.ResourceOptions(depends_on=[self.service_account, self.token])
+                in_ns,
+                pulumi.ResourceOptions(depends_on=[self.service_account, self.token, *pulls]),
             ),
         )
         k8s.policy.v1.PodDisruptionBudget(

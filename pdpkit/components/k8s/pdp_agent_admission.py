@@ -6,8 +6,8 @@ flux-system (a new network path into Flux's namespace) and one more shared token
 needs no controller, no port and no secret, and it is enforced by the API server itself
 (admissionregistration.k8s.io/v1, GA in Kubernetes 1.30, kubernetes/enhancements KEP-3488;
 every supported `kubernetesVersion` is newer). The agent keeps RBAC `patch` on the Flux
-objects (its request is the metadata merge patch `flux reconcile` sends: fluxcd/flux2 v2.7.2
-cmd/flux/reconcile.go:160-190 sets `reconcile.fluxcd.io/requestedAt`, the constant
+objects (its request is the metadata merge patch `flux reconcile` sends: fluxcd/flux2 v2.8.5
+cmd/flux/reconcile.go:159-190 sets `reconcile.fluxcd.io/requestedAt`, the constant
 `meta.ReconcileRequestAnnotation` of fluxcd/pkg apis/meta), and the policy denies any update
 by the agent that changes anything else: ``spec``, labels, other annotations, finalizers,
 owner references. `failurePolicy: Fail`: if the policy cannot be evaluated (including a CEL

@@ -12,6 +12,7 @@ from pdpkit.components.k8s.api_server_egress import API_SERVER_PORTS
 NAMESPACE = "pdp-system"
 NAME = "pdp-agent"
 TOKEN_SECRET = "pdp-agent-token"  # noqa: S105 (a Secret name)
+PULL_SECRET = "pdp-agent-pull"  # noqa: S105 (a Secret name)
 API_ACCESS_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 TOKEN_DIR = "/var/run/secrets/pdp"  # noqa: S105 (a mount path)
 
@@ -38,6 +39,9 @@ class PdpAgentArgs:
     api_server_entity: bool = False
     """Also allow the API server by Cilium's ``kube-apiserver`` entity (a CiliumNetworkPolicy):
     only where the CiliumNetworkPolicy CRD exists, i.e. pdpkit installed Cilium."""
+    image_pull_key: str | None = None
+    """Remote key of a docker config JSON for the image's registry (prefix included); None:
+    the nodes pull the image with their own identity."""
     flux_namespace: str = "flux-system"
     replicas: int = 2
     """Two replicas, one leader (Lease): a node drain never cuts the control-plane link."""
@@ -151,6 +155,11 @@ def deployment_spec(
                     seccomp_profile=k8s.core.v1.SeccompProfileArgs(type="RuntimeDefault"),
                 ),
                 containers=[container],
+                image_pull_secrets=(
+                    [k8s.core.v1.LocalObjectReferenceArgs(name=PULL_SECRET)]
+                    if args.image_pull_key
+                    else None
+                ),
                 volumes=[
                     k8s.core.v1.VolumeArgs(
                         name="token",

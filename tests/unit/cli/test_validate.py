@@ -199,7 +199,7 @@ def test_the_removed_api_server_cidr_says_why_and_what_to_do(
 
 def test_kubernetes_1_31_is_refused_with_file_line_and_components(project, capsys):
     stack = project / "stacks" / "Pulumi.acme-azure-dev.yaml"
-    edit(stack, 'kubernetesVersion: "1.34"', 'kubernetesVersion: "1.31"')
+    edit(stack, 'kubernetesVersion: "1.35"', 'kubernetesVersion: "1.31"')
     code, output = validate(project, capsys, "--stack", "acme-azure-dev")
     assert code != 0
     line = next(
@@ -208,8 +208,9 @@ def test_kubernetes_1_31_is_refused_with_file_line_and_components(project, capsy
         if "kubernetesVersion" in text
     )
     assert f"Pulumi.acme-azure-dev.yaml:{line} pdp:dataplane.cluster.kubernetesVersion" in output
-    assert "Flux 2.7 (flux2 chart 2.17.0) needs >= 1.32" in output
-    assert "Envoy Gateway 1.8" in output and "AKS offers" in output
+    assert "Flux 2.8 (flux2 chart 2.18.3) supports 1.33-1.35" in output
+    assert "Envoy Gateway 1.9" in output and "External Secrets 2.8" in output
+    assert "AKS offers" in output
 
 
 def test_problems_are_sorted_by_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -46,7 +46,7 @@ def test_every_remote_key_is_under_the_data_plane_prefix(stack: str) -> None:
 
 
 def test_azure_keys_never_carry_an_object_type_for_external_secrets() -> None:
-    # external-secrets v1.0.0 providers/v1/azure/keyvault/keyvault.go:1345 (getObjType): the
+    # external-secrets v2.8.0 providers/v1/azure/keyvault/keyvault.go:1444 (getObjType): the
     # text before a '/' is read as the object type (secret, key, cert)
     assert all("/" not in k for k in external_secret_keys("acme-azure-dev"))
     assert "pdp-dev-orders-db" in external_secret_keys("acme-azure-dev")

@@ -24,14 +24,14 @@ def test_helm_release_reports_deployed_with_its_chart_and_version():
     resource_id, outputs, _ = fake_outputs(
         "kubernetes:helm.sh/v3:Release",
         "sys-flux-release",
-        {"name": "flux", "namespace": "flux-system", "chart": "flux2", "version": "2.17.0"},
+        {"name": "flux", "namespace": "flux-system", "chart": "flux2", "version": "2.18.3"},
     )
     assert resource_id == "flux-system/flux"
     assert outputs["status"] | {} == {
         "name": "flux",
         "namespace": "flux-system",
         "chart": "flux2",
-        "version": "2.17.0",
+        "version": "2.18.3",
         "revision": 1,
         "status": "deployed",
         "appVersion": "",

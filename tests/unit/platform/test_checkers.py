@@ -32,7 +32,7 @@ def test_kubernetes_validate_strict(stack: str) -> None:
         "CronJob",
         "Job",
     }
-    validated, errors = kubernetes_validate_strict(core, "1.34.0")
+    validated, errors = kubernetes_validate_strict(core, "1.35.0")
     assert errors == []
     assert len(validated) == len(core)
 
@@ -46,8 +46,8 @@ def test_kubernetes_validate_rejects_what_it_should() -> None:
         "spek": {},
     }
     with pytest.raises(kubernetes_validate.ValidationError):
-        kubernetes_validate.validate(bad, "1.34.0", strict=True)
-    validated, errors = kubernetes_validate_strict([bad], "1.34.0")
+        kubernetes_validate.validate(bad, "1.35.0", strict=True)
+    validated, errors = kubernetes_validate_strict([bad], "1.35.0")
     assert validated == []
     assert len(errors) == 1 and "spek" in errors[0]
 

@@ -13,9 +13,7 @@ from typing import Any
 
 import pytest
 
-from pdpkit.plan.document import Plan
-from pdpkit.plan.recorder import record
-from pdpkit.program import deploy
+from pdpkit.plan.run import plan_spec
 from pdpkit.spec.enums import RegistryKind
 from pdpkit.spec.image_registry import nodes_can_pull_own_registry, registry_prefix
 from pdpkit.spec.loader import load_stack
@@ -132,7 +130,7 @@ def test_an_existing_on_prem_registry_is_pulled_with_its_registry_pull_secret() 
     stack = stack.model_copy(
         update={"dataplane": stack.dataplane.model_copy(update={"onprem": onprem})}
     )
-    plan = Plan(record(lambda: deploy(stack, ROOT) and None, "pdp", "acme-onprem-local"), [])
+    plan = plan_spec(stack, ROOT, "acme-onprem-local")
     manifests = plan.manifests()
     (cluster_secret,) = [m for m in manifests if m["kind"] == "ClusterExternalSecret"]
     name = cluster_secret["spec"]["externalSecretSpec"]["target"]["name"]
@@ -142,3 +140,40 @@ def test_an_existing_on_prem_registry_is_pulled_with_its_registry_pull_secret() 
         spec = pod_spec(manifest)
         assert spec is not None
         assert {"name": name} in spec["imagePullSecrets"], manifest["metadata"]["name"]
+
+
+def agent_pull_problems(
+    manifests: list[dict[str, Any]], own: str, nodes_pull_own: bool
+) -> list[str]:
+    """Why the PDP agent's pods could not pull their image (empty: they can)."""
+    secrets = pull_secrets_in_plan(manifests)
+    (agent,) = [
+        m
+        for m in manifests
+        if m.get("kind") == "Deployment" and m["metadata"]["name"] == "pdp-agent"
+    ]
+    spec = agent["spec"]["template"]["spec"]
+    named = {s["name"] for s in spec.get("imagePullSecrets") or []}
+    problems = [
+        f"names {name}, which the plan never creates"
+        for name in sorted(named)
+        if (agent["metadata"]["namespace"], name) not in secrets
+    ]
+    for container in spec["containers"]:
+        if not (container["image"].startswith(own + "/") and nodes_pull_own) and not named:
+            problems.append(f"{container['image']} is not from {own} and names no pull secret")
+    return problems
+
+
+@pytest.mark.parametrize("stack", EXAMPLE_STACKS)
+def test_the_agent_can_pull_its_image(stack: str) -> None:
+    dp = load_stack(ROOT, stack).dataplane
+    manifests = plan_of(stack).manifests()
+    own = str(plan_of(stack).recording.outputs["registry"])
+    assert agent_pull_problems(manifests, own, nodes_can_pull_own_registry(dp)) == []
+    # and without the pull secret it could not: the vendor's registry is not the plane's
+    bare = copy.deepcopy(manifests)
+    for m in bare:
+        if m.get("kind") == "Deployment" and m["metadata"]["name"] == "pdp-agent":
+            m["spec"]["template"]["spec"].pop("imagePullSecrets", None)
+    assert agent_pull_problems(bare, own, nodes_can_pull_own_registry(dp))

@@ -209,7 +209,7 @@ GOOD: dict[str, dict[str, Any]] = {
         "stringData": "[secret]",
     },
     CLUSTER_ROLE: {"rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]}]},
-    HELM_RELEASE: {"chart": "oci://docker.io/envoyproxy/gateway-helm", "version": "v1.8.2"},
+    HELM_RELEASE: {"chart": "oci://docker.io/envoyproxy/gateway-helm", "version": "v1.9.0"},
 }
 
 
@@ -519,7 +519,7 @@ BAD: list[tuple[str, str, dict[str, Any]]] = [
     (
         "K8S-HELM-RELEASE-SIZE",
         HELM_RELEASE,
-        {"chart": "oci://docker.io/envoyproxy/gateway-crds-helm", "version": "v1.8.2"},
+        {"chart": "oci://docker.io/envoyproxy/gateway-crds-helm", "version": "v1.9.0"},
     ),
     ("K8S-POD-NON-ROOT", DEPLOYMENT, with_security(runAsUser=0)),
     ("K8S-POD-READ-ONLY-ROOT-FS", DEPLOYMENT, with_security(readOnlyRootFilesystem=False)),

@@ -17,7 +17,7 @@ def test_selfsigned_issuer_after_the_release_that_ships_its_crd(run):
     assert release_urn in recorded.named("cm-issuer").dependencies
     values = recorded.releases()["cert-manager"]["values"]
     assert values["crds"] == {"enabled": True, "keep": True}
-    assert values["config"]["enableGatewayAPI"] is True
+    assert values["config"]["gatewayAPI"] == {"enabled": True}
 
 
 def test_letsencrypt_answers_http01_through_the_external_gateway(run):

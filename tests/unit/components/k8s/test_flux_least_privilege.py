@@ -12,7 +12,7 @@ from pdpkit.components.k8s.flux_reconciler import CHART_CLUSTER_RULES
 from pdpkit.versions import chart
 from tests.examples import EXAMPLE_STACKS, plan_of
 
-# fluxcd-community/helm-charts flux2-2.17.0 charts/flux2/values.yaml:8-20 and 307-308: the
+# fluxcd-community/helm-charts flux2-2.18.3 charts/flux2/values.yaml:23-35 and 322-323: the
 # defaults of the values the cluster-admin binding depends on.
 CHART_DEFAULTS = {
     "rbac.create": True,
@@ -31,7 +31,7 @@ def _value(values: dict[str, Any], path: str) -> Any:
 
 
 def renders_cluster_admin_binding(values: dict[str, Any]) -> bool:
-    """The condition of flux2-2.17.0 templates/cluster-reconciler-clusterrolebinding.yaml:1,
+    """The condition of flux2-2.18.3 templates/cluster-reconciler-clusterrolebinding.yaml:1,
     which binds kustomize-controller and helm-controller to `rbac.roleRef.name` (cluster-admin)."""
     return _value(values, "rbac.create") and (
         not _value(values, "multitenancy.enabled") or _value(values, "multitenancy.privileged")
