@@ -39,9 +39,10 @@ PDPKIT_TAGS = frozenset({"managed-by", "pdp.dev/data-plane", "pdp-data-plane", "
 # and requirements", https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html).
 _AWS_TAG = re.compile(r"^[\w\s.:/=+\-@]*$")
 AWS_KEY_MAX, AWS_VALUE_MAX = 128, 256
-# Azure: tag names at most 512 characters (128 on storage accounts, which hold the log
-# archive), values at most 256; names cannot contain `< > % & \ ? /`
-# (learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations);
+# Azure: tag names at most 512 characters, values at most 256, names cannot contain
+# `< > % & \ ? /` (MicrosoftDocs/azure-docs resource-name-rules.md, Microsoft.Resources
+# tagNames/tagValues); storage accounts (the log archive) take names of at most 128 (tag-resources
+# "Limitations", not re-read here);
 # names with the prefixes `microsoft`, `azure` or `windows` are reserved for Azure (Tags -
 # Create Or Update, "Tag names cannot have the following prefixes which are reserved for
 # Azure use: 'microsoft', 'azure', 'windows'"). Tag names are case-insensitive.
@@ -51,7 +52,8 @@ AZURE_RESERVED = ("microsoft", "azure", "windows")
 # GCP labels: keys 1-63 characters, starting with a lowercase letter; keys and values
 # lowercase letters, digits, `_` and `-` (and international characters, which pdpkit does not
 # pass), values at most 63 (cloud.google.com/resource-manager/docs/labels-overview,
-# "Requirements for labels"). pdpkit would otherwise lowercase and replace characters
+# "Requirements for labels"; not re-read here, and the same rule `components/gcp/names.py`
+# already cleans tags to). pdpkit would otherwise lowercase and replace characters
 # silently (`components/gcp/names.py`), so a tag that is not a label already is an error.
 _GCP_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
 _GCP_VALUE = re.compile(r"^[a-z0-9_-]{0,63}$")
