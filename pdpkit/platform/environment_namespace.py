@@ -11,6 +11,7 @@ import pulumi_kubernetes as k8s
 from pdpkit.components.k8s.api_server_egress import API_SERVER_PORTS, cilium_api_server_spec
 from pdpkit.platform.names import API_ACCESS_LABEL, labels, remote_key
 from pdpkit.spec.platform import EgressRule, QuotaSpec, SecretRef
+from pdpkit.spec.workload_checks import LIMIT_RANGE_DEFAULT, LIMIT_RANGE_DEFAULT_REQUEST
 
 ENVIRONMENT_CONFIG = "environment-config"
 ENVIRONMENT_SECRETS = "environment-secrets"
@@ -123,8 +124,9 @@ class EnvironmentNamespace(pulumi.ComponentResource):
                 "limits": [
                     {
                         "type": "Container",
-                        "defaultRequest": {"cpu": "100m", "memory": "128Mi"},
-                        "default": {"cpu": "500m", "memory": "512Mi"},
+                        # the spec checks the quota (this LimitRange's max) holds these
+                        "defaultRequest": dict(LIMIT_RANGE_DEFAULT_REQUEST),
+                        "default": dict(LIMIT_RANGE_DEFAULT),
                         "max": {"cpu": args.quota.cpu, "memory": args.quota.memory},
                     }
                 ]

@@ -2,7 +2,10 @@
 
 Each check yields ``(key path, message)``; the loader turns them into located problems.
 Platform rules live in `platform_checks`, the Kubernetes version in `kubernetes_checks`,
-per-cloud rules in `cloud_checks` and `azure_rules`, gateway rules in `gateway_checks`.
+per-cloud rules in `cloud_checks` and `azure_rules`, gateway rules in `gateway_checks`;
+what the objects a value becomes accept in `workload_checks`, `label_checks`,
+`system_checks`, `storage_checks`, `git_refs`, `name_checks`, `derived_names` and
+`text_checks`.
 """
 
 from __future__ import annotations
@@ -16,16 +19,23 @@ from pdpkit.spec.ci_checks import ci_problems
 from pdpkit.spec.cloud_checks import aws_network_problems, gcp_problems
 from pdpkit.spec.cloud_names import region_problems
 from pdpkit.spec.credential_checks import credential_problems
+from pdpkit.spec.derived_names import derived_name_problems
 from pdpkit.spec.enums import Target
 from pdpkit.spec.findings import Finding, unique_names
 from pdpkit.spec.gateway_checks import gateway_problems
+from pdpkit.spec.git_refs import branch_problems
 from pdpkit.spec.image_registry import agent_image_problems, image_pull_problems
 from pdpkit.spec.kubernetes_checks import kubernetes_version_problems
+from pdpkit.spec.label_checks import node_problems, tag_problems
 from pdpkit.spec.name_checks import name_problems
 from pdpkit.spec.platform_checks import find_cycle, platform_problems
 from pdpkit.spec.production_checks import production_problems
 from pdpkit.spec.secret_key_checks import secret_key_problems
 from pdpkit.spec.stack import StackSpec
+from pdpkit.spec.storage_checks import storage_problems
+from pdpkit.spec.system_checks import system_problems
+from pdpkit.spec.text_checks import control_character_problems
+from pdpkit.spec.workload_checks import workload_problems
 
 __all__ = ["Finding", "cross_field_problems", "find_cycle"]
 
@@ -50,9 +60,17 @@ def cross_field_problems(stack: StackSpec) -> list[Finding]:
         findings += gcp_problems(stack)
     if stack.platform is not None:
         findings += platform_problems(stack.platform, stack.dataplane.name)
+        findings += workload_problems(stack.platform)
     findings += name_problems(stack)
     findings += production_problems(stack)
     findings += credential_problems(stack.platform)
+    findings += derived_name_problems(stack)
+    findings += storage_problems(stack)
+    findings += branch_problems(stack)
+    findings += node_problems(stack)
+    findings += tag_problems(stack)
+    findings += system_problems(stack)
+    findings += control_character_problems(stack)
     return findings
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field, model_validator
 
 from pdpkit.spec.base import DnsName, NonEmptyStr, SpecModel
+from pdpkit.spec.cron import CronSchedule
 from pdpkit.spec.enums import GatewayVisibility, IntegrationKind
 from pdpkit.spec.formats import (
     OCI_DIGEST_REFERENCE,
@@ -196,8 +197,8 @@ class IntegrationSpec(SpecModel):
     """Required for services; tasks may leave it out."""
     endpoints: tuple[EndpointSpec, ...] = ()
     """Ports exposed through the gateways (services only)."""
-    schedule: str | None = Field(None, pattern=r"^(\S+\s+){4}\S+$")
-    """Cron schedule (scheduled tasks only)."""
+    schedule: CronSchedule | None = None
+    """Cron schedule in UTC (scheduled tasks only): five fields or a descriptor (``@daily``)."""
     env: tuple[EnvVarSpec, ...] = ()
     """Environment variables."""
     env_from_config: bool = False

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from pdpkit.spec.findings import Finding, choices, unique_names
 from pdpkit.spec.platform import IntegrationSpec, PlatformSpec
 from pdpkit.spec.platform_keys import duplicate_keys, production_gates
+from pdpkit.spec.quantity import value as quantity_value
 
 
 def platform_problems(platform: PlatformSpec, own_data_plane: str) -> Iterator[Finding]:
@@ -149,23 +150,9 @@ def _config_keys(
             )
 
 
-_UNITS = {
-    "m": 1e-3,
-    "k": 1e3,
-    "M": 1e6,
-    "G": 1e9,
-    "T": 1e12,
-    "Ki": 2**10,
-    "Mi": 2**20,
-    "Gi": 2**30,
-    "Ti": 2**40,
-}
-
-
-def _quantity(value: str) -> float:
+def _quantity(amount: str) -> float:
     """A Kubernetes quantity as a number (cores or bytes)."""
-    number = value.rstrip("mkMGTi")
-    return float(number) * _UNITS.get(value[len(number) :], 1.0)
+    return float(quantity_value(amount))
 
 
 def _quota_headroom(platform: PlatformSpec) -> Iterator[Finding]:

@@ -120,6 +120,13 @@ def key_problem(target: Target, prefix: str, key: str) -> str | None:
     """Why ``prefix + key`` is not a secret name `target`'s store accepts, or None."""
     rule = RULES[target]
     full = secret_key(prefix, key)
+    if {".", ".."} & set(full.split("/")):
+        # pdpkit's rule: a '.' or '..' segment reads as a relative path (Vault resolves
+        # ExternalSecret keys as paths under the mount), naming another secret than written
+        return (
+            f"{key!r} makes the key {full!r}, which has a '.' or '..' segment; name the "
+            "secret by its plain path under the prefix (e.g. 'dev/orders-db')"
+        )
     if not rule.pattern.fullmatch(full):
         hint = (
             f"; e.g. {key.replace('/', '-')!r}" if "/" in key and "/" not in rule.separators else ""

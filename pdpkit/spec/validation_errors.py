@@ -19,10 +19,11 @@ from pdpkit.spec.yamlmap import KeyPath, Location
 
 
 def split_path(dotted: str) -> KeyPath:
-    """``a.b[2].c`` as the key path ``("a", "b", 2, "c")``."""
+    """``a.b[2].c`` as the key path ``("a", "b", 2, "c")``; a user's mapping key holding
+    brackets (``config.x[y``) stays a string, located at its nearest known parent."""
     parts: list[str | int] = []
     for chunk in dotted.replace("[", ".[").split("."):
-        if chunk.startswith("["):
+        if chunk.startswith("[") and chunk.endswith("]") and chunk[1:-1].isdigit():
             parts.append(int(chunk[1:-1]))
         elif chunk:
             parts.append(chunk)
