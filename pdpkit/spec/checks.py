@@ -4,7 +4,7 @@ Each check yields ``(key path, message)``; the loader turns them into located pr
 Platform rules live in `platform_checks`, the Kubernetes version in `kubernetes_checks`,
 per-cloud rules in `cloud_checks` and `azure_rules`, gateway rules in `gateway_checks`;
 what the objects a value becomes accept in `workload_checks`, `label_checks`,
-`system_checks`, `storage_checks`, `git_refs`, `name_checks`, `derived_names` and
+`system_checks`, `storage_checks`, `name_checks`, `derived_names` and
 `text_checks`.
 """
 
@@ -23,7 +23,6 @@ from pdpkit.spec.derived_names import derived_name_problems
 from pdpkit.spec.enums import Target
 from pdpkit.spec.findings import Finding, unique_names
 from pdpkit.spec.gateway_checks import gateway_problems
-from pdpkit.spec.git_refs import branch_problems
 from pdpkit.spec.image_registry import agent_image_problems, image_pull_problems
 from pdpkit.spec.kubernetes_checks import kubernetes_version_problems
 from pdpkit.spec.label_checks import node_problems, tag_problems
@@ -66,7 +65,6 @@ def cross_field_problems(stack: StackSpec) -> list[Finding]:
     findings += credential_problems(stack.platform)
     findings += derived_name_problems(stack)
     findings += storage_problems(stack)
-    findings += branch_problems(stack)
     findings += node_problems(stack)
     findings += tag_problems(stack)
     findings += system_problems(stack)

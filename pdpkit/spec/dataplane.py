@@ -9,7 +9,15 @@ from pydantic import Field, model_validator
 from pdpkit.spec.base import Cidr, DnsName, NonEmptyStr, SpecModel, Version
 from pdpkit.spec.ci import CiSpec
 from pdpkit.spec.enums import ManagementModel, Target, TransparentEncryption
-from pdpkit.spec.formats import Email, GitHttpsUrl, GoDuration, Hostname, WildcardHostname, WssUrl
+from pdpkit.spec.formats import (
+    Email,
+    GitBranch,
+    GitHttpsUrl,
+    GoDuration,
+    Hostname,
+    WildcardHostname,
+    WssUrl,
+)
 from pdpkit.spec.secret_keys import RULES
 from pdpkit.spec.targets import AwsSpec, AzureSpec, GcpSpec, OnpremSpec
 
@@ -186,7 +194,7 @@ class FluxSpec(SpecModel):
 
     repository_url: GitHttpsUrl
     """Git URL of the update repository (https)."""
-    branch: NonEmptyStr = "main"
+    branch: GitBranch = "main"
     """Branch Flux follows. Default main."""
     path: NonEmptyStr = "./"
     """Path of the Kustomization in the repository."""

