@@ -32,3 +32,29 @@ def test_plan_scaling_runs_and_its_baseline_registers_the_same_resources() -> No
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     figures = json.loads(result.stdout.splitlines()[-1])
     assert figures["resources"] == figures["baseline_resources"] > 0
+
+
+@pytest.mark.slow
+def test_the_resource_count_in_performance_md_is_the_programs(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """docs/performance.md's 100 x 3 row counts what the program declares today (its
+    seconds are a measurement and are not checked; its resource count is)."""
+    import importlib.util
+    import re
+
+    from pdpkit.plan.run import plan_stack
+
+    spec = importlib.util.spec_from_file_location(
+        "plan_scaling", ROOT / "benchmarks" / "plan_scaling.py"
+    )
+    assert spec is not None and spec.loader is not None
+    scaling = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scaling)
+    scaling.generate_project(tmp_path, 100, 3)
+    resources = len(plan_stack(tmp_path, "bench").recording.resources)
+    doc = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
+    row = re.search(r"^\| 100 \N{MULTIPLICATION SIGN} 3 \| ([\d,]+) \|", doc, re.M)
+    assert row is not None, "docs/performance.md has no 100 x 3 row"
+    assert int(row[1].replace(",", "")) == resources, (
+        f"docs/performance.md says {row[1]} resources at 100 x 3, the program declares "
+        f"{resources}: re-run benchmarks/plan_scaling.py and update the table"
+    )
