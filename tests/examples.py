@@ -19,3 +19,16 @@ def plan_of(stack: str) -> Plan:
     from pdpkit.plan.run import plan_stack
 
     return plan_stack(ROOT, stack)
+
+
+def scratch_project(target: Path, *, entry_point: bool = True) -> Path:
+    """A scratch copy of the project at `target`: the project file, the entry point `pdp
+    plan` runs (unless `entry_point` is False), the stacks, platform definitions and ledgers."""
+    import shutil
+
+    shutil.copy(ROOT / "Pulumi.yaml", target)
+    if entry_point:
+        shutil.copy(ROOT / "__main__.py", target)
+    for folder in ("stacks", "platform", "releases"):
+        shutil.copytree(ROOT / folder, target / folder)
+    return target

@@ -4,7 +4,6 @@ a ledger change may record only approvers whose reviews approve the pull request
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 from collections.abc import Iterator
 from datetime import datetime
@@ -21,7 +20,7 @@ from pdpkit.cli.main import build_parser
 from pdpkit.platform.ledger import load_ledger, parse_time
 from pdpkit.platform.promotion import promote, release
 from pdpkit.spec.loader import load_stack
-from tests.examples import ROOT
+from tests.examples import scratch_project
 
 LAB = "acme-onprem-local"
 LEDGER = "releases/acme-lab.yaml"
@@ -53,9 +52,7 @@ class FakeGitHub:
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
-    for folder in ("stacks", "platform", "releases"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
+    scratch_project(tmp_path)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

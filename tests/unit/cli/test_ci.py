@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ from pdpkit.cli.main import main
 from pdpkit.spec.ci import aws_cli_profile
 from pdpkit.workflows.generate import generate
 from pdpkit.workflows.steps import ACTIONS
-from tests.examples import EXAMPLE_STACKS, ROOT
+from tests.examples import EXAMPLE_STACKS, ROOT, scratch_project
 
 SHIPPED = ROOT / ".github" / "workflows"
 LOGIN_ACTIONS = {
@@ -47,10 +46,7 @@ def rendered(step: dict[str, Any]) -> str:
 def test_generating_twice_gives_identical_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
-    shutil.copytree(ROOT / "platform", tmp_path / "platform")
-    shutil.copytree(ROOT / "releases", tmp_path / "releases")
+    scratch_project(tmp_path)
     monkeypatch.chdir(tmp_path)
     out = tmp_path / ".github" / "workflows"
     out.mkdir(parents=True)
@@ -273,10 +269,7 @@ def test_the_aws_profile_the_kubeconfig_names_is_defined_before_pulumi_runs(
 def test_every_bad_stack_is_reported_and_nothing_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
-    shutil.copytree(ROOT / "platform", tmp_path / "platform")
-    shutil.copytree(ROOT / "releases", tmp_path / "releases")
+    scratch_project(tmp_path)
     (tmp_path / "stacks" / "Pulumi.a-bad.yaml").write_bytes("config: 1\n".encode("utf-16"))
     (tmp_path / "stacks" / "Pulumi.z-bad.yaml").write_text("a: &a [*a]\n")
     monkeypatch.chdir(tmp_path)

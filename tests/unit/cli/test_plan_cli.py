@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
 from pdpkit import dataplane
 from pdpkit.cli.main import main
 from pdpkit.versions import chart
-from tests.examples import ROOT
+from tests.examples import scratch_project
 
 
 @pytest.mark.slow
@@ -55,10 +54,7 @@ def test_a_stack_whose_cloud_sdk_is_missing_names_the_extra(monkeypatch, capsys)
 
 
 def test_a_project_without_its_entry_point_cannot_plan(tmp_path, monkeypatch, capsys):
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
-    shutil.copytree(ROOT / "platform", tmp_path / "platform")
-    shutil.copytree(ROOT / "releases", tmp_path / "releases")
+    scratch_project(tmp_path, entry_point=False)
     monkeypatch.chdir(tmp_path)
     assert main(["plan", "--stack", "acme-onprem-local"]) == 4
     assert "__main__.py does not exist" in capsys.readouterr().err

@@ -8,7 +8,6 @@ released, promoted and rolled back; then the program deploys exactly the ledger'
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from pdpkit.cli import releases
 from pdpkit.cli.main import build_parser, main
 from pdpkit.platform.ledger import deployed_images, load_ledger, parse_time
 from pdpkit.spec.loader import load_stack
-from tests.examples import ROOT
+from tests.examples import scratch_project
 
 LAB = "acme-onprem-local"
 LEDGER = "releases/acme-lab.yaml"
@@ -31,10 +30,7 @@ B2 = f"{REPO}@sha256:{'2' * 64}"
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A scratch copy of the repository's stacks, platform, ledgers and project file."""
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
-    shutil.copy(ROOT / "__main__.py", tmp_path)
-    for folder in ("stacks", "platform", "releases"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
+    scratch_project(tmp_path)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GITHUB_ACTOR", raising=False)
     return tmp_path

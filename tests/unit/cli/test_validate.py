@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from pdpkit.cli.main import main
-from tests.examples import EXAMPLE_STACKS, ROOT
+from tests.examples import EXAMPLE_STACKS, scratch_project
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A scratch copy of the project's stacks and platform definitions."""
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
-    shutil.copytree(ROOT / "platform", tmp_path / "platform")
-    shutil.copytree(ROOT / "releases", tmp_path / "releases")
+    scratch_project(tmp_path)
     return tmp_path
 
 

@@ -4,12 +4,11 @@ value received and what is expected."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.examples import ROOT
+from tests.examples import scratch_project
 from tests.unit.cli.test_validate import edit, validate
 
 ONPREM = "stacks/Pulumi.acme-onprem-local.yaml"
@@ -20,9 +19,7 @@ GCP = "stacks/Pulumi.acme-gcp-staging.yaml"
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
-    shutil.copytree(ROOT / "platform", tmp_path / "platform")
+    scratch_project(tmp_path)
     return tmp_path
 
 

@@ -4,12 +4,11 @@ the fix, before anything reaches a cluster or a cloud."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.examples import ROOT
+from tests.examples import scratch_project
 from tests.unit.cli.test_validate import edit, validate
 
 ONPREM = "stacks/Pulumi.acme-onprem-local.yaml"
@@ -22,10 +21,7 @@ INVOICE_SYNC = "pdp:platform.integrations[1]"
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
-    shutil.copytree(ROOT / "platform", tmp_path / "platform")
-    shutil.copytree(ROOT / "releases", tmp_path / "releases")
+    scratch_project(tmp_path)
     return tmp_path
 
 

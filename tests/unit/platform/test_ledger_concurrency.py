@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from pdpkit.platform.ledger_write import (
     save_ledger,
 )
 from pdpkit.spec.loader import load_stack
-from tests.examples import ROOT
+from tests.examples import ROOT, scratch_project
 from tests.unit.platform.platforms import T0, A, B, platform
 
 LAB = "acme-onprem-local"
@@ -31,9 +30,7 @@ ORDER = ("dev", "staging", "prod")
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
-    for folder in ("stacks", "platform", "releases"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
+    scratch_project(tmp_path)
     return tmp_path
 
 

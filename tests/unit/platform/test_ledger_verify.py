@@ -3,7 +3,6 @@ the pipeline, in `pdp releases` (exit 1) and `pdp plan` (a mandatory verdict).""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +17,7 @@ from pdpkit.platform.ledger_verify import verify_ledger
 from pdpkit.platform.promotion import promote, release, rollback
 from pdpkit.spec.loader import load_stack
 from pdpkit.spec.platform import PlatformSpec
-from tests.examples import ROOT
+from tests.examples import scratch_project
 from tests.unit.platform.platforms import T0, A, B, platform
 
 HOUR = timedelta(hours=1)
@@ -117,10 +116,7 @@ def test_entries_for_unknown_integrations_or_environments_are_named() -> None:
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
-    shutil.copy(ROOT / "__main__.py", tmp_path)
-    for folder in ("stacks", "platform", "releases"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
+    scratch_project(tmp_path)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -6,7 +6,6 @@ ledger file through `pdpkit.program.deploy`, whatever targets have landed.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,7 +17,7 @@ from pdpkit.cli.main import main
 from pdpkit.plan.recorder import record
 from pdpkit.spec.enums import Target
 from pdpkit.spec.loader import load_stack
-from tests.examples import ROOT
+from tests.examples import scratch_project
 
 NEW = f"harbor.lab.acme.example/finance/invoice-sync@sha256:{'9' * 64}"
 
@@ -26,9 +25,7 @@ NEW = f"harbor.lab.acme.example/finance/invoice-sync@sha256:{'9' * 64}"
 def test_deploy_passes_the_ledgers_images(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
-    for folder in ("stacks", "platform", "releases"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
+    scratch_project(tmp_path)
     monkeypatch.chdir(tmp_path)
     assert main(["release", "invoice-sync", "--stack", "acme-onprem-local", "--image", NEW]) == 0
     capsys.readouterr()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from pdpkit.spec.image_registry import image_pull_problems
 from pdpkit.spec.loader import build_stack
-from tests.examples import ROOT
+from tests.examples import scratch_project
 from tests.unit.cli.test_validate import edit, validate
 from tests.unit.spec.stacks import raw_sections
 
@@ -21,9 +20,7 @@ PULL = (
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
-    shutil.copytree(ROOT / "platform", tmp_path / "platform")
+    scratch_project(tmp_path)
     return tmp_path
 
 
