@@ -2,12 +2,58 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from pdpkit.spec.enums import Target
+
+OBSERVABILITY_NAMESPACE = "pdp-observability"
+"""Namespace of the in-plane observability collectors and stores (docs/observability.md)."""
+
+OBSERVABILITY_STORE_SERVICE_ACCOUNTS = ("loki", "mimir", "tempo")
+"""Service accounts (in `OBSERVABILITY_NAMESPACE`) of the stores that read and write the
+observability buckets; the target's workload identity is bound to exactly these."""
+
+
+class Signal(StrEnum):
+    """A kind of telemetry, each kept in its own bucket/container."""
+
+    LOGS = "logs"
+    METRICS = "metrics"
+    TRACES = "traces"
+
+
+@dataclass(frozen=True)
+class ObservabilityStorage:
+    """Object storage the target provides for the in-plane stores (Loki, Mimir, Tempo).
+
+    The target creates one private, encrypted bucket (or container) per signal and an
+    identity the stores' service accounts assume through the cluster's workload identity;
+    on-prem, where there is none, an S3 access key read from the secret store.
+    """
+
+    backend: str
+    """Storage client the stores use: ``azure``, ``s3`` or ``gcs``."""
+    buckets: Mapping[Signal, pulumi.Input[str]]
+    """Bucket (Azure: container) per signal."""
+    service_account_annotations: Mapping[str, pulumi.Input[str]]
+    """Annotations on the stores' service accounts (IRSA role, GCP service account, Azure
+    client id)."""
+    pod_labels: Mapping[str, str]
+    """Labels the stores' pods need (Azure: ``azure.workload.identity/use``)."""
+    endpoint: pulumi.Input[str] | None = None
+    """S3 endpoint (``s3.eu-west-1.amazonaws.com``, the on-prem store's URL)."""
+    region: str | None = None
+    """S3 region."""
+    account_name: pulumi.Input[str] | None = None
+    """Azure storage account holding the containers."""
+    credentials_secret: str | None = None
+    """On-prem only: key in the secret store (under the prefix) of an S3 access key
+    (``accessKeyId``, ``secretAccessKey``); None: workload identity."""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from pdpkit.spec.formats import (
     WildcardHostname,
     WssUrl,
 )
+from pdpkit.spec.observability import ObservabilitySpec
 from pdpkit.spec.secret_keys import RULES
 from pdpkit.spec.targets import AwsSpec, AzureSpec, GcpSpec, OnpremSpec
 
@@ -251,6 +252,8 @@ class DataPlaneSpec(SpecModel):
     """Log retention and archive; left out: 30 days queryable, 365 days archived."""
     cilium: CiliumSpec = CiliumSpec()
     """Cilium settings where pdpkit installs it; left out: WireGuard and Hubble on."""
+    observability: ObservabilitySpec = ObservabilitySpec()
+    """Logs, metrics and traces kept in the plane; left out: on, small, no query API."""
     gateways: GatewaysSpec
     """The external and internal Gateway API gateways."""
     flux: FluxSpec
