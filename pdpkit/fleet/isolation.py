@@ -56,7 +56,7 @@ def isolation_findings(spec: FleetSpec, stacks: Mapping[str, StackSpec]) -> list
                     found.append(
                         (
                             path,
-                            f"{_describe(kind, value)} is also customer {other_name!r}'s "
+                            f"{_describe(kind, value)} is also used by customer {other_name!r} "
                             f"(customers[{other_index}]); each customer needs its own "
                             f"{_NOUN[kind]}: give {customer.name!r} one of its own",
                         )
