@@ -131,7 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     fleet_validate = fleet_sub.add_parser(
         "validate", help="check fleet.yaml with every stack: names, identities, isolation"
     )
-    fleet_validate.add_argument("--format", choices=["text", "json"], default="text")
+    fleet_validate.add_argument(
+        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
+    )
     fleet_validate.set_defaults(handler="fleet")
     render = fleet_sub.add_parser(
         "render", help="write the Pulumi Kubernetes Operator objects of a management cluster"
@@ -149,13 +151,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="output of `kubectl get stacks.pulumi.com -A -o json`",
     )
-    status.add_argument("--format", choices=["table", "json"], default="table")
+    status.add_argument(
+        "--format", choices=["table", "json"], default="table", help="output format"
+    )
     status.set_defaults(handler="fleet")
     onboard = fleet_sub.add_parser(
         "add-customer", help="scaffold a customer's stack and print the customer's steps"
     )
     onboard.add_argument("name", help="customer name (a DNS label)")
-    onboard.add_argument("--target", required=True, choices=["azure", "aws", "gcp"])
+    onboard.add_argument(
+        "--target", required=True, choices=["azure", "aws", "gcp"], help="the cloud of the stack"
+    )
     onboard.add_argument("--env", default="prod", help="environment suffix of the stack name")
     onboard.add_argument("--account", help="AWS account id (12 digits)")
     onboard.add_argument("--subscription", help="Azure subscription id")
