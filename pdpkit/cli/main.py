@@ -145,9 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--wave", help="only this wave's customers (roll out wave by wave)")
     render.set_defaults(handler="fleet", format="text")
     status = fleet_sub.add_parser("status", help="per customer and stack: applied, failed, drift")
-    status.add_argument(
+    sources = status.add_mutually_exclusive_group(required=True)
+    sources.add_argument(
         "--from-operator",
-        required=True,
         metavar="FILE",
         help="output of `kubectl get stacks.pulumi.com -A -o json`",
     )

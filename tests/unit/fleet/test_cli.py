@@ -109,3 +109,36 @@ def test_add_customer_scaffolds_a_stack_keeps_comments_and_refuses_to_overwrite(
     # a generated customer renders: its stacks join the operator objects
     text = (project / "stacks" / "Pulumi.globex-aws-prod.yaml").read_text(encoding="utf-8")
     assert "# PLACEHOLDER" in text
+
+
+def test_a_generated_customer_joins_the_rendered_fleet(project: Path, tmp_path: Path) -> None:
+    """The example fleet plus one customer onboarded by add-customer (Azure: nothing secret
+    to set, so the scaffold validates as it is) renders operator objects for both."""
+    result = _pdp(
+        project,
+        "add-customer",
+        "initech",
+        "--target",
+        "azure",
+        "--subscription",
+        "3f2b9c1e-7a4d-4e8b-9c2f-1a5d6e7f8a90",
+        "--tenant",
+        "8c7d6e5f-4a3b-4c2d-9e1f-0a1b2c3d4e50",
+        "--management",
+        "customerSubscription",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Lighthouse" in result.stdout and result.stderr == ""
+    out = tmp_path / "out"
+    assert _pdp(project, "render", "--out", str(out), "--revision", REVISION).returncode == 0
+    objects = list(yaml.safe_load_all((out / "initech.yaml").read_text(encoding="utf-8")))
+    assert [o["kind"] for o in objects] == [
+        "Namespace",
+        "ServiceAccount",
+        "ClusterRoleBinding",
+        "GitRepository",
+        "Stack",
+        "Stack",
+    ]
+    assert objects[4]["spec"]["backend"] == "azblob://pdp-state?storage_account=pdpstateinitech"
+    assert objects[0]["metadata"]["labels"]["pdpkit.io/wave"] == "general"  # the last wave
