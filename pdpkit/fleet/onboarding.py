@@ -229,8 +229,9 @@ def customer_steps(ob: Onboarding) -> str:
 1. Create the role {DEPLOY_ROLE} whose trust policy allows sts:AssumeRole to the vendor's
    principal for {name} (the management cluster's service account role, or GitHub's OIDC
    provider), with the condition sts:ExternalId = <an id the vendor gives you, unique to
-   {name}> (the confused-deputy guard: docs.aws.amazon.com/IAM/latest/UserGuide/
-   confused-deputy.html and id_roles_common-scenarios_third-party.html).
+   {name}> (the confused-deputy guard; AWS recommends one external id per account and
+   does not treat it as a secret: docs.aws.amazon.com/IAM/latest/UserGuide/
+   id_roles_create_for-user_externalid.html).
 2. Attach permissions. Starting point, not least privilege: PowerUserAccess plus IAM
    permissions limited to roles and policies named {stack}-* (EKS, node and IRSA roles);
    narrow them from CloudTrail after the first apply.
@@ -243,24 +244,31 @@ def customer_steps(ob: Onboarding) -> str:
     if ob.target is Target.AZURE:
         return f"""One-time steps for {name} in Azure subscription {ob.subscription}
 (tenant {ob.tenant}):
-1. Either delegate the subscription to the vendor with Azure Lighthouse (an ARM template
-   naming the vendor's tenant and principals: learn.microsoft.com/azure/lighthouse/how-to/
-   onboard-customer), or register an app in your tenant with a federated credential whose
-   issuer is the vendor's management cluster (or GitHub) OIDC issuer and whose subject is
-   system:serviceaccount:pdp-{name}:pdp-workspace (learn.microsoft.com/entra/workload-id/
-   workload-identity-federation-create-trust). Send the vendor its client id.
+1. Either register an app in your tenant with a federated credential whose issuer is the
+   vendor's management cluster (or GitHub) OIDC issuer and whose subject is
+   system:serviceaccount:pdp-{name}:pdp-workspace, and send the vendor its client id; or
+   delegate the subscription with Azure Lighthouse (an ARM template with the vendor's
+   managedByTenantId and authorizations of principalId + built-in roleDefinitionId).
+   Lighthouse grants no role with DataActions and User Access Administrator only to assign
+   roles to managed identities (learn.microsoft.com/azure/lighthouse/concepts/
+   tenants-users-roles): with Lighthouse the state container and the key below live in
+   the vendor's tenant, one storage account and vault per customer.
 2. Role assignments on the subscription (or the data plane's resource groups). Starting
-   point, not least privilege: Contributor, plus Role Based Access Control Administrator
-   limited to assigning AcrPull, Key Vault Secrets User and Monitoring roles (the data plane
-   grants them to its own identities); narrow from the Activity log after the first apply.
+   point, not least privilege: Contributor, plus the right to assign AcrPull, Key Vault
+   Secrets User and Monitoring roles to the data plane's own managed identities (Role
+   Based Access Control Administrator with that condition; through Lighthouse: User Access
+   Administrator with those delegatedRoleDefinitionIds); narrow from the Activity log
+   after the first apply.
 3. Create the storage account of the state (container pdp-state) and a Key Vault key
    pulumi-state; grant the identity Storage Blob Data Contributor and Key Vault Crypto User.
 """
     return f"""One-time steps for {name} in GCP project {ob.project}:
 1. Create the service account {DEPLOY_ROLE}@{ob.project}.iam.gserviceaccount.com and allow the
    vendor's workload identity pool principal for {name} to impersonate it
-   (roles/iam.workloadIdentityUser; cloud.google.com/iam/docs/
-   workload-identity-federation-with-kubernetes). Send the vendor the pool provider's name.
+   (roles/iam.workloadIdentityUser on the service account, member
+   principal://iam.googleapis.com/<pool>/subject/system:serviceaccount:pdp-{name}:pdp-workspace;
+   cloud.google.com/iam/docs/workload-identity-federation-with-kubernetes, not re-read
+   here). Send the vendor the pool provider's name.
 2. Roles on the project. Starting point, not least privilege: roles/container.admin,
    roles/compute.networkAdmin, roles/artifactregistry.admin, roles/secretmanager.admin,
    roles/cloudkms.admin, roles/logging.admin, roles/storage.admin,
