@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Any
 
@@ -200,7 +201,7 @@ class WafSpec(SpecModel):
     mode: WafMode | None = None
     """``blocking``, ``detection`` or ``off``; left out: blocking when the data plane is
     production, detection otherwise."""
-    module: str | None = Field(None, pattern=OCI_DIGEST_REF)
+    module: str | None = None
     """The coraza-proxy-wasm OCI image pinned by digest (``registry/path:tag@sha256:…``), e.g.
     a copy in the data plane's own registry; left out: the release pinned in
     `pdpkit.versions.CORAZA_WASM`."""
@@ -210,6 +211,17 @@ class WafSpec(SpecModel):
     def _yaml_off(cls, value: Any) -> Any:
         """YAML 1.1 reads an unquoted ``off`` as false: take it for the mode it spells."""
         return WafMode.OFF if value is False else value
+
+    @field_validator("module")
+    @classmethod
+    def _pinned(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(OCI_DIGEST_REF, value):
+            raise ValueError(
+                "must be an OCI image pinned by digest, registry/path:tag@sha256:<64 hex> "
+                "(e.g. registry.example.com/waf/coraza-proxy-wasm:0.6.0@sha256:…); "
+                "`crane digest <image>` prints the digest"
+            )
+        return value
 
     def effective_mode(self, production: bool) -> WafMode:
         """The mode in force: the declared one, else blocking in production."""
