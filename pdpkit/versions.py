@@ -356,6 +356,58 @@ CHARTS: tuple[ChartVersion, ...] = (
     ),
 )
 
+
+@dataclass(frozen=True)
+class WasmModule:
+    """A Wasm extension Envoy Gateway loads into the gateways' Envoy (`EnvoyExtensionPolicy`
+    ``wasm[].code.type: Image``), pinned like a chart, with the facts pdpkit relies on."""
+
+    name: str
+    image: str
+    """OCI repository of the module (without tag or digest)."""
+    version: str
+    """The release tag: never a range, never "latest"."""
+    version_source: str
+    digest: str | None = field(kw_only=True)
+    """``sha256:…`` of the release's image manifest; None while not recorded (Envoy Gateway
+    then loads the tag unverified, and policy K8S-WASM-PINNED reports it)."""
+    digest_source: str = field(kw_only=True)
+    component: str = field(kw_only=True)
+    api_source: str = field(kw_only=True)
+    """Where the `EnvoyExtensionPolicy` fields pdpkit writes are defined."""
+
+    @property
+    def reference(self) -> str:
+        """``image:version`` (``@sha256:…`` appended once the digest is recorded)."""
+        pinned = f"{self.image}:{self.version}"
+        return f"{pinned}@{self.digest}" if self.digest else pinned
+
+
+CORAZA_WASM = WasmModule(
+    "corazaWaf",
+    "ghcr.io/corazawaf/coraza-proxy-wasm",
+    "0.6.0",
+    "corazawaf/coraza-proxy-wasm issue #297 (maintainer, 2025-07-11: release 0.6.0 is out, "
+    "the first since 0.5.0 of 2024-01); images are pushed by .github/workflows/ci.yaml "
+    "(docker/metadata-action `type=semver,pattern={{version}}` to ghcr.io/${{ github.repository "
+    "}}) with the module at /plugin.wasm (Dockerfile); the OWASP CRS is embedded "
+    "(wasmplugin/fs.go: @recommended-conf, @crs-setup-conf, @owasp_crs; main@3607c01 embeds "
+    "CRS v4.14, #304, and Coraza v3.3.3, go.mod)",
+    digest=None,
+    digest_source="NOT RECORDED: the registry (ghcr.io) was unreachable where this pin was "
+    "written and no upstream file states the manifest digest of the 0.6.0 tag; record it with "
+    "`crane digest ghcr.io/corazawaf/coraza-proxy-wasm:0.6.0` and set `digest` here (a stack "
+    "can pin its own copy meanwhile: gateways.external.waf.module)",
+    component="Coraza WAF (proxy-wasm) 0.6 with the OWASP Core Rule Set 4",
+    api_source="envoyproxy/gateway v1.9.0 api/v1alpha1/envoyextensionypolicy_types.go "
+    "(targetRefs kind Gateway; wasm, at most 16), api/v1alpha1/wasm_types.go (code.type Image, "
+    "image.url `registry/image:tag` or `@sha256:digest`, image.sha256 must match the image "
+    "digest; failOpen default false: a failing module answers 5xx)",
+)
+"""The web application firewall on the external gateway (docs/ingress-firewall.md)."""
+
+WASM_MODULES: tuple[WasmModule, ...] = (CORAZA_WASM,)
+
 _BY_NAME = {c.name: c for c in CHARTS}
 
 
@@ -530,6 +582,25 @@ def render_table() -> str:
         lines.append(f"  - CRDs: {c.crds_source}")
         if c.release_record_near_limit:
             lines.append(f"  - release record: {c.release_record_near_limit}")
+    lines += [
+        "",
+        "Wasm extensions loaded into the gateways' Envoy:",
+        "",
+        "| key | image | version | digest | what |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for m in WASM_MODULES:
+        lines.append(
+            f"| {m.name} | {m.image} | {m.version} | {m.digest or 'not recorded'} | {m.component} |"
+        )
+    lines += ["", "Sources:", ""]
+    for m in WASM_MODULES:
+        lines += [
+            f"- **{m.name}**",
+            f"  - version: {m.version_source}",
+            f"  - digest: {m.digest_source}",
+            f"  - API: {m.api_source}",
+        ]
     lines += [
         "",
         f"What each target accepts in `pdp validate` (components' intersection; clouds: also "

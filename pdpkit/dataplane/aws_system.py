@@ -35,7 +35,16 @@ CILIUM_CHAINED_WITH_VPC_CNI: dict[str, Any] = {
 """Cilium values for the chained mode (docs.cilium.io "AWS VPC CNI plugin" chaining)."""
 
 EXTERNAL_NLB_ANNOTATIONS = {
-    # a Network Load Balancer (not the in-tree default Classic LB), internet-facing
+    # A Network Load Balancer (not the in-tree default Classic LB), internet-facing. Type
+    # "nlb" is reconciled by the in-tree service controller (cloud-provider-aws), not by the
+    # AWS Load Balancer Controller unless a cluster offloads it explicitly (kubernetes-sigs.
+    # github.io/aws-load-balancer-controller guide/service/nlb, "Configuration"); pdpkit
+    # installs no LBC. That controller enforces the gateway's loadBalancerSourceRanges on the
+    # nodes: ingress rules from those CIDRs to the NodePorts in the nodes' cluster security
+    # group, 0.0.0.0/0 when none are given (kubernetes/cloud-provider-aws v1.35.2
+    # pkg/providers/v1/aws.go:2357,2490-2498; aws_loadbalancer.go:958
+    # updateInstanceSecurityGroupsForNLB). An NLB keeps the client's address on instance
+    # targets and the gateway Service is externalTrafficPolicy Local, so the rule sees it.
     "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
     "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
 }

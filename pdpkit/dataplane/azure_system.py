@@ -22,6 +22,14 @@ from pdpkit.dataplane.system_args import SystemLayerArgs, WorkloadIdentity
 from pdpkit.spec.dataplane import DataPlaneSpec
 
 INTERNAL_LB = {"service.beta.kubernetes.io/azure-load-balancer-internal": "true"}
+"""A private frontend IP in the VNet. The external gateway needs no annotation: AKS's
+cloud-provider-azure turns its loadBalancerSourceRanges into allow rules of the cluster's NSG
+for the load balancer's IP, and drops the allow-from-Internet rule once the ranges are not
+open (kubernetes-sigs/cloud-provider-azure v1.35.8 pkg/provider/loadbalancer/accesscontrol.go:
+134-151 IsAllowFromInternet, 198-210 PatchSecurityGroup). Traffic from inside the VNet stays
+allowed by the NSG's default rule unless the Service also carries
+``azure-deny-all-except-load-balancer-source-ranges`` (:156-162, pkg/consts/consts.go:288-290);
+pdpkit does not set it: a VNet client reaches the public IP through SNAT as a public address."""
 
 
 def system_layer_args(

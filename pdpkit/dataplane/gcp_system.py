@@ -22,6 +22,12 @@ from pdpkit.spec.dataplane import DataPlaneSpec
 from pdpkit.spec.targets import GcpSpec
 
 INTERNAL_LB = {"networking.gke.io/load-balancer-type": "Internal"}
+"""An internal passthrough Network Load Balancer. For the external gateway GKE creates a VPC
+firewall rule allowing the Service's loadBalancerSourceRanges to the nodes ("Load balancer
+source ranges: configures optional firewall rules in GKE and in the VPC",
+cloud.google.com/kubernetes-engine/docs/how-to/service-parameters; kubernetes/
+cloud-provider-gcp v36.3.8 providers/gce/gce_loadbalancer_external.go:1187-1191
+ensureAllowNodeFirewall, 1145-1166 firewallObject: SourceRanges from the Service)."""
 
 
 def gcp_section(spec: DataPlaneSpec) -> GcpSpec:

@@ -85,6 +85,14 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         kubeconfig=onprem.kubeconfig,
         context=onprem.context,
     )
+    # No cloud firewall on-prem: the nodes enforce the external gateway's
+    # loadBalancerSourceRanges for the address the site's load balancer (MetalLB, kube-vip…)
+    # announces: kube-proxy's per-Service firewall chain ("only works for VIP-like
+    # loadbalancers that preserve source IPs", kubernetes/kubernetes pkg/proxy/iptables/
+    # proxier.go, KUBE-FW; read from a stored copy, release not pinned), or Cilium's kube-proxy
+    # replacement where a site runs it (cilium/cilium Documentation/network/kubernetes/
+    # kubeproxy-free.rst, "LoadBalancer Source Ranges Checks"). Traffic from inside the cluster
+    # is not filtered there.
     system = SystemLayer(
         f"{spec.name}-system",
         SystemLayerArgs(

@@ -12,16 +12,22 @@ from pdpkit.components.k8s.flux import Flux, FluxArgs
 from pdpkit.components.k8s.gateway import Gateway, GatewayArgs
 from pdpkit.components.k8s.log_agent import LogAgent, LogAgentArgs
 from pdpkit.components.k8s.pdp_agent import PdpAgent, PdpAgentArgs
+from pdpkit.components.k8s.web_application_firewall import (
+    WebApplicationFirewall,
+    WebApplicationFirewallArgs,
+)
 from pdpkit.dataplane.contract import GatewayRef
 from pdpkit.dataplane.system_args import SystemLayerArgs
+from pdpkit.spec.dataplane import WafMode
 from pdpkit.spec.secret_keys import secret_key
 
 __all__ = ["SystemLayer", "SystemLayerArgs"]
 
 
 class SystemLayer(pulumi.ComponentResource):
-    """Cilium (where needed), Envoy Gateway with an external and an internal gateway,
-    cert-manager, External Secrets, Flux, the log agent and the PDP agent.
+    """Cilium (where needed), Envoy Gateway with an external and an internal gateway (the
+    external one behind its source ranges and web application firewall), cert-manager,
+    External Secrets, Flux, the log agent and the PDP agent.
 
     Ordering is by real dependency only: everything waits for the target's node pools and,
     where pdpkit installs it, for Cilium (no pod runs without a CNI); each custom resource
@@ -116,9 +122,29 @@ class SystemLayer(pulumi.ComponentResource):
                         if visibility == "internal"
                         else args.external_load_balancer_annotations
                     ),
+                    source_ranges=(
+                        tuple(spec.gateways.external.source_ranges or ())
+                        if visibility == "external"
+                        else ()
+                    ),
                     http_listener=visibility == "external" and acme_http01,
                     crds=(envoy.crds, envoy.gateway_class),
                     certificates=(certificates.release, certificates.issuer),
+                ),
+                child,
+            )
+        waf_mode = spec.gateways.external.waf.effective_mode(spec.production)
+        if waf_mode is not WafMode.OFF:
+            WebApplicationFirewall(
+                f"{name}-external-waf",
+                WebApplicationFirewallArgs(
+                    provider=provider,
+                    gateway_name=gateways["external"].gateway_name,
+                    namespace=envoy.namespace,
+                    blocking=waf_mode is WafMode.BLOCKING,
+                    module=spec.gateways.external.waf.module,
+                    crds=(envoy.crds,),
+                    gateway=gateways["external"].gateway,
                 ),
                 child,
             )

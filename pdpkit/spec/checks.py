@@ -22,7 +22,7 @@ from pdpkit.spec.credential_checks import credential_problems
 from pdpkit.spec.derived_names import derived_name_problems
 from pdpkit.spec.enums import Target
 from pdpkit.spec.findings import Finding, unique_names
-from pdpkit.spec.gateway_checks import gateway_problems
+from pdpkit.spec.gateway_checks import firewall_problems, gateway_problems
 from pdpkit.spec.image_registry import agent_image_problems, image_pull_problems
 from pdpkit.spec.kubernetes_checks import kubernetes_version_problems
 from pdpkit.spec.label_checks import node_problems, tag_problems
@@ -44,6 +44,7 @@ def cross_field_problems(stack: StackSpec) -> list[Finding]:
     findings = list(_network(stack))
     findings += region_problems(stack)
     findings += gateway_problems(stack.dataplane.gateways)
+    findings += firewall_problems(stack.dataplane)
     findings += kubernetes_version_problems(stack)
     if stack.dataplane.target is Target.AWS:
         findings += aws_network_problems(stack)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from enum import StrEnum
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from pdpkit.spec.base import Cidr, DnsName, NonEmptyStr, SpecModel, Version
 from pdpkit.spec.ci import CiSpec
@@ -175,10 +177,76 @@ class GatewaySpec(SpecModel):
     """Hostnames served (wildcards allowed: *.apps.example.com)."""
 
 
+class WafMode(StrEnum):
+    """What the web application firewall on the external gateway does with a request that
+    the OWASP Core Rule Set scores as an attack."""
+
+    BLOCKING = "blocking"
+    """Refuse it (HTTP 403) and log it (Coraza ``SecRuleEngine On``)."""
+    DETECTION = "detection"
+    """Let it through and log it (``SecRuleEngine DetectionOnly``): for tuning out false
+    positives before blocking."""
+    OFF = "off"
+    """No firewall on the gateway (refused in production by policy K8S-GW-WAF)."""
+
+
+OCI_DIGEST_REF = r"^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)+(:[A-Za-z0-9._-]+)?@sha256:[0-9a-f]{64}$"
+"""``registry/path[:tag]@sha256:<64 hex>``: an OCI reference pinned by digest."""
+
+
+class WafSpec(SpecModel):
+    """The web application firewall on every listener of the external gateway: Coraza with
+    the OWASP Core Rule Set, running inside the gateway's Envoy (docs/ingress-firewall.md)."""
+
+    mode: WafMode | None = None
+    """``blocking``, ``detection`` or ``off``; left out: blocking when the data plane is
+    production, detection otherwise."""
+    module: str | None = None
+    """The coraza-proxy-wasm OCI image pinned by digest (``registry/path:tag@sha256:…``), e.g.
+    a copy in the data plane's own registry; left out: the release pinned in
+    `pdpkit.versions.CORAZA_WASM`."""
+
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _yaml_off(cls, value: Any) -> Any:
+        """YAML 1.1 reads an unquoted ``off`` as false: take it for the mode it spells."""
+        return WafMode.OFF if value is False else value
+
+    @field_validator("module")
+    @classmethod
+    def _pinned(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(OCI_DIGEST_REF, value):
+            raise ValueError(
+                "must be an OCI image pinned by digest, registry/path:tag@sha256:<64 hex> "
+                "(e.g. registry.example.com/waf/coraza-proxy-wasm:0.6.0@sha256:…); "
+                "`crane digest <image>` prints the digest"
+            )
+        return value
+
+    def effective_mode(self, production: bool) -> WafMode:
+        """The mode in force: the declared one, else blocking in production."""
+        if self.mode is not None:
+            return self.mode
+        return WafMode.BLOCKING if production else WafMode.DETECTION
+
+
+class ExternalGatewaySpec(GatewaySpec):
+    """The internet-facing gateway: its hostnames, who may reach it, and its firewall."""
+
+    source_ranges: tuple[Cidr, ...] | None = Field(None, min_length=1)
+    """Client ranges (CIDRs) the external load balancer accepts; everything else is dropped
+    by the cloud's firewall for the load balancer (NSG, security group, VPC firewall rule) or,
+    on-prem, by the nodes. Required in production. Left out elsewhere: open to everyone.
+    ``0.0.0.0/0`` or ``::/0`` opens the gateway to the internet on purpose (refused in
+    production by policy K8S-GW-SOURCE-RANGES unless waived)."""
+    waf: WafSpec = WafSpec()
+    """The web application firewall; left out: blocking in production, detection elsewhere."""
+
+
 class GatewaysSpec(SpecModel):
     """The external and internal gateways every integration endpoint is exposed on."""
 
-    external: GatewaySpec
+    external: ExternalGatewaySpec
     """The internet-facing gateway."""
     internal: GatewaySpec
     """The gateway reachable only inside the network."""

@@ -1,10 +1,12 @@
-"""Gateway hostnames must be certifiable: inside the DNS zone the ACME DNS-01 solver manages."""
+"""Gateway hostnames must be certifiable: inside the DNS zone the ACME DNS-01 solver manages;
+the external gateway's source ranges are declared in production and leave ACME a way in."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 
-from pdpkit.spec.dataplane import GatewaysSpec
+from pdpkit.spec.dataplane import DataPlaneSpec, GatewaysSpec
 
 Finding = tuple[str, str]
 
@@ -24,3 +26,51 @@ def gateway_problems(gateways: GatewaysSpec) -> Iterator[Finding]:
                     f"challenge cannot prove it; use a name under {gateways.dns_zone} "
                     f"(e.g. *.{visibility}.{gateways.dns_zone}) or tlsIssuer: selfsigned",
                 )
+
+
+OPEN_PREFIX = 8
+"""A source range wider than a /8 counts as open: ``0.0.0.0/0``, ``::/0`` and their halves
+(``0.0.0.0/1`` + ``128.0.0.0/1``) all let the internet in."""
+
+
+def is_open(cidr: str) -> bool:
+    """Whether `cidr` lets (a large share of) the internet in: wider than a /8."""
+    return ipaddress.ip_network(cidr, strict=False).prefixlen < OPEN_PREFIX
+
+
+def firewall_problems(spec: DataPlaneSpec) -> Iterator[Finding]:
+    """Source ranges of the external gateway: required in production, and not restricted
+    while certificates are proven over HTTP-01 (the ACME server must reach the gateway)."""
+    ranges = spec.gateways.external.source_ranges
+    path = "dataplane.gateways.external.sourceRanges"
+    if ranges is None:
+        if spec.production:
+            yield (
+                path,
+                "a production data plane must say who may reach its external gateway; list "
+                "the client ranges (e.g. [203.0.113.0/24]), or write [0.0.0.0/0, ::/0] to open "
+                "it to the internet on purpose (then waive policy K8S-GW-SOURCE-RANGES with a "
+                "justification)",
+            )
+        return
+    if _http01(spec) and not any(is_open(cidr) for cidr in ranges):
+        yield (
+            path,
+            f"certificates for {spec.gateways.tls_issuer} are proven over ACME HTTP-01 on this "
+            "data plane, and Let's Encrypt validates from addresses it does not publish "
+            "(letsencrypt.org/docs/faq), so restricted sourceRanges would block every issuance "
+            "and renewal; give cert-manager a DNS-01 solver (azure.dnsZoneResourceGroup, "
+            "gcp.dnsManagedZone) or use tlsIssuer: selfsigned",
+        )
+
+
+def _http01(spec: DataPlaneSpec) -> bool:
+    """Whether ACME certificates are proven over HTTP-01 through the external gateway: a
+    Let's Encrypt issuer and no DNS-01 solver for the target (`pdpkit.dataplane.*_system`)."""
+    if not spec.gateways.tls_issuer.startswith("letsencrypt"):
+        return False
+    if spec.azure is not None:
+        return spec.azure.dns_zone_resource_group is None
+    if spec.gcp is not None:
+        return spec.gcp.dns_managed_zone is None
+    return spec.onprem is not None  # AWS always answers DNS-01 in Route 53

@@ -9,6 +9,10 @@ import pulumi_kubernetes as k8s
 
 from pdpkit.components.k8s.objects import custom_resource
 
+GATEWAY_LABEL = "pdpkit.io/gateway"
+"""Label on a gateway's own objects (Gateway, EnvoyProxy, EnvoyExtensionPolicy): its name
+(``external`` / ``internal``), by which policy finds the external gateway's firewall."""
+
 
 @dataclass(frozen=True)
 class GatewayArgs:
@@ -25,6 +29,10 @@ class GatewayArgs:
     """cert-manager `ClusterIssuer` that signs the gateway's certificate."""
     service_annotations: dict[str, str] = field(default_factory=dict)
     """Annotations of the gateway's load balancer Service (private LB on the internal one)."""
+    source_ranges: tuple[str, ...] = ()
+    """Client CIDRs the load balancer accepts (Service ``loadBalancerSourceRanges``, which the
+    cloud turns into firewall rules); empty: whatever the load balancer's default is (open on
+    an internet-facing one)."""
     http_listener: bool = False
     """Also listen on port 80 for routes of the gateway's own namespace only (ACME HTTP-01)."""
     replicas: int = 2
@@ -75,6 +83,21 @@ class Gateway(pulumi.ComponentResource):
             ),
         )
         proxy_name = f"{args.gateway_name}-proxy"
+        labels = {GATEWAY_LABEL: args.gateway_name}
+        service: dict[str, object] = {
+            "type": "LoadBalancer",
+            # Local keeps the client's address (no SNAT to a node): what the source ranges
+            # are checked against where the node filters them (AWS NLB node security group,
+            # kube-proxy / Cilium on-prem).
+            "externalTrafficPolicy": "Local",
+            "annotations": dict(sorted(args.service_annotations.items())),
+        }
+        if args.source_ranges:
+            # Copied onto the Service's spec.loadBalancerSourceRanges by Envoy Gateway
+            # (envoyproxy/gateway v1.9.0 api/v1alpha1/shared_types.go:358-364,
+            # KubernetesServiceSpec; only for type LoadBalancer, :321). Who enforces it on each
+            # target: docs/ingress-firewall.md and `pdpkit.dataplane.*_system`.
+            service["loadBalancerSourceRanges"] = list(args.source_ranges)
         # Per-gateway EnvoyProxy: replicas, hardening and the LB annotations (private LB).
         self.proxy = custom_resource(
             f"{name}-proxy",
@@ -87,16 +110,13 @@ class Gateway(pulumi.ComponentResource):
                     "type": "Kubernetes",
                     "kubernetes": {
                         "envoyDeployment": {"replicas": args.replicas},
-                        "envoyService": {
-                            "type": "LoadBalancer",
-                            "externalTrafficPolicy": "Local",
-                            "annotations": dict(sorted(args.service_annotations.items())),
-                        },
+                        "envoyService": service,
                         "envoyPDB": {"minAvailable": 1},
                     },
                 },
             },
             after_crds,
+            labels=labels,
         )
         listeners = [
             {
@@ -141,6 +161,7 @@ class Gateway(pulumi.ComponentResource):
             pulumi.ResourceOptions.merge(
                 child, pulumi.ResourceOptions(depends_on=[*args.crds, self.proxy])
             ),
+            labels=labels,
         )
         self.gateway_name = args.gateway_name
         self.namespace = args.namespace

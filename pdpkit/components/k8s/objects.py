@@ -59,13 +59,18 @@ def custom_resource(  # noqa: PLR0917
     namespace: str | None,
     spec: pulumi.Input[dict[str, Any]],
     opts: pulumi.ResourceOptions,
+    *,
+    labels: dict[str, str] | None = None,
 ) -> k8s.apiextensions.CustomResource:
-    """A custom resource with a fixed name (never auto-named: names are part of the state)."""
+    """A custom resource with a fixed name (never auto-named: names are part of the state),
+    labelled managed-by pdpkit (plus `labels`)."""
     return k8s.apiextensions.CustomResource(
         resource_name,
         api_version=api_version,
         kind=kind,
-        metadata=k8s.meta.v1.ObjectMetaArgs(name=name, namespace=namespace, labels=MANAGED_BY),
+        metadata=k8s.meta.v1.ObjectMetaArgs(
+            name=name, namespace=namespace, labels={**MANAGED_BY, **(labels or {})}
+        ),
         spec=spec,
         opts=opts,
     )

@@ -43,6 +43,8 @@ CONFIG_MAP = "kubernetes:core/v1:ConfigMap"
 K8S_SECRET = "kubernetes:core/v1:Secret"
 CLUSTER_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole"
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
+ENVOY_PROXY = "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy"
+EXTENSION_POLICY = "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyExtensionPolicy"
 
 GOOD: dict[str, dict[str, Any]] = {
     AKS: {
@@ -210,6 +212,33 @@ GOOD: dict[str, dict[str, Any]] = {
     },
     CLUSTER_ROLE: {"rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]}]},
     HELM_RELEASE: {"chart": "oci://docker.io/envoyproxy/gateway-helm", "version": "v1.9.0"},
+    ENVOY_PROXY: {
+        "metadata": {"name": "external-proxy", "labels": {"pdpkit.io/gateway": "external"}},
+        "spec": {
+            "provider": {
+                "kubernetes": {
+                    "envoyService": {
+                        "type": "LoadBalancer",
+                        "loadBalancerSourceRanges": ["203.0.113.0/24", "10.0.0.0/8"],
+                    }
+                }
+            }
+        },
+    },
+    EXTENSION_POLICY: {
+        "metadata": {"name": "external-waf", "labels": {"pdpkit.io/gateway": "external"}},
+        "spec": {
+            "wasm": [
+                {
+                    "name": "coraza-waf",
+                    "code": {
+                        "type": "Image",
+                        "image": {"url": f"ghcr.io/x/waf:1@{DIGEST}", "sha256": "a" * 64},
+                    },
+                }
+            ]
+        },
+    },
 }
 
 
@@ -277,6 +306,9 @@ GOOD[CRON_JOB] = {
         },
     },
 }
+
+
+_RANGES = "spec.provider.kubernetes.envoyService.loadBalancerSourceRanges"
 
 
 def changed(type_: str, path: str, value: Any) -> dict[str, Any]:
@@ -567,5 +599,19 @@ BAD: list[tuple[str, str, dict[str, Any]]] = [
             "metadata.annotations",
             {"pdpkit.io/unverified-release": "releases.api.prod: never ran in staging"},
         ),
+    ),
+    ("K8S-GW-SOURCE-RANGES", ENVOY_PROXY, changed(ENVOY_PROXY, _RANGES, [])),
+    ("K8S-GW-SOURCE-RANGES", ENVOY_PROXY, changed(ENVOY_PROXY, _RANGES, ["0.0.0.0/0"])),
+    ("K8S-GW-SOURCE-RANGES", ENVOY_PROXY, changed(ENVOY_PROXY, _RANGES, ["::/0"])),
+    (
+        "K8S-GW-SOURCE-RANGES",
+        ENVOY_PROXY,
+        changed(ENVOY_PROXY, _RANGES, ["0.0.0.0/1", "128.0.0.0/1"]),
+    ),
+    ("K8S-GW-SOURCE-RANGES", ENVOY_PROXY, changed(ENVOY_PROXY, _RANGES, ["*"])),
+    (
+        "K8S-WASM-PINNED",
+        EXTENSION_POLICY,
+        changed(EXTENSION_POLICY, "spec.wasm.0.code.image", {"url": "ghcr.io/x/waf:1"}),
     ),
 ]

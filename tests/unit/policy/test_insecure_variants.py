@@ -19,6 +19,7 @@ from pdpkit.plan.document import Plan
 from pdpkit.plan.run import plan_spec
 from pdpkit.policy import RULES_BY_ID, PolicyResource, Verdict, evaluate
 from pdpkit.policy.data_protection import holds_data
+from pdpkit.spec.dataplane import WafMode, WafSpec
 from pdpkit.spec.loader import load_stack
 from pdpkit.spec.stack import PolicySpec, StackSpec
 from tests.examples import EXAMPLE_STACKS, ROOT, plan_of
@@ -44,6 +45,15 @@ def unwaived(verdicts: list[Verdict], severity: str = "mandatory") -> set[str]:
 
 
 PUBLIC_API = {"private_api_endpoint": False, "authorized_ranges": ("203.0.113.0/24",)}
+
+
+def external_gateway(stack: str, **changes: Any) -> StackSpec:
+    """`stack` with its external gateway changed (source ranges, WAF)."""
+    gateways = load_stack(ROOT, stack).dataplane.gateways
+    external = gateways.external.model_copy(update=changes)
+    return variant(stack, gateways=gateways.model_copy(update={"external": external}))
+
+
 SPEC_VARIANTS: list[tuple[str, str, Callable[[str], StackSpec], str]] = [
     (
         "acme-azure-dev",
@@ -80,6 +90,24 @@ SPEC_VARIANTS: list[tuple[str, str, Callable[[str], StackSpec], str]] = [
         "no CMEK",
         lambda s: variant(s, cluster={"secrets_encryption": False}),
         "GCP-GKE-SECRETS-CMEK",
+    ),
+    (
+        "acme-aws-prod",
+        "gateway open to the internet",
+        lambda s: external_gateway(s, source_ranges=("0.0.0.0/0", "::/0")),
+        "K8S-GW-SOURCE-RANGES",
+    ),
+    (
+        "acme-aws-prod",
+        "WAF detection only",
+        lambda s: external_gateway(s, waf=WafSpec(mode=WafMode.DETECTION)),
+        "K8S-GW-WAF",
+    ),
+    (
+        "acme-aws-prod",
+        "WAF off",
+        lambda s: external_gateway(s, waf=WafSpec(mode=WafMode.OFF)),
+        "K8S-GW-WAF",
     ),
 ]
 

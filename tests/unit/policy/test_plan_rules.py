@@ -310,3 +310,64 @@ def test_production_data_is_protected_and_retained() -> None:
     assert flagged("PDP-DATA-PROTECTED", [registry], PolicyContext(production=False)) == []
     unknown_retain = res("aws:kms/key:Key", "k", {}, protect=True, retain_on_delete=None)
     assert flagged("PDP-DATA-PROTECTED", [unknown_retain], production) == []
+
+
+GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway"
+EXTENSION_POLICY = "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyExtensionPolicy"
+NS = "envoy-gateway-system"
+
+
+def gateway(name: str = "external") -> PolicyResource:
+    meta = {"name": name, "namespace": NS, "labels": {"pdpkit.io/gateway": name}}
+    return res(GATEWAY, f"{name}-gateway", {"metadata": meta, "spec": {}})
+
+
+def waf(*directives: str, target: str = "external", namespace: str = NS) -> PolicyResource:
+    inputs = {
+        "metadata": {"name": f"{target}-waf", "namespace": namespace},
+        "spec": {
+            "targetRefs": [
+                {"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": target}
+            ],
+            "wasm": [
+                {
+                    "name": "coraza-waf",
+                    "config": {
+                        "directives_map": {"default": list(directives)},
+                        "default_directives": "default",
+                    },
+                }
+            ],
+        },
+    }
+    return res(EXTENSION_POLICY, f"{target}-waf", inputs)
+
+
+CRS = ("Include @recommended-conf", "Include @crs-setup-conf", "Include @owasp_crs/*.conf")
+PRODUCTION = PolicyContext(production=True)
+
+
+def test_the_external_gateway_needs_a_blocking_waf_in_production() -> None:
+    blocking = waf(CRS[0], "SecRuleEngine On", *CRS[1:])
+    assert flagged("K8S-GW-WAF", [gateway(), blocking], PRODUCTION) == []
+    # the internal gateway needs none
+    assert flagged("K8S-GW-WAF", [gateway(), blocking, gateway("internal")], PRODUCTION) == []
+    assert flagged("K8S-GW-WAF", [gateway()], PRODUCTION) == [
+        "external-gateway: Gateway external has no web application firewall with the OWASP CRS"
+    ]
+    detecting = waf(CRS[0], "SecRuleEngine DetectionOnly", *CRS[1:])
+    assert flagged("K8S-GW-WAF", [gateway(), detecting], PRODUCTION) == [
+        "external-gateway: Gateway external's web application firewall only detects "
+        "(SecRuleEngine DetectionOnly): attacks reach the integrations"
+    ]
+    # the last engine line wins, as in Coraza
+    undone = waf("SecRuleEngine On", *CRS, "SecRuleEngine Off")
+    assert len(flagged("K8S-GW-WAF", [gateway(), undone], PRODUCTION)) == 1
+    # a module without the Core Rule Set, or one attached elsewhere, is no WAF for the gateway
+    bare = waf("SecRuleEngine On", "SecRule ARGS '@rx x' 'id:1,deny'")
+    assert len(flagged("K8S-GW-WAF", [gateway(), bare], PRODUCTION)) == 1
+    elsewhere = waf("SecRuleEngine On", *CRS, namespace="default")
+    assert len(flagged("K8S-GW-WAF", [gateway(), elsewhere], PRODUCTION)) == 1
+    # outside production detection (or none) is the stack's choice
+    assert flagged("K8S-GW-WAF", [gateway(), detecting]) == []
+    assert flagged("K8S-GW-WAF", [gateway()]) == []

@@ -101,6 +101,7 @@ K8S_GROUPS = {
     "rbac.authorization.k8s.io": "rbac",
     "helm.sh": "helm",
     "cilium.io": None,
+    "gateway.envoyproxy.io": None,
 }
 
 

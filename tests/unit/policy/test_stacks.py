@@ -92,8 +92,15 @@ def test_production_stack_protects_everything_that_holds_data(stack: str) -> Non
 @cache
 def production_plan(stack: str) -> Plan:
     spec = spec_of(stack)
-    # a production data plane serves certificates clients trust (production_checks)
-    gateways = spec.dataplane.gateways.model_copy(update={"tls_issuer": "letsencrypt"})
+    # a production data plane serves certificates clients trust (production_checks); where
+    # they are proven over HTTP-01 (on-prem) the ACME server must reach the gateway
+    # (gateway_checks.firewall_problems): open it
+    external = spec.dataplane.gateways.external.model_copy(
+        update={"source_ranges": ("0.0.0.0/0", "::/0")}
+    )
+    gateways = spec.dataplane.gateways.model_copy(
+        update={"tls_issuer": "letsencrypt", "external": external}
+    )
     dataplane = spec.dataplane.model_copy(update={"production": True, "gateways": gateways})
     production = spec.model_copy(update={"dataplane": dataplane})
     return plan_spec(production, ROOT, stack)
