@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pdpkit.platform.ledger import Ledger
+from pdpkit.platform.ledger import Ledger, Release, Slot, format_time
 from pdpkit.platform.pipeline import approvers_of
+from pdpkit.platform.promotion import short
 from pdpkit.platform.promotion_identity import IdentityError, canonical, skeleton
+from pdpkit.spec.approver_checks import GITHUB_LOGIN_RULE, is_github_login
 from pdpkit.spec.platform import PlatformSpec
 
 
@@ -54,14 +56,29 @@ def approving_reviewers(reviews: Iterable[Review], head: str) -> frozenset[str]:
 def review_problems(
     base: Ledger, head: Ledger, reviews: Iterable[Review], *, author: str, head_commit: str
 ) -> list[str]:
-    """Why the approvals recorded by the ledger changes of a pull request are not proven."""
+    """Why the ledger changes of a pull request are not proven by its reviews.
+
+    - every name a changed current release records in ``approvedBy`` must be a reviewer
+      whose latest deciding review approves `head_commit`, and not the author;
+    - no current release may disappear (the environment would fall back to the bootstrap
+      image unreviewed): roll back with `pdp rollback` instead;
+    - history only loses releases or gains the release it replaced: a release added to
+      an environment's history that the base never had is made-up evidence (that a build
+      ran there, for how long) for a later promotion.
+    """
     approved = approving_reviewers(reviews, head_commit)
     problems = []
+    for key in sorted(base.slots.keys() - head.slots.keys()):
+        problems.append(
+            f"releases.{key[0]}.{key[1]}: the pull request removes this release; a ledger "
+            "change never removes what an environment runs (use `pdp rollback`)"
+        )
     for key, slot in sorted(head.slots.items()):
         before = base.slots.get(key)
+        where = f"releases.{key[0]}.{key[1]}"
+        problems += _history_problems(where, before, slot.history)
         if before is not None and before.current == slot.current:
             continue
-        where = f"releases.{key[0]}.{key[1]}"
         for name in slot.current.approved_by:
             try:
                 login = canonical(name)
@@ -82,14 +99,40 @@ def review_problems(
     return problems
 
 
-def codeowners(platform: PlatformSpec) -> str:
-    """A CODEOWNERS line giving the ledger to the approvers of every gate that requires
-    approvals (GitHub logins, groups expanded), so branch protection asks them to review."""
+def _history_problems(where: str, before: Slot | None, history: Iterable[Release]) -> list[str]:
+    known = set(before.releases) if before is not None else set()
+    return [
+        f"{where}.history[{i}]: {short(r.image)} ({r.source}, {format_time(r.promoted_at)}) "
+        "is not in the base branch's ledger; a pull request may only change what runs "
+        "now — history is written by `pdp` (one command per pull request)"
+        for i, r in enumerate(history)
+        if r not in known
+    ]
+
+
+def ledger_owners(platform: PlatformSpec) -> list[str]:
+    """``@login`` of every approver of every gate that requires approvals (groups
+    expanded), sorted: the ledger's code owners, so branch protection asks them to review.
+
+    Raises `ValueError` for a name that is not a GitHub login (`pdp validate` refuses it
+    first, located in the file).
+    """
     owners: set[str] = set()
     for pipeline in platform.pipelines:
         for gate in pipeline.gates:
             users = approvers_of(platform, gate) if gate.required_approvals else None
             owners.update(users or ())
-    if not owners:
-        return ""
-    return f"/{platform.ledger.path} {' '.join(f'@{o}' for o in sorted(owners))}\n"
+    for owner in owners:
+        if not is_github_login(owner):
+            raise ValueError(
+                f"refusing to write {owner!r} into CODEOWNERS: {GITHUB_LOGIN_RULE} "
+                "(run `pdp validate`)"
+            )
+    return [f"@{o}" for o in sorted(owners)]
+
+
+def codeowners(platform: PlatformSpec, prefix: str = "") -> str:
+    """The CODEOWNERS line giving the ledger (at `prefix` + its path from the repository
+    root) to `ledger_owners`; "" when no gate requires approvals."""
+    owners = ledger_owners(platform)
+    return f"/{prefix}{platform.ledger.path} {' '.join(owners)}\n" if owners else ""

@@ -130,23 +130,25 @@ def test_one_job_per_stack_for_preview_up_and_drift(files: dict[str, str]) -> No
     assert onprem["runs-on"] == ["self-hosted", "acme-onprem-local"]
 
 
-def test_promote_workflow_uses_github_environments_as_approval_source(
+def test_promote_workflow_opens_a_pull_request_asking_the_named_approvers(
     files: dict[str, str],
 ) -> None:
     workflow = load(files["pdp-promote-acme.yml"])
     inputs = workflow["on"]["workflow_dispatch"]["inputs"]
     assert inputs["environment"]["options"] == ["staging", "prod"]
+    assert inputs["approvers"]["type"] == "string"
+    assert list(workflow["jobs"]) == ["promote"]  # no rollout: the merge deploys (pdp-up)
     job = workflow["jobs"]["promote"]
-    assert job["environment"] == "acme-${{ inputs.environment }}"
-    script = "\n".join(rendered(s) for s in job["steps"])
-    assert "actions/runs/$GITHUB_RUN_ID/approvals" in script
-    assert '--approved-by "$login"' in script and "pdp promote" in script
+    assert "environment" not in job  # deployment reviews are no approval source any more
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    promote, opened = job["steps"][-2:]
+    assert promote["env"]["APPROVERS"] == opened["env"]["REVIEWERS"] == "${{ inputs.approvers }}"
+    assert '--approved-by "$name"' in promote["run"] and "pdp promote" in promote["run"]
+    script = rendered(opened)
     assert "git add releases/acme.yaml" in script
-    ups = {name: j["if"] for name, j in workflow["jobs"].items() if name.startswith("up-")}
-    assert ups == {
-        "up-acme-gcp-staging": "inputs.environment == 'staging'",
-        "up-acme-aws-prod": "inputs.environment == 'prod'",
-    }
+    assert 'branch="pdp/ledger/acme/$GITHUB_RUN_ID-$GITHUB_RUN_ATTEMPT"' in script
+    assert "gh pr create --base ${{ github.event.repository.default_branch }} " in script
+    assert 'gh pr edit "$url" --add-reviewer "$name"' in script
 
 
 def test_build_workflow_records_the_pushed_digest(files: dict[str, str]) -> None:
@@ -156,7 +158,8 @@ def test_build_workflow_records_the_pushed_digest(files: dict[str, str]) -> None
     script = "\n".join(rendered(s) for s in record["steps"])
     assert "pdp release order-api --stack acme-aws-prod --image " in script
     assert "acmecr.azurecr.io/orders/order-api@${{ needs.build.outputs.digest }}" in script
-    assert sorted(j for j in workflow["jobs"] if j.startswith("up-")) == ["up-acme-azure-dev"]
+    assert "gh pr create" in script
+    assert sorted(workflow["jobs"]) == ["build", "record"]  # the merge deploys, not this
 
 
 def test_actions_are_pinned(files: dict[str, str]) -> None:
@@ -263,7 +266,7 @@ def test_the_aws_profile_the_kubeconfig_names_is_defined_before_pulumi_runs(
         )
         assert login < names.index(define["name"]) < pulumi, workflow
         checked += 1
-    assert checked >= 3  # preview, up, drift of acme-aws-prod at least
+    assert checked >= 2  # up and drift of acme-aws-prod (its previews are offline)
 
 
 def test_every_bad_stack_is_reported_and_nothing_written(
