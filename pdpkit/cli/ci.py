@@ -15,6 +15,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from pdpkit.cli.main import EXIT_INVALID, EXIT_OK
+from pdpkit.platform.promotion_reviews import OwnerError
 from pdpkit.spec.errors import Problem, SpecError
 from pdpkit.spec.loader import find_project_root, load_stack, stack_names
 from pdpkit.spec.stack import StackSpec
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         files = generate(stacks, pulumi_cli_version())
         owners = _codeowners(root, out, stacks)
-    except (UnsafeWorkflowValueError, CodeownersError, ValueError) as error:
+    except (UnsafeWorkflowValueError, CodeownersError, OwnerError) as error:
         print(f"pdp ci generate: {error}; nothing written", file=sys.stderr)
         return EXIT_INVALID
     wanted: dict[Path, str | None] = {out / name: text for name, text in files.items()}

@@ -21,6 +21,10 @@ from pdpkit.spec.approver_checks import GITHUB_LOGIN_RULE, is_github_login
 from pdpkit.spec.platform import PlatformSpec
 
 
+class OwnerError(ValueError):
+    """A gate approver that cannot be written into CODEOWNERS (not a GitHub login)."""
+
+
 @dataclass(frozen=True)
 class Review:
     """One review of a pull request, as the GitHub REST API lists it."""
@@ -114,7 +118,7 @@ def ledger_owners(platform: PlatformSpec) -> list[str]:
     """``@login`` of every approver of every gate that requires approvals (groups
     expanded), sorted: the ledger's code owners, so branch protection asks them to review.
 
-    Raises `ValueError` for a name that is not a GitHub login (`pdp validate` refuses it
+    Raises `OwnerError` for a name that is not a GitHub login (`pdp validate` refuses it
     first, located in the file).
     """
     owners: set[str] = set()
@@ -124,7 +128,7 @@ def ledger_owners(platform: PlatformSpec) -> list[str]:
             owners.update(users or ())
     for owner in owners:
         if not is_github_login(owner):
-            raise ValueError(
+            raise OwnerError(
                 f"refusing to write {owner!r} into CODEOWNERS: {GITHUB_LOGIN_RULE} "
                 "(run `pdp validate`)"
             )

@@ -49,7 +49,7 @@ def with_block(existing: str | None, lines: Sequence[str], where: str) -> str | 
             END,
         ]
     )
-    return f"{kept}\n{block}\n" if kept else f"{block}\n"
+    return f"{kept}\n\n{block}\n" if kept else f"{block}\n"
 
 
 def _without_block(text: str, where: str) -> str:
@@ -64,5 +64,7 @@ def _without_block(text: str, where: str) -> str:
             f"by one {END!r} line; found {len(begins)} and {len(ends)}); delete what is left "
             "of it and run `pdp ci generate` again"
         )
-    kept = lines[: begins[0]] + lines[ends[0] + 1 :]
-    return "\n".join(kept).rstrip()
+    before = lines[: begins[0]]
+    while before and not before[-1].strip():
+        before.pop()  # the blank line this command put before the block
+    return "\n".join(before + lines[ends[0] + 1 :]).rstrip()

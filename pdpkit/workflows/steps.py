@@ -297,7 +297,7 @@ def ledger_pull_request(
         step_env["REVIEWERS"] = reviewers
     script = (
         f'branch="{LEDGER_BRANCH_PREFIX}/$PLATFORM/$GITHUB_RUN_ID-$GITHUB_RUN_ATTEMPT"\n'
-        f"if ! [[ \"$branch\" =~ {LEDGER_BRANCH_PATTERN} ]]; then\n"
+        f'if ! [[ "$branch" =~ {LEDGER_BRANCH_PATTERN} ]]; then\n'
         '  echo "::error::refusing the branch name $branch"; exit 1\n'
         "fi\n"
         f'git config user.name "{BOT}"\n'
@@ -321,7 +321,7 @@ def ledger_pull_request(
         script += (
             'read -r -a names <<< "${REVIEWERS//,/ }"\n'
             'for name in "${names[@]}"; do\n'
-            f"  if [[ \"$name\" =~ {GITHUB_LOGIN_PATTERN} ]]; then\n"
+            f'  if [[ "$name" =~ {GITHUB_LOGIN_PATTERN} ]]; then\n'
             '    gh pr edit "$url" --add-reviewer "$name" || '
             'echo "::warning::could not request a review from $name"\n'
             "  else\n"
