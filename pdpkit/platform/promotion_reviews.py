@@ -1,11 +1,14 @@
 """Approvals the forge can prove: the approvers a ledger change records must have approved
 its pull request (issue 16 #6).
 
-`pdp promote --approved-by NAME` is typed by whoever runs it. When ledger changes reach
-the default branch only through pull requests (branch protection), and CI runs
-`pdp approvals` on each, every name a changed entry records in ``approvedBy`` must be a
-reviewer whose latest review of the pull request approves its head commit — and not the
-pull request's author. Pure: the CLI fetches the reviews.
+`pdp promote --approved-by NAME` is typed by whoever runs it, so a recorded name is a
+claim. Ledger changes reach the default branch only through pull requests (the generated
+workflows open one per change; branch protection requires this check), and `pdp
+approvals` proves each claim: every name a changed entry records in ``approvedBy`` must
+be a reviewer whose latest deciding review approves the head commit — and not the pull
+request's author. A pull request may not remove what an environment runs, nor add
+history `pdp` did not write. `ledger_owners` names the CODEOWNERS of a ledger. Pure: the
+CLI fetches the reviews.
 """
 
 from __future__ import annotations
