@@ -13,8 +13,10 @@ CLI fetches the reviews.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+import yaml
 
 from pdpkit.platform.ledger import Ledger, Release, Slot, format_time
 from pdpkit.platform.pipeline import approvers_of
@@ -115,6 +117,30 @@ def _history_problems(where: str, before: Slot | None, history: Iterable[Release
         for i, r in enumerate(history)
         if r not in known
     ]
+
+
+def other_ledger_problems(
+    platform: PlatformSpec, base_ledger: bytes | None, changed: Mapping[str, bytes]
+) -> list[str]:
+    """Changed files (path → content at the head) that are a ledger of `platform` other
+    than its ledger file: the check reads `platform.ledger.path` of the default branch,
+    so a pull request that also switched ``ledger.path`` to a new file would carry entries
+    nobody verified. A pure move (the same content as the base's ledger) is allowed."""
+    problems = []
+    for path, raw in sorted(changed.items()):
+        if path == platform.ledger.path or raw == base_ledger:
+            continue
+        try:
+            data = yaml.safe_load(raw)
+        except (yaml.YAMLError, UnicodeDecodeError, RecursionError):
+            continue  # not YAML: no ledger the program would read
+        if isinstance(data, dict) and data.get("platform") == platform.name and "releases" in data:
+            problems.append(
+                f"{path}: a second release ledger of platform {platform.name} (the ledger is "
+                f"{platform.ledger.path}); move the ledger in a pull request of its own, "
+                "unchanged, and change its entries with `pdp` afterwards"
+            )
+    return problems
 
 
 def ledger_owners(platform: PlatformSpec) -> list[str]:

@@ -4,7 +4,8 @@ On every pull request and every review of one, `pdp approvals` reads the pull re
 reviews and its ledger at base and head through the REST API, and fails when a changed
 entry records an approver whose latest review does not approve the head commit (or who
 authored the pull request), when an entry the pipeline could not have produced is in it,
-or when an entry is removed or history added. Make the job a required status check of the
+when an entry is removed or history added, or when another changed file is a second
+ledger of the platform. Make the job a required status check of the
 default branch (docs/promotion.md, "Repository setup").
 
 It runs on ``pull_request`` and ``pull_request_review`` — never ``pull_request_target``

@@ -32,23 +32,44 @@ REVIEW_IDS = itertools.count(80000001)
 
 
 class FakeGitHub:
-    """Answers the three endpoints `pdp approvals` reads, as the REST API shapes them."""
+    """Answers the endpoints `pdp approvals` reads, as the REST API shapes them: the pull
+    request, its reviews, its files (docs.github.com/en/rest/pulls/pulls#list-pull-requests-
+    files: ``filename``, ``status``…) and file contents at a commit."""
 
-    def __init__(self, files: dict[str, bytes], reviews: list[dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        files: dict[str, bytes],
+        reviews: list[dict[str, Any]],
+        others: dict[str, bytes] | None = None,
+    ) -> None:
         self.files = files
         self.reviews = reviews
+        self.others = others or {}
+        """Other files the pull request adds, by path (their content at the head)."""
         self.pull = {"user": {"login": "alice"}, "head": {"sha": HEAD}, "base": {"sha": BASE}}
         self.seen: list[tuple[str, str | None]] = []
+
+    def changed(self) -> list[dict[str, Any]]:
+        found = [{"filename": name, "status": "added"} for name in sorted(self.others)]
+        if self.files.get(BASE) != self.files.get(HEAD):
+            found.append({"filename": LEDGER, "status": "modified"})
+        return [{"sha": "f" * 40, "additions": 1, "deletions": 0, **f} for f in found]
 
     def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, bytes]:
         if path == "/repos/acme/platform/pulls/7":
             return 200, json.dumps(self.pull).encode()
-        if path == "/repos/acme/platform/pulls/7/reviews":
+        if path in ("/repos/acme/platform/pulls/7/reviews", "/repos/acme/platform/pulls/7/files"):
             page, size = int(query["page"][0]), int(query["per_page"][0])
-            return 200, json.dumps(self.reviews[(page - 1) * size : page * size]).encode()
+            items = self.reviews if path.endswith("reviews") else self.changed()
+            return 200, json.dumps(items[(page - 1) * size : page * size]).encode()
         if path == f"/repos/acme/platform/contents/{LEDGER}":
             found = self.files.get(query["ref"][0])
             return (200, found) if found is not None else (404, b'{"message": "Not Found"}')
+        prefix = "/repos/acme/platform/contents/"
+        if path.startswith(prefix) and query["ref"][0] == HEAD:
+            other = self.others.get(path[len(prefix) :])
+            if other is not None:
+                return 200, other
         return 404, b'{"message": "Not Found"}'
 
 
@@ -347,5 +368,29 @@ def test_a_pull_request_without_ledger_changes_passes(
     """The check is required on every pull request: others must not wait on it."""
     base = (project / LEDGER).read_bytes()
     serve(FakeGitHub({BASE: base, HEAD: base}, []))
+    code, out = check(capsys)
+    assert code == 0, out
+
+
+def test_a_second_ledger_slipped_in_with_a_new_ledger_path_fails(
+    project: Path, serve: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The check reads the default branch's `ledger.path`; a pull request that also points
+    it at a new file must not carry unverified entries there."""
+    base = (project / LEDGER).read_bytes()
+    forged = _edited(base, lambda r: r["order-api"]["prod"].update(image=IMAGE))
+    moved = {"releases/acme-lab-v2.yaml": forged, "docs/notes.yaml": b"releases: [x]\n"}
+    serve(FakeGitHub({BASE: base, HEAD: base}, [], moved))
+    code, out = check(capsys)
+    assert code == 1
+    assert "releases/acme-lab-v2.yaml: a second release ledger of platform acme-lab" in out
+    assert "docs/notes.yaml" not in out  # YAML, but no ledger of this platform
+
+
+def test_moving_the_ledger_unchanged_passes(
+    project: Path, serve: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = (project / LEDGER).read_bytes()
+    serve(FakeGitHub({BASE: base, HEAD: base}, [], {"releases/lab.yaml": base}))
     code, out = check(capsys)
     assert code == 0, out
