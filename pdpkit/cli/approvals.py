@@ -22,13 +22,23 @@ from typing import Any
 from pdpkit.cli.main import EXIT_INVALID, EXIT_OK
 from pdpkit.platform.ledger import Ledger, parse_ledger
 from pdpkit.platform.ledger_verify import verify_ledger
-from pdpkit.platform.promotion_reviews import Review, codeowners, review_problems
+from pdpkit.platform.promotion_reviews import (
+    Review,
+    codeowners,
+    other_ledger_problems,
+    review_problems,
+)
 from pdpkit.spec.errors import SpecError
 from pdpkit.spec.loader import find_project_root, load_stack
 from pdpkit.spec.platform import PlatformSpec
 
 API_VERSION = "2022-11-28"
 """``X-GitHub-Api-Version`` sent (docs.github.com/rest/about-the-rest-api/api-versions)."""
+
+
+MAX_LISTED_FILES = 3000
+"""Files GitHub's "List pull requests files" returns at most (docs.github.com/en/rest/pulls/
+pulls#list-pull-requests-files)."""
 
 
 class GitHubError(Exception):
@@ -82,6 +92,18 @@ class GitHub:
                 Review(str((r.get("user") or {}).get("login") or ""), r["state"], r["commit_id"])
                 for r in batch
             ]
+            if len(batch) < 100:
+                return found
+            page += 1
+
+    def changed_files(self, number: int) -> list[tuple[str, str]]:
+        """(filename, status) of every file the pull request changes (REST "List pull
+        requests files", pages of 100; GitHub lists at most 3000 files)."""
+        found: list[tuple[str, str]] = []
+        page = 1
+        while True:
+            batch = json.loads(self._get(f"pulls/{number}/files?per_page=100&page={page}"))
+            found += [(str(f["filename"]), str(f["status"])) for f in batch]
             if len(batch) < 100:
                 return found
             page += 1
@@ -140,12 +162,27 @@ def check_pull_request(platform: PlatformSpec, github: GitHub, number: int) -> l
     pull = github.pull(number)
     author = str(pull["user"]["login"])
     head_commit = str(pull["head"]["sha"])
-    base = _ledger(platform, github.file(platform.ledger.path, str(pull["base"]["sha"])))
+    base_raw = github.file(platform.ledger.path, str(pull["base"]["sha"]))
+    base = _ledger(platform, base_raw)
     head = _ledger(platform, github.file(platform.ledger.path, head_commit))
     problems = [str(p) for p in verify_ledger(platform, head, now=datetime.now(UTC))]
-    return problems + review_problems(
+    problems += review_problems(
         base, head, github.reviews(number), author=author, head_commit=head_commit
     )
+    files = github.changed_files(number)
+    if len(files) >= MAX_LISTED_FILES:
+        problems.append(
+            f"the pull request changes {len(files)} files or more, GitHub lists at most "
+            f"{MAX_LISTED_FILES}: split it so that every file can be checked"
+        )
+    changed = {
+        name: raw
+        for name, status in files
+        if status != "removed"
+        and name.endswith((".yaml", ".yml"))
+        and (raw := github.file(name, head_commit)) is not None
+    }
+    return problems + other_ledger_problems(platform, base_raw, changed)
 
 
 def _ledger(platform: PlatformSpec, raw: bytes | None) -> Ledger:

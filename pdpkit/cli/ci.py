@@ -1,7 +1,10 @@
-"""`pdp ci generate`: write the GitHub workflows for the stacks under stacks/.
+"""`pdp ci generate`: write the GitHub workflows for the stacks under stacks/, and the
+CODEOWNERS block that gives each release ledger to its gates' approvers.
 
 Generating twice gives the same bytes; files this command wrote before (``pdp-*.yml``)
-that no stack needs any more are removed, other workflows are left alone.
+that no stack needs any more are removed, other workflows are left alone. CODEOWNERS
+lines outside the generated block are kept. ``--check`` writes nothing and exits 1 when
+a file is not what it would write.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from pdpkit.cli.main import EXIT_INVALID, EXIT_OK
+from pdpkit.platform.promotion_reviews import OwnerError
 from pdpkit.spec.errors import Problem, SpecError
 from pdpkit.spec.loader import find_project_root, load_stack, stack_names
 from pdpkit.spec.stack import StackSpec
-from pdpkit.workflows.generate import generate
+from pdpkit.workflows.codeowners import LOCATIONS, CodeownersError, owner_lines, with_block
+from pdpkit.workflows.generate import generate, platforms
 from pdpkit.workflows.values import UnsafeWorkflowValueError
 
 
@@ -60,22 +65,65 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INVALID
-    try:
-        files = generate(stacks, pulumi_cli_version())
-    except UnsafeWorkflowValueError as error:
-        print(f"pdp ci generate: {error}; nothing written", file=sys.stderr)
-        return EXIT_INVALID
     out = Path(args.out)
     out = out if out.is_absolute() else Path.cwd() / out
+    try:
+        files = generate(stacks, pulumi_cli_version())
+        owners = _codeowners(root, out, stacks)
+    except (UnsafeWorkflowValueError, CodeownersError, OwnerError) as error:
+        print(f"pdp ci generate: {error}; nothing written", file=sys.stderr)
+        return EXIT_INVALID
+    wanted: dict[Path, str | None] = {out / name: text for name, text in files.items()}
+    if out.is_dir():
+        for stale in sorted(out.glob("pdp-*.yml")):
+            if stale.name not in files:
+                wanted[stale] = None
+    if owners is not None:
+        wanted[owners[0]] = owners[1]
+    changed = [
+        path
+        for path, text in wanted.items()
+        if (path.read_text(encoding="utf-8") if path.is_file() else None) != text
+    ]
+    if getattr(args, "check", False):
+        for path in changed:
+            print(f"pdp ci generate --check: {path} is out of date", file=sys.stderr)
+        if changed:
+            print("run `pdp ci generate` and commit the result", file=sys.stderr)
+            return EXIT_INVALID
+        print(f"{len(files)} workflow(s) and CODEOWNERS up to date")
+        return EXIT_OK
     out.mkdir(parents=True, exist_ok=True)
-    for stale in sorted(out.glob("pdp-*.yml")):
-        if stale.name not in files:
-            stale.unlink()
-            print(f"removed {stale}")
-    for name, text in files.items():
-        path = out / name
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+    for path in changed:
+        text = wanted[path]
+        if text is None:
+            path.unlink()
+            print(f"removed {path}")
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
             print(f"wrote {path}")
     print(f"{len(files)} workflow(s) for {len(stacks)} stack(s) in {args.out}")
     return EXIT_OK
+
+
+def _codeowners(
+    root: Path, out: Path, stacks: list[tuple[str, StackSpec]]
+) -> tuple[Path, str | None] | None:
+    """The CODEOWNERS file to keep and its text (None: nothing to write there), or None
+    when `out` is not a repository's ``.github/workflows`` (no repository to own)."""
+    if out.name != "workflows" or out.parent.name != ".github":
+        return None
+    repository = out.parent.parent
+    try:
+        folder = root.resolve().relative_to(repository.resolve()).as_posix()
+    except ValueError:
+        return None  # the project is not inside the repository the workflows are for
+    prefix = "" if folder == "." else f"{folder}/"
+    path = next(
+        (repository / p for p in LOCATIONS if (repository / p).is_file()),
+        repository / LOCATIONS[0],
+    )
+    existing = path.read_text(encoding="utf-8") if path.is_file() else None
+    lines = owner_lines([p for p, _ in platforms(stacks)], prefix)
+    return path, with_block(existing, lines, str(path))

@@ -124,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=".github/workflows",
         help="directory to write the workflows to (default: .github/workflows)",
     )
+    generate.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when a workflow or the CODEOWNERS block is out of date",
+    )
     generate.set_defaults(handler="ci")
 
     fleet = sub.add_parser("fleet", help="the customers' data planes: fleet.yaml and its engines")

@@ -1,22 +1,33 @@
 """Approvals the forge can prove: the approvers a ledger change records must have approved
 its pull request (issue 16 #6).
 
-`pdp promote --approved-by NAME` is typed by whoever runs it. When ledger changes reach
-the default branch only through pull requests (branch protection), and CI runs
-`pdp approvals` on each, every name a changed entry records in ``approvedBy`` must be a
-reviewer whose latest review of the pull request approves its head commit — and not the
-pull request's author. Pure: the CLI fetches the reviews.
+`pdp promote --approved-by NAME` is typed by whoever runs it, so a recorded name is a
+claim. Ledger changes reach the default branch only through pull requests (the generated
+workflows open one per change; branch protection requires this check), and `pdp
+approvals` proves each claim: every name a changed entry records in ``approvedBy`` must
+be a reviewer whose latest deciding review approves the head commit — and not the pull
+request's author. A pull request may not remove what an environment runs, nor add
+history `pdp` did not write. `ledger_owners` names the CODEOWNERS of a ledger. Pure: the
+CLI fetches the reviews.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from pdpkit.platform.ledger import Ledger
+import yaml
+
+from pdpkit.platform.ledger import Ledger, Release, Slot, format_time
 from pdpkit.platform.pipeline import approvers_of
+from pdpkit.platform.promotion import short
 from pdpkit.platform.promotion_identity import IdentityError, canonical, skeleton
+from pdpkit.spec.approver_checks import GITHUB_LOGIN_RULE, is_github_login
 from pdpkit.spec.platform import PlatformSpec
+
+
+class OwnerError(ValueError):
+    """A gate approver that cannot be written into CODEOWNERS (not a GitHub login)."""
 
 
 @dataclass(frozen=True)
@@ -54,14 +65,29 @@ def approving_reviewers(reviews: Iterable[Review], head: str) -> frozenset[str]:
 def review_problems(
     base: Ledger, head: Ledger, reviews: Iterable[Review], *, author: str, head_commit: str
 ) -> list[str]:
-    """Why the approvals recorded by the ledger changes of a pull request are not proven."""
+    """Why the ledger changes of a pull request are not proven by its reviews.
+
+    - every name a changed current release records in ``approvedBy`` must be a reviewer
+      whose latest deciding review approves `head_commit`, and not the author;
+    - no current release may disappear (the environment would fall back to the bootstrap
+      image unreviewed): roll back with `pdp rollback` instead;
+    - history only loses releases or gains the release it replaced: a release added to
+      an environment's history that the base never had is made-up evidence (that a build
+      ran there, for how long) for a later promotion.
+    """
     approved = approving_reviewers(reviews, head_commit)
     problems = []
+    for key in sorted(base.slots.keys() - head.slots.keys()):
+        problems.append(
+            f"releases.{key[0]}.{key[1]}: the pull request removes this release; a ledger "
+            "change never removes what an environment runs (use `pdp rollback`)"
+        )
     for key, slot in sorted(head.slots.items()):
         before = base.slots.get(key)
+        where = f"releases.{key[0]}.{key[1]}"
+        problems += _history_problems(where, before, slot.history)
         if before is not None and before.current == slot.current:
             continue
-        where = f"releases.{key[0]}.{key[1]}"
         for name in slot.current.approved_by:
             try:
                 login = canonical(name)
@@ -82,14 +108,64 @@ def review_problems(
     return problems
 
 
-def codeowners(platform: PlatformSpec) -> str:
-    """A CODEOWNERS line giving the ledger to the approvers of every gate that requires
-    approvals (GitHub logins, groups expanded), so branch protection asks them to review."""
+def _history_problems(where: str, before: Slot | None, history: Iterable[Release]) -> list[str]:
+    known = set(before.releases) if before is not None else set()
+    return [
+        f"{where}.history[{i}]: {short(r.image)} ({r.source}, {format_time(r.promoted_at)}) "
+        "is not in the base branch's ledger; a pull request may only change what runs "
+        "now — history is written by `pdp` (one command per pull request)"
+        for i, r in enumerate(history)
+        if r not in known
+    ]
+
+
+def other_ledger_problems(
+    platform: PlatformSpec, base_ledger: bytes | None, changed: Mapping[str, bytes]
+) -> list[str]:
+    """Changed files (path → content at the head) that are a ledger of `platform` other
+    than its ledger file: the check reads `platform.ledger.path` of the default branch,
+    so a pull request that also switched ``ledger.path`` to a new file would carry entries
+    nobody verified. A pure move (the same content as the base's ledger) is allowed."""
+    problems = []
+    for path, raw in sorted(changed.items()):
+        if path == platform.ledger.path or raw == base_ledger:
+            continue
+        try:
+            data = yaml.safe_load(raw)
+        except (yaml.YAMLError, UnicodeDecodeError, RecursionError):
+            continue  # not YAML: no ledger the program would read
+        if isinstance(data, dict) and data.get("platform") == platform.name and "releases" in data:
+            problems.append(
+                f"{path}: a second release ledger of platform {platform.name} (the ledger is "
+                f"{platform.ledger.path}); move the ledger in a pull request of its own, "
+                "unchanged, and change its entries with `pdp` afterwards"
+            )
+    return problems
+
+
+def ledger_owners(platform: PlatformSpec) -> list[str]:
+    """``@login`` of every approver of every gate that requires approvals (groups
+    expanded), sorted: the ledger's code owners, so branch protection asks them to review.
+
+    Raises `OwnerError` for a name that is not a GitHub login (`pdp validate` refuses it
+    first, located in the file).
+    """
     owners: set[str] = set()
     for pipeline in platform.pipelines:
         for gate in pipeline.gates:
             users = approvers_of(platform, gate) if gate.required_approvals else None
             owners.update(users or ())
-    if not owners:
-        return ""
-    return f"/{platform.ledger.path} {' '.join(f'@{o}' for o in sorted(owners))}\n"
+    for owner in owners:
+        if not is_github_login(owner):
+            raise OwnerError(
+                f"refusing to write {owner!r} into CODEOWNERS: {GITHUB_LOGIN_RULE} "
+                "(run `pdp validate`)"
+            )
+    return [f"@{o}" for o in sorted(owners)]
+
+
+def codeowners(platform: PlatformSpec, prefix: str = "") -> str:
+    """The CODEOWNERS line giving the ledger (at `prefix` + its path from the repository
+    root) to `ledger_owners`; "" when no gate requires approvals."""
+    owners = ledger_owners(platform)
+    return f"/{prefix}{platform.ledger.path} {' '.join(owners)}\n" if owners else ""

@@ -14,6 +14,7 @@ import ipaddress
 from collections.abc import Iterator
 from itertools import combinations
 
+from pdpkit.spec.approver_checks import approver_problems
 from pdpkit.spec.azure_rules import azure_problems
 from pdpkit.spec.ci_checks import ci_problems
 from pdpkit.spec.cloud_checks import aws_network_problems, gcp_problems
@@ -60,6 +61,7 @@ def cross_field_problems(stack: StackSpec) -> list[Finding]:
         findings += gcp_problems(stack)
     if stack.platform is not None:
         findings += platform_problems(stack.platform, stack.dataplane.name)
+        findings += approver_problems(stack.platform)
         findings += workload_problems(stack.platform)
     findings += name_problems(stack)
     findings += production_problems(stack)

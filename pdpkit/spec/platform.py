@@ -128,7 +128,7 @@ class PromotionGate(SpecModel):
     required_approvals: int = Field(0, ge=0, le=10)
     """Approvals needed to promote into it. Default 0."""
     approvers: tuple[NonEmptyStr, ...] = ()
-    """Who may approve: user names or ``group:NAME``; left out: anyone but the promoter."""
+    """Who may approve: GitHub logins or ``group:NAME``; left out: anyone but the promoter."""
     soak_time: Duration | None = None
     """How long the build must have run in the previous environment."""
     auto_promote: bool = False
@@ -211,5 +211,6 @@ class PlatformSpec(SpecModel):
     ledger: LedgerSpec = LedgerSpec()
     """Where the release ledger is kept; left out: releases/ledger.yaml."""
     groups: dict[DnsName, tuple[NonEmptyStr, ...]] = {}
-    """Approver groups by name (members are user names, e.g. GitHub logins), referenced by
-    promotion gates as ``group:NAME``; left out: gates may name users only."""
+    """Approver groups by name (members are GitHub logins: their pull request reviews prove
+    approvals), referenced by promotion gates as ``group:NAME``; left out: gates may name
+    users only."""

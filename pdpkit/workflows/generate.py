@@ -3,19 +3,22 @@
 - ``pdp-preview.yml``: on pull requests, per stack, the offline plan (no credentials, a
   GitHub-hosted runner, forks included) and, for pull requests from this repository only,
   ``pulumi preview`` with the policy pack as the stack's read-only preview identity.
-- ``pdp-up.yml``: on push to main (or a dispatch on the default branch), ``pulumi up`` per
-  stack, each in the GitHub Environment ``stack-<name>``.
-- ``pdp-promote-<platform>.yml``: manual promotion; the job runs in the GitHub Environment
-  ``<platform>-<env>`` whose required reviewers are the approval source, then
-  ``pdp promote``, a ledger commit and ``pulumi up`` of the stacks that host the changes.
+- ``pdp-up.yml``: on push to main (a merged pull request, ledger changes included) or a
+  dispatch on the default branch, ``pulumi up`` per stack, each in the GitHub Environment
+  ``stack-<name>``: the only workflow that deploys.
+- ``pdp-promote-<platform>.yml``: manual promotion: ``pdp promote`` with the approvers the
+  dispatcher names, then a pull request with the ledger change that asks them to review.
 - ``pdp-build-<platform>-<integration>.yml``: on push to a track branch, build and push the
-  image, ``pdp release`` its digest, commit, ``pulumi up`` of the entry environment.
-- ``pdp-release-<platform>.yml``: record a build made elsewhere (registry-track integrations).
+  image, ``pdp release`` its digest, a pull request with the ledger change.
+- ``pdp-release-<platform>.yml``: record a build made elsewhere (registry-track
+  integrations), as a pull request.
+- ``pdp-approvals-<platform>.yml``: the required check that the approvals a ledger change
+  records are the pull request's approving reviews.
 - ``pdp-drift.yml``: nightly ``pulumi refresh --preview-only --expect-no-changes`` per stack.
 
-Ledger commits made with the workflow's token start no other workflow (GitHub's rule),
-which is why the promote and build workflows run ``pulumi up`` themselves. The trust model
-(who deploys what, from where, as whom) is in docs/promotion.md, "CI trust model".
+No workflow pushes to the default branch: every ledger change is a pull request, and its
+merge (a push by the person who merges) is what ``pdp-up.yml`` rolls out. The trust model
+(who can move a build to production, and what proves it) is in docs/promotion.md.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from pdpkit.workflows.steps import (
     dump,
     install_pulumi,
     pulumi_step,
+    pushes_only_ledger_branches,
     scripts_without_expressions,
     setup_pdpkit,
     stack_job,
@@ -57,23 +61,22 @@ def generate(stacks: Stacks, pulumi_version: str) -> dict[str, str]:
         "pdp-up.yml": _up_workflow(stacks, pulumi_version),
         "pdp-drift.yml": _drift_workflow(stacks, pulumi_version),
     }
-    for platform, members in _platforms(stacks):
+    for platform, members in platforms(stacks):
         name = checked("name", platform.name)
-        workflows[f"pdp-promote-{name}.yml"] = promote_workflow(platform, members, pulumi_version)
-        workflows[f"pdp-release-{name}.yml"] = release_workflow(platform, members, pulumi_version)
+        workflows[f"pdp-promote-{name}.yml"] = promote_workflow(platform, members)
+        workflows[f"pdp-release-{name}.yml"] = release_workflow(platform, members)
         workflows[f"pdp-approvals-{name}.yml"] = approvals_workflow(platform, members)
         for integration in platform.integrations:
             if integration.track.branch and integration.image:
                 file = f"pdp-build-{name}-{checked('name', integration.name)}.yml"
-                workflows[file] = build_workflow(
-                    platform, integration.name, members, pulumi_version
-                )
+                workflows[file] = build_workflow(platform, integration.name, members)
     for workflow in workflows.values():
         scripts_without_expressions(workflow)
+        pushes_only_ledger_branches(workflow)
     return {name: dump(workflows[name]) for name in sorted(workflows)}
 
 
-def _platforms(stacks: Stacks) -> list[tuple[PlatformSpec, list[tuple[str, StackSpec]]]]:
+def platforms(stacks: Stacks) -> list[tuple[PlatformSpec, list[tuple[str, StackSpec]]]]:
     """Each platform with the stacks that deploy it (a platform may span several stacks)."""
     found: dict[str, tuple[PlatformSpec, list[tuple[str, StackSpec]]]] = {}
     for name, spec in stacks:

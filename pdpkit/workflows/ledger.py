@@ -1,11 +1,13 @@
-"""Workflows that write the release ledger: promote, release (record), build.
+"""Workflows that change the release ledger: promote, release (record), build.
 
-Each runs its ledger-writing job alone per platform (a concurrency group), commits the
-ledger to the default branch, then runs ``pulumi up`` of the stacks hosting the
-environments that changed: ledger commits made with the workflow's token start no other
-workflow. Only the default branch's workflow writes the ledger (a job condition); a build
-releases only from its track branch, and only where that branch is the default branch or
-protected (``github.ref_protected``).
+Each runs its ledger job alone per platform (a concurrency group that queues), writes the
+ledger with `pdp`, commits it to a new branch ``pdp/ledger/<platform>/<run>`` and opens a
+pull request into the default branch — it never pushes to the default branch. The pull
+request merges once its approvals are proven (`pdp-approvals-<platform>.yml`, branch
+protection, CODEOWNERS), and that merge's push runs ``pulumi up`` (`pdp-up.yml`): these
+workflows deploy nothing themselves. Only the default branch's workflow writes (a job
+condition); a build releases only from its track branch, and only where that branch is
+the default branch or protected (``github.ref_protected``).
 """
 
 from __future__ import annotations
@@ -14,17 +16,19 @@ from typing import Any
 
 from pdpkit.platform.pipeline import pipeline_of, promotion_order
 from pdpkit.spec.platform import PlatformSpec
-from pdpkit.workflows.rollout import affected_environments, entry_environments, up_jobs
 from pdpkit.workflows.steps import (
     DEFAULT_BRANCH,
     ON_DEFAULT_BRANCH,
     Stacks,
     checkout,
-    commit_ledger,
+    ledger_pull_request,
     setup_pdpkit,
     uses,
 )
 from pdpkit.workflows.values import checked
+
+LEDGER_PERMISSIONS = {"contents": "write", "pull-requests": "write"}
+"""A ledger job pushes its branch and opens a pull request; nothing else."""
 
 
 def _ledger_job_base(platform: PlatformSpec, condition: str = ON_DEFAULT_BRANCH) -> dict[str, Any]:
@@ -40,65 +44,48 @@ def _ledger_job_base(platform: PlatformSpec, condition: str = ON_DEFAULT_BRANCH)
             "cancel-in-progress": False,
             "queue": "max",
         },
-        "outputs": {"commit": "${{ steps.commit.outputs.sha }}"},
+        "permissions": dict(LEDGER_PERMISSIONS),
     }
 
 
-def promote_workflow(
-    platform: PlatformSpec, members: Stacks, pulumi_version: str
-) -> dict[str, Any]:
+def promote_workflow(platform: PlatformSpec, members: Stacks) -> dict[str, Any]:
     order = promotion_order(platform)
     pipelines = [pipeline_of(platform, p) for p in platform.pipelines]
     targets = [e for e in order if any(p.predecessors.get(e) for p in pipelines)]
     stack = checked("stack", members[0][0])
+    inputs_env = {
+        "INTEGRATION": "${{ inputs.integration }}",
+        "TARGET": "${{ inputs.environment }}",
+    }
+    # The approvers are named by whoever dispatches: `pdp promote` checks them against the
+    # gate (members, count, not the promoter) and records them; the pull request asks each
+    # of them to review, and `pdp approvals` fails it until each one has approved it.
     script = (
         "approvals=()\n"
-        "while read -r login; do\n"
-        '  if [ -n "$login" ]; then approvals+=(--approved-by "$login"); fi\n'
-        'done < <(gh api "repos/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID/approvals" \\\n'
-        "  --jq '.[] | select(.state == \"approved\") | .user.login')\n"
+        'read -r -a names <<< "${APPROVERS//,/ }"\n'
+        'for name in "${names[@]}"; do approvals+=(--approved-by "$name"); done\n'
         '.venv/bin/pdp promote "$INTEGRATION" --stack "$STACK" --to "$TARGET" '
         '--by "$GITHUB_ACTOR" "${approvals[@]}"\n'
     )
     promote_job = {
         "name": "promote ${{ inputs.integration }} to ${{ inputs.environment }}",
-        "environment": f"{checked('name', platform.name)}-${{{{ inputs.environment }}}}",
         **_ledger_job_base(platform),
-        "permissions": {"contents": "write", "actions": "read"},
         "steps": [
             checkout(DEFAULT_BRANCH),
             *setup_pdpkit(),
             {
-                "name": "pdp promote (approvals: this run's deployment reviews)",
-                "env": {
-                    "GH_TOKEN": "${{ github.token }}",
-                    "INTEGRATION": "${{ inputs.integration }}",
-                    "TARGET": "${{ inputs.environment }}",
-                    "STACK": stack,
-                },
+                "name": "pdp promote (the approvers named: claims their reviews must prove)",
+                "env": {**inputs_env, "APPROVERS": "${{ inputs.approvers }}", "STACK": stack},
                 "run": script,
             },
-            commit_ledger(
+            ledger_pull_request(
+                platform.name,
                 platform.ledger.path,
-                "promote $INTEGRATION to $TARGET",
-                {"INTEGRATION": "${{ inputs.integration }}", "TARGET": "${{ inputs.environment }}"},
+                "pdp: promote $INTEGRATION to $TARGET",
+                inputs_env,
+                reviewers="${{ inputs.approvers }}",
             ),
         ],
-    }
-    affected = {
-        env: sorted({a for p in pipelines if env in p.order for a in affected_environments(p, env)})
-        for env in targets
-    }
-    jobs = {
-        "promote": promote_job,
-        **up_jobs(
-            platform,
-            members,
-            affected,
-            needs="promote",
-            condition="inputs.environment",
-            pulumi_version=pulumi_version,
-        ),
     }
     inputs = {
         "integration": {
@@ -113,18 +100,23 @@ def promote_workflow(
             "type": "choice",
             "options": [checked("name", t) for t in targets],
         },
+        "approvers": {
+            "description": "GitHub logins of the gate's approvers who will approve the pull "
+            "request (space- or comma-separated); empty where the gate needs none",
+            "required": False,
+            "type": "string",
+            "default": "",
+        },
     }
     return {
         "name": f"pdp promote ({platform.name})",
         "on": {"workflow_dispatch": {"inputs": inputs}},
         "permissions": {"contents": "read"},
-        "jobs": jobs,
+        "jobs": {"promote": promote_job},
     }
 
 
-def release_workflow(
-    platform: PlatformSpec, members: Stacks, pulumi_version: str
-) -> dict[str, Any]:
+def release_workflow(platform: PlatformSpec, members: Stacks) -> dict[str, Any]:
     env = {
         "INTEGRATION": "${{ inputs.integration || github.event.client_payload.integration }}",
         "IMAGE": "${{ inputs.image || github.event.client_payload.image }}",
@@ -133,7 +125,6 @@ def release_workflow(
     record = {
         "name": "record a build in the ledger",
         **_ledger_job_base(platform),
-        "permissions": {"contents": "write"},
         "steps": [
             checkout(DEFAULT_BRANCH),
             *setup_pdpkit(),
@@ -143,19 +134,10 @@ def release_workflow(
                 "run": '.venv/bin/pdp release "$INTEGRATION" --stack "$STACK" --image "$IMAGE" '
                 '--by "$GITHUB_ACTOR"\n',
             },
-            commit_ledger(platform.ledger.path, "release $INTEGRATION $IMAGE", env),
+            ledger_pull_request(
+                platform.name, platform.ledger.path, "pdp: release $INTEGRATION $IMAGE", env
+            ),
         ],
-    }
-    jobs = {
-        "record": record,
-        **up_jobs(
-            platform,
-            members,
-            {"all": entry_environments(platform, None)},
-            needs="record",
-            condition="",
-            pulumi_version=pulumi_version,
-        ),
     }
     inputs = {
         "integration": {
@@ -177,13 +159,11 @@ def release_workflow(
             "repository_dispatch": {"types": [f"pdp-release-{checked('name', platform.name)}"]},
         },
         "permissions": {"contents": "read"},
-        "jobs": jobs,
+        "jobs": {"record": record},
     }
 
 
-def build_workflow(
-    platform: PlatformSpec, integration: str, members: Stacks, pulumi_version: str
-) -> dict[str, Any]:
+def build_workflow(platform: PlatformSpec, integration: str, members: Stacks) -> dict[str, Any]:
     spec = next(i for i in platform.integrations if i.name == integration)
     name = checked("name", integration)
     repository = checked("image repository", (spec.image or "").rpartition("@")[0])
@@ -235,7 +215,6 @@ def build_workflow(
         "name": f"record {name} in the ledger",
         "needs": "build",
         **_ledger_job_base(platform, from_track),
-        "permissions": {"contents": "write"},
         "steps": [
             checkout(DEFAULT_BRANCH),
             *setup_pdpkit(),
@@ -245,22 +224,13 @@ def build_workflow(
                 "run": '.venv/bin/pdp release "$INTEGRATION" --stack "$STACK" '
                 '--image "$REPOSITORY@$DIGEST" --by "$GITHUB_ACTOR"\n',
             },
-            commit_ledger(
-                platform.ledger.path, "release $INTEGRATION $GITHUB_SHA", {"INTEGRATION": name}
+            ledger_pull_request(
+                platform.name,
+                platform.ledger.path,
+                "pdp: release $INTEGRATION $GITHUB_SHA",
+                {"INTEGRATION": name},
             ),
         ],
-    }
-    jobs = {
-        "build": build,
-        "record": record,
-        **up_jobs(
-            platform,
-            members,
-            {"all": entry_environments(platform, integration)},
-            needs="record",
-            condition="",
-            pulumi_version=pulumi_version,
-        ),
     }
     return {
         "name": f"pdp build {integration} ({platform.name})",
@@ -269,5 +239,5 @@ def build_workflow(
             "workflow_dispatch": {},
         },
         "permissions": {"contents": "read"},
-        "jobs": jobs,
+        "jobs": {"build": build, "record": record},
     }

@@ -251,34 +251,85 @@ def pulumi_step(
     return step
 
 
-def commit_ledger(ledger: str, message: str, env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Commit the ledger to the default branch and push (rebasing over concurrent commits).
+LEDGER_BRANCH_PREFIX = "pdp/ledger"
+"""Branches the ledger workflows open their pull requests from:
+``pdp/ledger/<platform>/<run id>-<run attempt>`` (`LEDGER_BRANCH_PATTERN`)."""
+LEDGER_BRANCH_PATTERN = r"^pdp/ledger/[a-z0-9]([a-z0-9-]*[a-z0-9])?/[0-9]+-[0-9]+$"
+"""The grammar the step checks its branch name against before using it (bash ``=~``)."""
+GITHUB_LOGIN_PATTERN = r"^[A-Za-z0-9](-?[A-Za-z0-9])*(_[A-Za-z0-9]+)?$"
+"""A GitHub login the step may request a review from (bash ``=~``; `promotion_reviews`
+holds the same grammar for CODEOWNERS)."""
 
-    The ledger lives on the default branch whatever branch a build came from; the step's
-    output `sha` is the commit the `pulumi up` jobs check out. `message` may use shell
-    variables from `env`, never ``${{ }}`` expressions or spec values (no script injection).
+
+def ledger_pull_request(
+    platform: str,
+    ledger: str,
+    title: str,
+    env: Mapping[str, str] | None = None,
+    *,
+    reviewers: str | None = None,
+) -> dict[str, Any]:
+    """Commit the ledger to a new branch and open a pull request into the default branch.
+
+    Never pushes to the default branch: the change reaches it only by merging the pull
+    request, which branch protection lets happen once the gate's approvers have approved
+    it and `pdp approvals` (`pdp-approvals-<platform>.yml`) has verified the approvals the
+    change records; the push of that merge runs `pdp-up.yml`. The branch is
+    ``pdp/ledger/<platform>/<run id>-<attempt>``, checked against `LEDGER_BRANCH_PATTERN`.
+    `title` may use shell variables from `env`, never ``${{ }}`` expressions or spec values
+    (no script injection). `reviewers` (an expression giving space- or comma-separated
+    GitHub logins) are asked to review; each must match `GITHUB_LOGIN_PATTERN`.
+
+    Pull requests opened with the workflow's token start no workflow (GitHub: "events
+    triggered by the GITHUB_TOKEN [...] will not create a new workflow run",
+    docs.github.com/en/actions/concepts/security/github_token); the approvals check runs
+    on the reviews (``pull_request_review``), which people submit.
     """
-    return {
-        "name": "Commit the ledger",
-        "id": "commit",
-        "env": {
-            **(env or {}),
-            "LEDGER": checked("path", ledger),
-            "DEFAULT_BRANCH": DEFAULT_BRANCH,
-        },
-        "run": (
-            f'git config user.name "{BOT}"\n'
-            f'git config user.email "{BOT_EMAIL}"\n'
-            'git add "$LEDGER"\n'
-            f'git diff --cached --quiet || git commit -m "{message}"\n'
-            "for attempt in 1 2 3; do\n"
-            '  git pull --rebase origin "$DEFAULT_BRANCH" && '
-            'git push origin "HEAD:$DEFAULT_BRANCH" && break\n'
-            "  sleep $((attempt * 5))\n"
-            "done\n"
-            'echo "sha=$(git rev-parse HEAD)" >> "$GITHUB_OUTPUT"\n'
-        ),
+    step_env: dict[str, str] = {
+        **(env or {}),
+        "PLATFORM": checked("name", platform),
+        "LEDGER": checked("path", ledger),
+        "DEFAULT_BRANCH": DEFAULT_BRANCH,
+        "GH_TOKEN": "${{ github.token }}",
+        "GH_REPO": "${{ github.repository }}",
     }
+    if reviewers is not None:
+        step_env["REVIEWERS"] = reviewers
+    script = (
+        f'branch="{LEDGER_BRANCH_PREFIX}/$PLATFORM/$GITHUB_RUN_ID-$GITHUB_RUN_ATTEMPT"\n'
+        f'if ! [[ "$branch" =~ {LEDGER_BRANCH_PATTERN} ]]; then\n'
+        '  echo "::error::refusing the branch name $branch"; exit 1\n'
+        "fi\n"
+        f'git config user.name "{BOT}"\n'
+        f'git config user.email "{BOT_EMAIL}"\n'
+        'git add "$LEDGER"\n'
+        "if git diff --cached --quiet; then\n"
+        '  echo "The ledger did not change: no pull request."; exit 0\n'
+        "fi\n"
+        'git switch --create "$branch"\n'
+        f'git commit -m "{title}"\n'
+        'git push origin "HEAD:refs/heads/$branch"\n'
+        'run="$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID"\n'
+        'body="Opened by $run for $GITHUB_ACTOR. Merge it once every approver it records '
+        "has approved it at its head commit (the ledger approvals check verifies that); "
+        'merging rolls it out (pdp-up)."\n'
+        f'url="$(gh pr create --base "$DEFAULT_BRANCH" --head "$branch" --title "{title}" '
+        '--body "$body")"\n'
+        'echo "Opened $url" >> "$GITHUB_STEP_SUMMARY"\n'
+    )
+    if reviewers is not None:
+        script += (
+            'read -r -a names <<< "${REVIEWERS//,/ }"\n'
+            'for name in "${names[@]}"; do\n'
+            f'  if [[ "$name" =~ {GITHUB_LOGIN_PATTERN} ]]; then\n'
+            '    gh pr edit "$url" --add-reviewer "$name" || '
+            'echo "::warning::could not request a review from $name"\n'
+            "  else\n"
+            '    echo "::warning::$name is not a GitHub login; no review requested"\n'
+            "  fi\n"
+            "done\n"
+        )
+    return {"name": "Open a pull request with the ledger change", "env": step_env, "run": script}
 
 
 class _Dumper(yaml.SafeDumper):
@@ -339,4 +390,25 @@ def scripts_without_expressions(workflow: Mapping[str, Any]) -> None:
             if "${{" in step.get("run", ""):
                 raise UnsafeWorkflowValueError(
                     f"job {job_name}, step {step.get('name')!r}: an expression in run:"
+                )
+
+
+PUSH = re.compile(r"\bgit\s+push\b[^\n]*")
+ALLOWED_PUSH = 'git push origin "HEAD:refs/heads/$branch"'
+"""The one push a generated script may make: its own ledger branch (`ledger_pull_request`
+checks ``$branch`` against `LEDGER_BRANCH_PATTERN` first)."""
+
+
+def pushes_only_ledger_branches(workflow: Mapping[str, Any]) -> None:
+    """Assert that no ``run:`` of `workflow` pushes anything but its ledger branch."""
+    for job_name, job in workflow["jobs"].items():
+        for step in job["steps"]:
+            script = step.get("run", "")
+            pushes = PUSH.findall(script)
+            if any(p != ALLOWED_PUSH for p in pushes) or (
+                pushes and LEDGER_BRANCH_PATTERN not in script
+            ):
+                raise UnsafeWorkflowValueError(
+                    f"job {job_name}, step {step.get('name')!r}: a push other than to its "
+                    f"own {LEDGER_BRANCH_PREFIX}/ branch"
                 )

@@ -3,6 +3,7 @@ a ledger change may record only approvers whose reviews approve the pull request
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from collections.abc import Iterator
@@ -27,26 +28,48 @@ LEDGER = "releases/acme-lab.yaml"
 IMAGE = f"harbor.lab.acme.example/orders/order-api@sha256:{'1' * 64}"
 BASE, HEAD, OLD = "b" * 40, "h" * 40, "0" * 40
 TOKEN = "ghs_fake_token_for_tests"
+REVIEW_IDS = itertools.count(80000001)
 
 
 class FakeGitHub:
-    """Answers the three endpoints `pdp approvals` reads, as the REST API shapes them."""
+    """Answers the endpoints `pdp approvals` reads, as the REST API shapes them: the pull
+    request, its reviews, its files (docs.github.com/en/rest/pulls/pulls#list-pull-requests-
+    files: ``filename``, ``status``…) and file contents at a commit."""
 
-    def __init__(self, files: dict[str, bytes], reviews: list[dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        files: dict[str, bytes],
+        reviews: list[dict[str, Any]],
+        others: dict[str, bytes] | None = None,
+    ) -> None:
         self.files = files
         self.reviews = reviews
+        self.others = others or {}
+        """Other files the pull request adds, by path (their content at the head)."""
         self.pull = {"user": {"login": "alice"}, "head": {"sha": HEAD}, "base": {"sha": BASE}}
         self.seen: list[tuple[str, str | None]] = []
+
+    def changed(self) -> list[dict[str, Any]]:
+        found = [{"filename": name, "status": "added"} for name in sorted(self.others)]
+        if self.files.get(BASE) != self.files.get(HEAD):
+            found.append({"filename": LEDGER, "status": "modified"})
+        return [{"sha": "f" * 40, "additions": 1, "deletions": 0, **f} for f in found]
 
     def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, bytes]:
         if path == "/repos/acme/platform/pulls/7":
             return 200, json.dumps(self.pull).encode()
-        if path == "/repos/acme/platform/pulls/7/reviews":
+        if path in ("/repos/acme/platform/pulls/7/reviews", "/repos/acme/platform/pulls/7/files"):
             page, size = int(query["page"][0]), int(query["per_page"][0])
-            return 200, json.dumps(self.reviews[(page - 1) * size : page * size]).encode()
+            items = self.reviews if path.endswith("reviews") else self.changed()
+            return 200, json.dumps(items[(page - 1) * size : page * size]).encode()
         if path == f"/repos/acme/platform/contents/{LEDGER}":
             found = self.files.get(query["ref"][0])
             return (200, found) if found is not None else (404, b'{"message": "Not Found"}')
+        prefix = "/repos/acme/platform/contents/"
+        if path.startswith(prefix) and query["ref"][0] == HEAD:
+            other = self.others.get(path[len(prefix) :])
+            if other is not None:
+                return 200, other
         return 404, b'{"message": "Not Found"}'
 
 
@@ -116,7 +139,33 @@ def serve(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 
 def review(login: str, state: str = "APPROVED", commit: str = HEAD) -> dict[str, Any]:
-    return {"user": {"login": login}, "state": state, "commit_id": commit}
+    """One element of GitHub's REST "List reviews for a pull request" response, in the
+    documented shape (docs.github.com/en/rest/pulls/reviews#list-reviews-for-a-pull-request:
+    ``id``, ``node_id``, ``user``, ``body``, ``state``, ``html_url``, ``pull_request_url``,
+    ``_links``, ``submitted_at``, ``commit_id``, ``author_association``)."""
+    number = next(REVIEW_IDS)
+    return {
+        "id": number,
+        "node_id": f"PRR_kwDO{number}",
+        "user": {
+            "login": login,
+            "id": number + 1,
+            "node_id": f"U_kgDO{number}",
+            "type": "User",
+            "site_admin": False,
+        },
+        "body": "",
+        "state": state,
+        "html_url": f"https://github.com/acme/platform/pull/7#pullrequestreview-{number}",
+        "pull_request_url": "https://api.github.com/repos/acme/platform/pulls/7",
+        "author_association": "COLLABORATOR",
+        "_links": {
+            "html": {"href": f"https://github.com/acme/platform/pull/7#pullrequestreview-{number}"},
+            "pull_request": {"href": "https://api.github.com/repos/acme/platform/pulls/7"},
+        },
+        "submitted_at": "2026-11-21T12:00:00Z",
+        "commit_id": commit,
+    }
 
 
 def check(capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -212,3 +261,136 @@ def test_codeowners_gives_the_ledger_to_the_gate_approvers(
     args = build_parser().parse_args(["approvals", "--stack", LAB, "--codeowners"])
     assert approvals.run(args) == 0
     assert capsys.readouterr().out == f"/{LEDGER} @alice @bob @carol\n"
+
+
+# --- the attacks of issue 16 #6, as pull requests ------------------------------------------
+
+
+def _edited(raw: bytes, edit: Any) -> bytes:
+    document = yaml.safe_load(raw)
+    edit(document["releases"])
+    return yaml.safe_dump(document, sort_keys=False).encode()
+
+
+def test_a_promotion_without_any_approval_fails(
+    project: Path, serve: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An entry changed into a gated environment with nobody's approval recorded."""
+    base = (project / LEDGER).read_bytes()
+
+    def drop(releases: dict[str, Any]) -> None:
+        releases["order-api"]["prod"]["approvedBy"] = []
+
+    head = _edited(promoted(project, ["bob"]), drop)
+    serve(FakeGitHub({BASE: base, HEAD: head}, [review("bob")]))
+    code, out = check(capsys)
+    assert code == 1 and "releases.order-api.prod: " in out and "needs 1 approval" in out
+
+
+def test_an_approval_from_someone_the_gate_does_not_name_fails(
+    project: Path, serve: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """dave really approved the pull request, but the prod gate counts bob, carol, alice."""
+    base = (project / LEDGER).read_bytes()
+
+    def dave(releases: dict[str, Any]) -> None:
+        releases["order-api"]["prod"]["approvedBy"] = ["dave"]
+
+    head = _edited(promoted(project, ["bob"]), dave)
+    serve(FakeGitHub({BASE: base, HEAD: head}, [review("dave")]))
+    code, out = check(capsys)
+    assert code == 1 and "releases.order-api.prod: " in out and "needs 1 approval" in out
+
+
+def test_the_promoter_approving_the_bots_pull_request_does_not_count(
+    project: Path, serve: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A workflow's pull request is authored by the bot; alice dispatched it (promotedBy)
+    and approves it on GitHub — her approval is not an approval of her own promotion."""
+    base = (project / LEDGER).read_bytes()
+
+    def self_approved(releases: dict[str, Any]) -> None:
+        releases["order-api"]["prod"]["approvedBy"] = ["alice"]
+
+    head = _edited(promoted(project, ["bob"]), self_approved)
+    fake = FakeGitHub({BASE: base, HEAD: head}, [review("alice")])
+    fake.pull["user"]["login"] = "github-actions[bot]"
+    serve(fake)
+    code, out = check(capsys)
+    assert code == 1 and "other than the promoter alice" in out
+
+
+def test_the_bots_pull_request_passes_once_the_recorded_approver_approves(
+    project: Path, serve: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = (project / LEDGER).read_bytes()
+    fake = FakeGitHub({BASE: base, HEAD: promoted(project, ["bob"])}, [])
+    fake.pull["user"]["login"] = "github-actions[bot]"
+    serve(fake)
+    assert check(capsys)[0] == 1  # opened, nobody reviewed yet
+    fake.reviews.append(review("bob"))
+    code, out = check(capsys)
+    assert code == 0, out
+
+
+def test_removing_what_an_environment_runs_fails(
+    project: Path, serve: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without its entry, prod would fall back to the bootstrap image, unreviewed."""
+    base = (project / LEDGER).read_bytes()
+    head = _edited(base, lambda releases: releases["order-api"].pop("prod"))
+    serve(FakeGitHub({BASE: base, HEAD: head}, []))
+    code, out = check(capsys)
+    assert code == 1 and "releases.order-api.prod: the pull request removes this release" in out
+
+
+def test_history_a_pull_request_makes_up_fails(
+    project: Path, serve: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A build "ran in test since last year": evidence for a later soak-free promotion."""
+    base = (project / LEDGER).read_bytes()
+
+    def backdate(releases: dict[str, Any]) -> None:
+        forged = dict(releases["order-api"]["test"], image=IMAGE)
+        forged.pop("history")
+        forged["promotedAt"] = "2025-01-01T00:00:00Z"
+        releases["order-api"]["test"]["history"] = [forged]
+
+    serve(FakeGitHub({BASE: base, HEAD: _edited(base, backdate)}, []))
+    code, out = check(capsys)
+    assert code == 1 and "releases.order-api.test.history[0]: " in out
+    assert "is not in the base branch's ledger" in out
+
+
+def test_a_pull_request_without_ledger_changes_passes(
+    project: Path, serve: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The check is required on every pull request: others must not wait on it."""
+    base = (project / LEDGER).read_bytes()
+    serve(FakeGitHub({BASE: base, HEAD: base}, []))
+    code, out = check(capsys)
+    assert code == 0, out
+
+
+def test_a_second_ledger_slipped_in_with_a_new_ledger_path_fails(
+    project: Path, serve: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The check reads the default branch's `ledger.path`; a pull request that also points
+    it at a new file must not carry unverified entries there."""
+    base = (project / LEDGER).read_bytes()
+    forged = _edited(base, lambda r: r["order-api"]["prod"].update(image=IMAGE))
+    moved = {"releases/acme-lab-v2.yaml": forged, "docs/notes.yaml": b"releases: [x]\n"}
+    serve(FakeGitHub({BASE: base, HEAD: base}, [], moved))
+    code, out = check(capsys)
+    assert code == 1
+    assert "releases/acme-lab-v2.yaml: a second release ledger of platform acme-lab" in out
+    assert "docs/notes.yaml" not in out  # YAML, but no ledger of this platform
+
+
+def test_moving_the_ledger_unchanged_passes(
+    project: Path, serve: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = (project / LEDGER).read_bytes()
+    serve(FakeGitHub({BASE: base, HEAD: base}, [], {"releases/lab.yaml": base}))
+    code, out = check(capsys)
+    assert code == 0, out

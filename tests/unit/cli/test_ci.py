@@ -130,23 +130,25 @@ def test_one_job_per_stack_for_preview_up_and_drift(files: dict[str, str]) -> No
     assert onprem["runs-on"] == ["self-hosted", "acme-onprem-local"]
 
 
-def test_promote_workflow_uses_github_environments_as_approval_source(
+def test_promote_workflow_opens_a_pull_request_asking_the_named_approvers(
     files: dict[str, str],
 ) -> None:
     workflow = load(files["pdp-promote-acme.yml"])
     inputs = workflow["on"]["workflow_dispatch"]["inputs"]
     assert inputs["environment"]["options"] == ["staging", "prod"]
+    assert inputs["approvers"]["type"] == "string"
+    assert list(workflow["jobs"]) == ["promote"]  # no rollout: the merge deploys (pdp-up)
     job = workflow["jobs"]["promote"]
-    assert job["environment"] == "acme-${{ inputs.environment }}"
-    script = "\n".join(rendered(s) for s in job["steps"])
-    assert "actions/runs/$GITHUB_RUN_ID/approvals" in script
-    assert '--approved-by "$login"' in script and "pdp promote" in script
+    assert "environment" not in job  # deployment reviews are no approval source any more
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    promote, opened = job["steps"][-2:]
+    assert promote["env"]["APPROVERS"] == opened["env"]["REVIEWERS"] == "${{ inputs.approvers }}"
+    assert '--approved-by "$name"' in promote["run"] and "pdp promote" in promote["run"]
+    script = rendered(opened)
     assert "git add releases/acme.yaml" in script
-    ups = {name: j["if"] for name, j in workflow["jobs"].items() if name.startswith("up-")}
-    assert ups == {
-        "up-acme-gcp-staging": "inputs.environment == 'staging'",
-        "up-acme-aws-prod": "inputs.environment == 'prod'",
-    }
+    assert 'branch="pdp/ledger/acme/$GITHUB_RUN_ID-$GITHUB_RUN_ATTEMPT"' in script
+    assert "gh pr create --base ${{ github.event.repository.default_branch }} " in script
+    assert 'gh pr edit "$url" --add-reviewer "$name"' in script
 
 
 def test_build_workflow_records_the_pushed_digest(files: dict[str, str]) -> None:
@@ -156,7 +158,8 @@ def test_build_workflow_records_the_pushed_digest(files: dict[str, str]) -> None
     script = "\n".join(rendered(s) for s in record["steps"])
     assert "pdp release order-api --stack acme-aws-prod --image " in script
     assert "acmecr.azurecr.io/orders/order-api@${{ needs.build.outputs.digest }}" in script
-    assert sorted(j for j in workflow["jobs"] if j.startswith("up-")) == ["up-acme-azure-dev"]
+    assert "gh pr create" in script
+    assert sorted(workflow["jobs"]) == ["build", "record"]  # the merge deploys, not this
 
 
 def test_actions_are_pinned(files: dict[str, str]) -> None:
@@ -263,7 +266,7 @@ def test_the_aws_profile_the_kubeconfig_names_is_defined_before_pulumi_runs(
         )
         assert login < names.index(define["name"]) < pulumi, workflow
         checked += 1
-    assert checked >= 3  # preview, up, drift of acme-aws-prod at least
+    assert checked >= 2  # up and drift of acme-aws-prod (its previews are offline)
 
 
 def test_every_bad_stack_is_reported_and_nothing_written(
@@ -278,3 +281,112 @@ def test_every_bad_stack_is_reported_and_nothing_written(
     assert "Pulumi.a-bad.yaml:1: the file is UTF-16" in err
     assert "Pulumi.z-bad.yaml:1 a[0]: recursive alias" in err
     assert "nothing written" in err and not (tmp_path / "wf").exists()
+
+
+# --- CODEOWNERS: the ledgers belong to their gates' approvers ------------------------------
+
+BLOCK = (
+    "# BEGIN pdp ci generate: release ledgers owned by their gates' approvers\n"
+    "# Written by `pdp ci generate` from the promotion gates; edit the gates, not\n"
+    "# these lines. Lines above this block are yours and kept.\n"
+    "/releases/acme.yaml @li-acme @maria-acme @tom-acme\n"
+    "/releases/acme-lab.yaml @alice @bob @carol\n"
+    "# END pdp ci generate\n"
+)
+
+
+def test_the_repository_ships_the_generated_codeowners_block() -> None:
+    assert (ROOT / ".github" / "CODEOWNERS").read_text(encoding="utf-8").endswith(BLOCK)
+
+
+def test_codeowners_keeps_the_users_lines_and_ends_with_the_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scratch_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    owners = tmp_path / ".github" / "CODEOWNERS"
+    owners.parent.mkdir()
+    mine = "# ours\n*       @acme/platform-team\n/stacks/ @acme/platform-team\n"
+    owners.write_text(mine)
+    assert main(["ci", "generate"]) == 0
+    assert owners.read_text() == mine + "\n" + BLOCK
+    # a line the user adds after the block is kept, and the block moves back to the end
+    owners.write_text(owners.read_text() + "/releases/ @mallory\n")
+    assert main(["ci", "generate", "--check"]) == 1
+    assert main(["ci", "generate"]) == 0
+    assert owners.read_text() == mine + "/releases/ @mallory\n\n" + BLOCK
+    assert main(["ci", "generate", "--check"]) == 0
+    capsys.readouterr()
+
+
+def test_codeowners_goes_into_the_file_github_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GitHub reads the first of .github/, the root and docs/: a root CODEOWNERS of the
+    user's must not be shadowed by a new .github/CODEOWNERS."""
+    scratch_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "CODEOWNERS").write_text("* @acme/platform-team\n")
+    assert main(["ci", "generate"]) == 0
+    assert not (tmp_path / ".github" / "CODEOWNERS").exists()
+    assert (tmp_path / "CODEOWNERS").read_text() == "* @acme/platform-team\n\n" + BLOCK
+    capsys.readouterr()
+
+
+def test_a_damaged_block_is_refused_and_nothing_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scratch_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    owners = tmp_path / ".github" / "CODEOWNERS"
+    owners.parent.mkdir()
+    owners.write_text(BLOCK.replace("# END pdp ci generate\n", ""))
+    assert main(["ci", "generate"]) == 1
+    err = capsys.readouterr().err
+    assert "the generated block is damaged" in err and "nothing written" in err
+    assert not (tmp_path / ".github" / "workflows").exists()
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        (
+            "release-managers: [bob, carol]",
+            "release-managers: [bob, 'carol@acme.example']",
+            "stacks/Pulumi.acme-onprem-local.yaml:202 pdp:platform.groups.release-managers[1]",
+            "'carol@acme.example'",
+        ),
+        (
+            "approvers: [group:release-managers, alice]",
+            "approvers: [group:release-managers, '@acme/release']",
+            "stacks/Pulumi.acme-onprem-local.yaml:197 "
+            "pdp:platform.pipelines[0].gates[1].approvers[1]",
+            "'@acme/release'",
+        ),
+    ],
+)
+def test_an_approver_that_is_no_github_login_is_a_located_error(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    case: tuple[str, str, str, str],
+) -> None:
+    old, new, where, value = case
+    scratch_project(tmp_path)
+    stack = tmp_path / "stacks" / "Pulumi.acme-onprem-local.yaml"
+    text = stack.read_text()
+    assert old in text
+    stack.write_text(text.replace(old, new))
+    monkeypatch.chdir(tmp_path)
+    assert main(["ci", "generate"]) == 1
+    err = capsys.readouterr().err
+    assert f"{where}: {value} is not a GitHub login" in err and "nothing written" in err
+    assert not (tmp_path / ".github").exists()
+
+
+def test_owner_names_follow_githubs_login_grammar() -> None:
+    from pdpkit.spec.approver_checks import is_github_login
+
+    assert all(map(is_github_login, ["bob", "maria-acme", "a1", "x" * 39, "octo_acme"]))
+    for bad in ["-bob", "bob-", "bo--b", "x" * 40, "bob smith", "@bob", "acme/team", "b\u00f6b"]:
+        assert not is_github_login(bad), bad

@@ -50,6 +50,8 @@ def spec_values(name: str, spec: StackSpec) -> Iterator[str]:
         return
     yield platform.name
     yield platform.ledger.path
+    yield from (a for p in platform.pipelines for g in p.gates for a in g.approvers)
+    yield from (m for members in platform.groups.values() for m in members)
     yield from (e.name for e in platform.environments)
     yield from (p.name for p in platform.projects)
     for integration in platform.integrations:
