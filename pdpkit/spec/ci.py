@@ -72,7 +72,8 @@ class CiSpec(SpecModel):
     are refused: the API endpoint is private or restricted to ``cluster.authorizedRanges``."""
     identity: CiIdentitySpec | None = None
     """The cloud identity CI deploys as (required on azure, aws and gcp): ``pulumi up``, drift
-    checks and the ledger workflows' rollouts; never given to pull requests."""
+    checks; never given to pull requests (ledger changes deploy through ``pdp-up`` once their
+    pull request merges)."""
     preview_identity: CiIdentitySpec | None = None
     """The read-only cloud identity pull-request previews (``pulumi preview``) authenticate as,
     with the same keys as ``identity`` and never the same principal (docs/targets/<target>.md
