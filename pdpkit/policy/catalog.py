@@ -13,6 +13,7 @@ from pdpkit.policy import (
     gcp,
     kubernetes,
     kubernetes_plan,
+    object_storage,
     references,
     releases,
 )
@@ -89,6 +90,7 @@ RULES: tuple[Rule, ...] = (
             aws,
             aws_s3,
             gcp,
+            object_storage,
             kubernetes,
             kubernetes_plan,
             releases,
