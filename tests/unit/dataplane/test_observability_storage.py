@@ -295,3 +295,9 @@ def test_observability_off_declares_no_storage(stack: str) -> None:
     recording = contract(stack, enabled=False)
     assert recording.outputs == {"storage": None}
     assert not [r for r in recording.resources if "observability" in r.name]
+
+
+def test_the_spec_s_signal_names_are_the_contract_s() -> None:
+    from pdpkit.spec.name_checks import OBSERVABILITY_SIGNALS
+
+    assert OBSERVABILITY_SIGNALS == tuple(s.value for s in Signal)
