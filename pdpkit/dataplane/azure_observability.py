@@ -11,7 +11,6 @@ from pdpkit.components.azure.observability_storage import (
 from pdpkit.components.azure.observability_storage import ObservabilityStorageArgs
 from pdpkit.components.azure.private_endpoint import PrivateAccess
 from pdpkit.dataplane.azure_layout import azure_section, observability_account_name
-from pdpkit.dataplane.azure_system import workload_identity
 from pdpkit.dataplane.contract import (
     OBSERVABILITY_NAMESPACE,
     OBSERVABILITY_STORE_SERVICE_ACCOUNTS,
@@ -56,7 +55,6 @@ def observability_storage(
     )
     # the same annotations (client and tenant id) and pod label as every workload identity
     # of the plane (azure_system.workload_identity)
-    identity = workload_identity(storage.client_id, azure.tenant_id)
     return ObservabilityStorage(
         backend="azure",
         buckets={signal: storage.containers[signal.value] for signal in Signal},
@@ -64,6 +62,6 @@ def observability_storage(
             "azure.workload.identity/client-id": storage.client_id,
             "azure.workload.identity/tenant-id": azure.tenant_id,
         },
-        pod_labels=dict(identity.pod_labels),
+        pod_labels={"azure.workload.identity/use": "true"},
         account_name=storage.account_name,
     )

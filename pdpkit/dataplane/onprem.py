@@ -101,6 +101,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
     onprem = spec.onprem
     if onprem is None:  # the spec validator guarantees it; keeps mypy and readers honest
         raise ValueError("target is onprem but the onprem section is missing")
+    observability = observability_storage(spec, onprem)
     # The provider reads the kubeconfig when it connects (pulumi up), never at plan time.
     provider = k8s.Provider(
         f"{spec.name}-kubernetes",
@@ -206,7 +207,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         api_server_cidrs=system.api_server_cidrs,
         registry_pull_secret=None if pull is None else pull.secret_name,
         api_server_entity=system.api_server_entity,
-        observability_storage=observability_storage(spec, onprem),
+        observability_storage=observability,
     )
 
 
