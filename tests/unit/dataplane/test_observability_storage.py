@@ -300,4 +300,4 @@ def test_observability_off_declares_no_storage(stack: str) -> None:
 def test_the_spec_s_signal_names_are_the_contract_s() -> None:
     from pdpkit.spec.name_checks import OBSERVABILITY_SIGNALS
 
-    assert OBSERVABILITY_SIGNALS == tuple(s.value for s in Signal)
+    assert tuple(s.value for s in Signal) == OBSERVABILITY_SIGNALS
