@@ -91,6 +91,9 @@ class DataPlane:
     api_server_entity: bool = False
     """Whether a CiliumNetworkPolicy may allow the API server by Cilium's ``kube-apiserver``
     entity (pdpkit installed Cilium, so the CRD exists)."""
+    observability_storage: ObservabilityStorage | None = None
+    """Object storage and identity of the in-plane observability stores (what the system
+    layer's Loki, Mimir and Tempo are configured with); None: observability is off."""
     registry_pull_secret: str | None = None
     """A ``kubernetes.io/dockerconfigjson`` Secret for `registry` present in every namespace
     pdpkit creates, which pods name in ``imagePullSecrets``; None: the nodes pull from

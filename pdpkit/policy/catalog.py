@@ -14,6 +14,7 @@ from pdpkit.policy import (
     ingress,
     kubernetes,
     kubernetes_plan,
+    object_storage,
     references,
     releases,
 )
@@ -90,6 +91,7 @@ RULES: tuple[Rule, ...] = (
             aws,
             aws_s3,
             gcp,
+            object_storage,
             kubernetes,
             kubernetes_plan,
             ingress,

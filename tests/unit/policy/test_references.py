@@ -117,3 +117,21 @@ def test_every_producer_type_is_one_the_example_stacks_create() -> None:
     created = {r.type for stack in EXAMPLE_STACKS for r in plan_of(stack).recording.resources}
     producers = {p.type for reference in REFERENCES for p in reference.producers}
     assert {t for t in producers if not t.endswith(":")} - created == set()
+
+
+def test_a_container_of_another_account_is_reported() -> None:
+    account = PolicyResource(
+        "urn:obs",
+        "azure-native:storage:StorageAccount",
+        "obs",
+        {},
+        outputs={"name": "acmeobs1a2b3"},
+    )
+    right = resource("azure-native:storage:BlobContainer", "logs", {"accountName": "acmeobs1a2b3"})
+    wrong = resource(
+        "azure-native:storage:BlobContainer", "traces", {"accountName": "acmelogs1a2b3"}
+    )
+    assert messages([account, right, wrong]) == [
+        "accountName of traces (acmelogs1a2b3) names nothing in the plan; expected a storage "
+        "account's name"
+    ]
