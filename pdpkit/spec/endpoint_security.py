@@ -18,9 +18,9 @@ from pdpkit.spec.base import NonEmptyStr, SpecModel
 from pdpkit.spec.formats import HttpsUrl
 
 
+# Defined here, the lowest module using it; `pdpkit.spec.integration` and `.platform` import it.
 class SecretRef(SpecModel):
-    """A secret in the data plane's secret store, resolved by External Secrets (defined here,
-    the lowest module using it; `pdpkit.spec.integration` re-exports it)."""
+    """A secret in the data plane's secret store, resolved by External Secrets."""
 
     key: NonEmptyStr
     """Remote key, relative to the data plane's secret prefix."""
@@ -128,8 +128,8 @@ class JwtDefaults(SpecModel):
 
 
 class MtlsAuth(SpecModel):
-    """Client certificates signed by a CA (not enforceable per endpoint yet, see
-    `endpoint_checks`)."""
+    """Client certificates signed by a CA (refused for now: Envoy Gateway validates them per
+    gateway listener, `pdpkit.spec.endpoint_checks`)."""
 
     ca_bundle: SecretRef
     """PEM bundle of the client CA(s) in the secret store."""
@@ -157,7 +157,8 @@ class EndpointAuth(SpecModel):
     jwt: JwtAuth | None = None
     """Bearer tokens from an identity provider."""
     mtls: MtlsAuth | None = None
-    """Client certificates."""
+    """Client certificates: not enforceable per endpoint yet, `pdp validate` refuses it
+    (docs/ingress-security.md, Decisions)."""
     api_key: ApiKeyAuth | None = None
     """API keys from the secret store."""
     public: PublicAccess | None = None
