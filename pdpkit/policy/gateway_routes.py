@@ -129,6 +129,9 @@ def route_rate_limit(
     "from the cloud network alone.",
     "Attach the route to the internal gateway, or declare the endpoint external (and give "
     "it auth and limits).",
+    # a waiver would publish an endpoint its owner declared private; declaring it external
+    # is the honest change, and brings the external rules with it
+    waivable=False,
 )
 def route_internal(
     resources: Sequence[Resource], _ctx: PolicyContext
