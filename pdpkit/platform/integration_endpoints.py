@@ -99,15 +99,11 @@ class IntegrationEndpoints(pulumi.ComponentResource):
         )
         paths = []
         for endpoint in args.endpoints:
-            gateway = (
-                args.external_gateway
-                if endpoint.visibility is GatewayVisibility.EXTERNAL
-                else args.internal_gateway
-            )
+            external = endpoint.visibility is GatewayVisibility.EXTERNAL
+            gateway = args.external_gateway if external else args.internal_gateway
             path = versioned_path(endpoint.base_path, args.api_version)
             paths.append(path)
             route_name = f"{args.name}-{endpoint.name}"[:63].rstrip("-")
-            external = endpoint.visibility is GatewayVisibility.EXTERNAL
             auth = effective_auth(endpoint.auth, external, args.endpoint_defaults)
             annotations = (
                 {PUBLIC_REASON: auth.public.reason}
