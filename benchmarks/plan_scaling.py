@@ -59,6 +59,8 @@ def generate_project(target: Path, integrations: int, environments: int) -> None
                 "secrets": {"ORDERS_DB_PASSWORD": {"key": f"{env}/db", "property": "password"}},
                 "egress": [{"cidr": f"10.20.{e}.0/24", "ports": [5432]}],
                 "quota": {"cpu": "512", "memory": "1024Gi", "pods": 2000},
+                # the lab's identity provider and rate limit, which its endpoints rely on
+                "endpointDefaults": platform["environments"][0]["endpointDefaults"],
             }
             for e, env in enumerate(envs)
         ],

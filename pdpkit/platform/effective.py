@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pdpkit.spec.platform import (
         AutoscalingSpec,
         ConfigFileSpec,
+        EndpointDefaults,
         EndpointSpec,
         EnvironmentSpec,
         EnvVarSpec,
@@ -65,6 +66,8 @@ class EffectiveIntegration:
     service_account_token: bool
     run_as_user: int
     production: bool
+    endpoint_defaults: EndpointDefaults
+    """The environment's identity provider and rate limit, which endpoints inherit."""
 
     @property
     def is_service(self) -> bool:
@@ -125,4 +128,5 @@ def effective_integration(
         service_account_token=integration.service_account_token,
         run_as_user=integration.run_as_user,
         production=environment.production,
+        endpoint_defaults=environment.endpoint_defaults,
     )

@@ -16,6 +16,7 @@ spec.deploySpec.livenessProbe …    probes.liveness / probes.readiness
 spec.autoScale.enabled/maxReplicas autoscaling.enabled / maxReplicas (CPU target 50 %)
 spec.expose.passthroPort           endpoint ``passthrough`` at ``/<name>``
 spec.expose.inboundPorts[]         endpoint ``inbound-<port>`` at ``/<name>-inbound/<port>``
+(nothing: the CR has no auth)      endpoints[].auth / limits: a warning says to declare them
 spec.env[].value                   env[].value
 spec.env[].valueFrom.secretKeyRef  env[].secret {key: <secret name>, property: <key>}
 spec.env[].valueFrom.configMapRef  env[].config <key> (the value becomes configuration)
@@ -135,6 +136,16 @@ def convert(cr: Any, project: str) -> ImportedIntegration:
             "targetCpuUtilization": OPERATOR_HPA_CPU,
         }
     out["endpoints"] = _endpoints(spec.get("expose", {}), name)
+    if out["endpoints"]:
+        names = ", ".join(e["name"] for e in out["endpoints"])
+        warnings.append(
+            "spec.expose: the Integration CR says nothing of authentication or limits (the "
+            f"operator's NGINX ingress served its ports to anyone); endpoints {names} are "
+            "external without auth: they take the environment's endpointDefaults.jwt, and a "
+            "production environment without one refuses them. Declare endpoints[].auth (jwt, "
+            "apiKey, or public with a reason) and endpoints[].limits.rateLimit "
+            "(docs/ingress-security.md)"
+        )
     env, config_keys, env_warnings = convert_env(spec.get("env", []))
     warnings += env_warnings
     if env:

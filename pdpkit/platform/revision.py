@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from pdpkit.spec.platform import PlatformSpec
 
@@ -18,13 +19,25 @@ def config_revision(platform: PlatformSpec, integration: str, environment: str) 
 
     Covers what the environment can change without a new build: the integration's
     definition (image and other environments' overrides excluded), its override for
-    `environment`, and the environment's configuration and secret references. Equal
+    `environment`, the environment's configuration and secret references, and, for an
+    integration with endpoints, the environment's endpoint defaults (its identity provider
+    and rate limit decide who may call it) when it sets any. Equal
     inputs give equal revisions on every machine (canonical JSON, sorted keys); fields
     left at their default are omitted, so a new optional spec field changes no revision.
     """
     spec = next(i for i in platform.integrations if i.name == integration)
     env = next(e for e in platform.environments if e.name == environment)
     override = spec.overrides.get(environment)
+    environment_document: dict[str, Any] = {
+        "config": env.config,
+        "secrets": {
+            k: v.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+            for k, v in env.secrets.items()
+        },
+    }
+    defaults = env.endpoint_defaults.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    if spec.endpoints and defaults:
+        environment_document["endpointDefaults"] = defaults
     document = {
         "integration": spec.model_dump(
             mode="json", by_alias=True, exclude_defaults=True, exclude={"image", "overrides"}
@@ -34,13 +47,7 @@ def config_revision(platform: PlatformSpec, integration: str, environment: str) 
             if override
             else None
         ),
-        "environment": {
-            "config": env.config,
-            "secrets": {
-                k: v.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-                for k, v in env.secrets.items()
-            },
-        },
+        "environment": environment_document,
     }
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]

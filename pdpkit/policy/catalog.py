@@ -10,6 +10,7 @@ from pdpkit.policy import (
     azure,
     azure_monitoring,
     data_protection,
+    gateway_routes,
     gcp,
     ingress,
     kubernetes,
@@ -39,7 +40,8 @@ WAIVER_WAIVABLE = PlanRule(
     Scope.PDP,
     "No waiver names a rule that cannot be waived (`pdp policy list` marks them): the "
     "`*-API-RANGES` rules bound a public endpoint that is already an exception, "
-    "K8S-RELEASE-VERIFIED proves the ledger, PDP-REFERENCES-RESOLVE describes wiring that "
+    "K8S-RELEASE-VERIFIED proves the ledger, K8S-ROUTE-INTERNAL-STAYS-INTERNAL keeps private "
+    "endpoints private, PDP-REFERENCES-RESOLVE describes wiring that "
     "fails for real, and the PDP-WAIVER-* rules judge the waivers. Such a waiver waives nothing.",
     "Remove the waiver and fix the violation.",
     waivable=False,
@@ -95,6 +97,7 @@ RULES: tuple[Rule, ...] = (
             kubernetes,
             kubernetes_plan,
             ingress,
+            gateway_routes,
             releases,
             data_protection,
             references,

@@ -4,7 +4,7 @@ Each check yields ``(key path, message)``; the loader turns them into located pr
 Platform rules live in `platform_checks`, the Kubernetes version in `kubernetes_checks`,
 per-cloud rules in `cloud_checks` and `azure_rules`, gateway rules in `gateway_checks`;
 what the objects a value becomes accept in `workload_checks`, `label_checks`,
-`system_checks`, `storage_checks`, `name_checks`, `derived_names` and
+`system_checks`, `storage_checks`, `endpoint_checks`, `name_checks`, `derived_names` and
 `text_checks`.
 """
 
@@ -21,6 +21,7 @@ from pdpkit.spec.cloud_checks import aws_network_problems, gcp_problems
 from pdpkit.spec.cloud_names import region_problems
 from pdpkit.spec.credential_checks import credential_problems
 from pdpkit.spec.derived_names import derived_name_problems
+from pdpkit.spec.endpoint_checks import endpoint_problems
 from pdpkit.spec.enums import Target
 from pdpkit.spec.findings import Finding, unique_names
 from pdpkit.spec.gateway_checks import firewall_problems, gateway_problems
@@ -63,6 +64,7 @@ def cross_field_problems(stack: StackSpec) -> list[Finding]:
         findings += platform_problems(stack.platform, stack.dataplane.name)
         findings += approver_problems(stack.platform)
         findings += workload_problems(stack.platform)
+        findings += endpoint_problems(stack.platform)
     findings += name_problems(stack)
     findings += production_problems(stack)
     findings += credential_problems(stack.platform)

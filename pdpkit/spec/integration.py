@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from pdpkit.spec.base import DnsName, NonEmptyStr, SpecModel
 from pdpkit.spec.cron import CronSchedule
+from pdpkit.spec.endpoint_security import EndpointAuth, EndpointLimits, SecretRef
 from pdpkit.spec.enums import GatewayVisibility, IntegrationKind
 from pdpkit.spec.formats import (
     OCI_DIGEST_REFERENCE,
@@ -19,15 +20,6 @@ from pdpkit.spec.formats import (
 DIGEST_PATTERN = OCI_DIGEST_REFERENCE
 Quantity = Annotated[str, Field(pattern=r"^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$")]
 """A Kubernetes quantity (``500m``, ``512Mi``, ``2``)."""
-
-
-class SecretRef(SpecModel):
-    """A secret in the data plane's secret store, resolved by External Secrets."""
-
-    key: NonEmptyStr
-    """Remote key, relative to the data plane's secret prefix."""
-    property: str | None = None
-    """Property of a JSON secret; left out: the whole value."""
 
 
 class Resources(SpecModel):
@@ -110,6 +102,13 @@ class EndpointSpec(SpecModel):
     """`internal` (default) or `external` gateway."""
     base_path: str = Field("/", pattern=r"^/[A-Za-z0-9/_.-]*$")
     """Path prefix; the API version is appended (``/orders`` → ``/orders/v1.2``)."""
+    auth: EndpointAuth | None = None
+    """Who may call it: exactly one of jwt, mtls, apiKey or public; left out: the
+    environment's ``endpointDefaults.jwt`` on an external endpoint (refused in production
+    when there is none), nothing on an internal one."""
+    limits: EndpointLimits = EndpointLimits()
+    """Rate limit, body size, timeouts, retries and circuit breaking; left out: the safe
+    defaults of `EndpointLimits` and the environment's rate limit."""
 
 
 class EnvVarSpec(SpecModel):

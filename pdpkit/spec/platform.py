@@ -12,6 +12,7 @@ import re
 from pydantic import Field, field_validator, model_validator
 
 from pdpkit.spec.base import Cidr, DnsName, Duration, NonEmptyStr, SpecModel, duration_seconds
+from pdpkit.spec.endpoint_security import EndpointDefaults, SecretRef
 from pdpkit.spec.integration import (
     DIGEST_PATTERN,
     AutoscalingSpec,
@@ -27,7 +28,6 @@ from pdpkit.spec.integration import (
     Quantity,
     Resources,
     ResourcesSpec,
-    SecretRef,
     TcpSocketProbe,
 )
 
@@ -37,6 +37,7 @@ __all__ = [
     "ConfigFileSpec",
     "DeploymentTrackSpec",
     "EgressRule",
+    "EndpointDefaults",
     "EndpointSpec",
     "EnvVarSpec",
     "EnvironmentSpec",
@@ -97,6 +98,9 @@ class EnvironmentSpec(SpecModel):
     """Declared egress beyond the cluster (databases, SaaS APIs)."""
     quota: QuotaSpec = QuotaSpec()
     """ResourceQuota per project namespace; left out: 8 CPU, 16Gi, 50 pods."""
+    endpoint_defaults: EndpointDefaults = EndpointDefaults()
+    """The identity provider and rate limit endpoints inherit (docs/ingress-security.md);
+    left out: none, each external endpoint declares its own ``auth``."""
     not_secrets: tuple[NonEmptyStr, ...] = ()
     """Configuration keys whose values the credential scan flags but which are not
     credentials (its false positives, reviewed); left out: none."""

@@ -116,6 +116,18 @@ def test_tag_only_image_warns_about_digests(
     assert "pinned by tag only" in err and "sha256" in err
 
 
+def test_the_missing_authentication_is_announced(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The CR says nothing of auth or limits; the importer invents none and says so."""
+    assert main(["import-cr", str(EXAMPLE), "--out", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "says nothing of authentication or limits" in err
+    assert "passthrough, inbound-8000, inbound-9000 are external without auth" in err
+    [definition] = tmp_path.glob("*.yaml")
+    assert "auth:" not in definition.read_text(encoding="utf-8")
+
+
 def _cr(**spec: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "image": "r.example/x@sha256:" + "c" * 64,

@@ -16,7 +16,7 @@ def test_routes_carry_the_track_version_and_attach_by_visibility() -> None:
     routes = {
         r["metadata"]["name"]: r["spec"] for r in objects(onprem(), "HTTPRoute", "orders-dev")
     }
-    assert set(routes) == {"order-api-orders", "order-api-admin"}
+    assert set(routes) == {"order-api-orders", "order-api-admin", "order-api-payment-events"}
     orders = routes["order-api-orders"]
     assert (
         orders["parentRefs"][0]["name"] == "external"
@@ -35,7 +35,7 @@ def test_routes_carry_the_track_version_and_attach_by_visibility() -> None:
 def test_service_is_cluster_ip_over_every_endpoint_port() -> None:
     service = one(onprem(), "Service", "orders-dev", "order-api")["spec"]
     assert service["type"] == "ClusterIP"
-    assert sorted(p["port"] for p in service["ports"]) == [8290, 9201]
+    assert sorted(p["port"] for p in service["ports"]) == [8290, 9201]  # webhook: 8290 too
     assert service["selector"] == {
         "app.kubernetes.io/name": "order-api",
         "app.kubernetes.io/part-of": "orders",

@@ -10,6 +10,7 @@ from pdpkit.platform.ledger import Ledger, LedgerError, Release, deployed_images
 from pdpkit.platform.ledger_write import save_ledger
 from pdpkit.platform.pipeline import pipeline_for
 from pdpkit.platform.revision import config_revision
+from pdpkit.spec.endpoint_security import EndpointDefaults
 from pdpkit.spec.loader import load_stack
 from pdpkit.spec.platform import PlatformSpec
 from tests.examples import ROOT
@@ -109,6 +110,21 @@ def test_revision_is_a_pure_content_hash() -> None:
     )
     assert config_revision(moved, "api", "dev") == config_revision(spec, "api", "dev")
     assert config_revision(moved, "api", "prod") != config_revision(spec, "api", "prod")
+
+
+def test_the_environment_identity_provider_counts_for_integrations_with_endpoints() -> None:
+    spec: PlatformSpec = load_stack(ROOT, "acme-aws-prod").platform  # type: ignore[assignment]
+    envs = tuple(
+        e.model_copy(update={"endpoint_defaults": EndpointDefaults()}) for e in spec.environments
+    )
+    without = spec.model_copy(update={"environments": envs})
+    # who may call order-api's endpoints changed; the report task has none
+    assert config_revision(without, "order-api", "prod") != config_revision(
+        spec, "order-api", "prod"
+    )
+    assert config_revision(without, "nightly-report", "prod") == config_revision(
+        spec, "nightly-report", "prod"
+    )
 
 
 @pytest.mark.parametrize("stack", ["acme-azure-dev", "acme-onprem-local"])

@@ -20,6 +20,7 @@ from pdpkit.plan.run import plan_spec
 from pdpkit.policy import RULES_BY_ID, PolicyResource, Verdict, evaluate
 from pdpkit.policy.data_protection import holds_data
 from pdpkit.spec.dataplane import WafMode, WafSpec
+from pdpkit.spec.endpoint_security import EndpointDefaults
 from pdpkit.spec.loader import load_stack
 from pdpkit.spec.stack import PolicySpec, StackSpec
 from tests.examples import EXAMPLE_STACKS, ROOT, plan_of
@@ -42,6 +43,25 @@ def variant(
 
 def unwaived(verdicts: list[Verdict], severity: str = "mandatory") -> set[str]:
     return {v.rule for v in verdicts if not v.waiver and v.severity.value == severity}
+
+
+def anonymous_endpoints(stack: str) -> StackSpec:
+    """The stack's platform with no endpoint auth, and no identity provider outside
+    production (the production environment keeps its own, or validation refuses it)."""
+    spec = load_stack(ROOT, stack)
+    assert spec.platform is not None
+    envs = tuple(
+        e if e.production else e.model_copy(update={"endpoint_defaults": EndpointDefaults()})
+        for e in spec.platform.environments
+    )
+    integrations = tuple(
+        i.model_copy(
+            update={"endpoints": tuple(e.model_copy(update={"auth": None}) for e in i.endpoints)}
+        )
+        for i in spec.platform.integrations
+    )
+    platform = spec.platform.model_copy(update={"environments": envs, "integrations": integrations})
+    return spec.model_copy(update={"platform": platform})
 
 
 PUBLIC_API = {"private_api_endpoint": False, "authorized_ranges": ("203.0.113.0/24",)}
@@ -109,6 +129,8 @@ SPEC_VARIANTS: list[tuple[str, str, Callable[[str], StackSpec], str]] = [
         lambda s: external_gateway(s, waf=WafSpec(mode=WafMode.OFF)),
         "K8S-GW-WAF",
     ),
+    # outside production `pdp validate` lets it through; the policy does not (exit 3)
+    ("acme-azure-dev", "anonymous external endpoints", anonymous_endpoints, "K8S-ROUTE-AUTHN"),
 ]
 
 
@@ -221,6 +243,33 @@ def no_limits(resources: list[PolicyResource]) -> list[PolicyResource]:
     return resources
 
 
+def is_security_policy(r: PolicyResource) -> bool:
+    return kind_of(r) == "SecurityPolicy"
+
+
+def drop_security_policies(resources: list[PolicyResource]) -> list[PolicyResource]:
+    return [r for r in resources if not is_security_policy(r)]
+
+
+def drop_rate_limits(resources: list[PolicyResource]) -> list[PolicyResource]:
+    for r in resources:
+        if kind_of(r) == "BackendTrafficPolicy":
+            r.inputs["spec"].pop("rateLimit", None)
+    return resources
+
+
+def internal_route_on_external_gateway(resources: list[PolicyResource]) -> list[PolicyResource]:
+    route = first(
+        resources,
+        lambda r: (
+            kind_of(r) == "HTTPRoute"
+            and r.inputs["metadata"].get("labels", {}).get("pdpkit.io/visibility") == "internal"
+        ),
+    )
+    route.inputs["spec"]["parentRefs"][0]["name"] = "external"
+    return resources
+
+
 TAMPERING: list[tuple[str, Callable[[list[PolicyResource]], list[PolicyResource]], set[str]]] = [
     ("default-deny dropped", drop_default_deny, {"K8S-NS-DEFAULT-DENY"}),
     ("agent listens", agent_listens, {"K8S-AGENT-NO-INBOUND"}),
@@ -228,6 +277,12 @@ TAMPERING: list[tuple[str, Callable[[list[PolicyResource]], list[PolicyResource]
     ("root container", root_container, {"K8S-POD-NON-ROOT", "K8S-POD-NO-PRIVILEGE-ESCALATION"}),
     ("LoadBalancer Service", load_balancer, {"K8S-SVC-NO-LOADBALANCER"}),
     ("no requests or limits", no_limits, {"K8S-POD-RESOURCES"}),
+    ("SecurityPolicies dropped", drop_security_policies, {"K8S-ROUTE-AUTHN"}),
+    (
+        "internal route on the external gateway",
+        internal_route_on_external_gateway,
+        {"K8S-ROUTE-INTERNAL-STAYS-INTERNAL"},
+    ),
 ]
 
 
@@ -244,6 +299,15 @@ def test_tampered_resources_are_caught(
     before = unwaived(evaluate(views(plan), spec))
     after = unwaived(evaluate(tamper(views(plan)), spec))
     assert rules <= after - before, f"{label}: {sorted(after - before)}"
+
+
+@pytest.mark.parametrize("stack", EXAMPLE_STACKS)
+def test_an_external_endpoint_without_rate_limit_is_warned_about(stack: str) -> None:
+    plan = planned(stack)
+    spec = load_stack(ROOT, stack)
+    before = unwaived(evaluate(views(plan), spec), "advisory")
+    after = unwaived(evaluate(drop_rate_limits(views(plan)), spec), "advisory")
+    assert "K8S-ROUTE-RATE-LIMIT" in after - before
 
 
 @pytest.mark.parametrize("stack", EXAMPLE_STACKS)

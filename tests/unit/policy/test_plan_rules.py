@@ -438,3 +438,97 @@ def test_observability_buckets_keep_objects_for_their_signal_s_retention() -> No
     ]
     assert rule.violations(gcs, bucket(None, 14), context)  # an archive: the log minimum
     assert rule.violations(gcs, bucket("metrics", 1), context) == []  # retention unknown here
+
+
+# --- routes into the data plane (issue 18) --------------------------------------------------
+
+ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"
+SP = "kubernetes:gateway.envoyproxy.io/v1alpha1:SecurityPolicy"
+BTP = "kubernetes:gateway.envoyproxy.io/v1alpha1:BackendTrafficPolicy"
+
+
+def route(name: str, gateway: str, visibility: str, **annotations: str) -> PolicyResource:
+    metadata: dict[str, Any] = {
+        "name": name,
+        "namespace": "orders-prod",
+        "labels": {"pdpkit.io/visibility": visibility},
+    }
+    if annotations:
+        metadata["annotations"] = {k.replace("_", "-"): v for k, v in annotations.items()}
+    return res(
+        ROUTE,
+        name,
+        {
+            "kind": "HTTPRoute",
+            "metadata": metadata,
+            "spec": {"parentRefs": [{"kind": "Gateway", "name": gateway, "namespace": "gw"}]},
+        },
+    )
+
+
+def policy(type_: str, target: str, spec: dict[str, Any], namespace: str = "orders-prod") -> Any:
+    return res(
+        type_,
+        f"{target}-policy",
+        {
+            "metadata": {"name": target, "namespace": namespace},
+            "spec": {
+                "targetRefs": [
+                    {"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": target}
+                ],
+                **spec,
+            },
+        },
+    )
+
+
+JWT_SPEC = {"jwt": {"providers": [{"name": "p", "remoteJWKS": {"uri": "https://idp/keys"}}]}}
+
+
+def test_an_external_route_without_authentication_is_flagged() -> None:
+    api = route("api", "external", "external")
+    assert flagged("K8S-ROUTE-AUTHN", [api]) == [
+        "api: external route orders-prod/api lets anyone call it: no SecurityPolicy "
+        "authenticates its callers"
+    ]
+    assert flagged("K8S-ROUTE-AUTHN", [api, policy(SP, "api", JWT_SPEC)]) == []
+    api_keys = {"apiKeyAuth": {"credentialRefs": [{"name": "k"}], "extractFrom": []}}
+    assert flagged("K8S-ROUTE-AUTHN", [api, policy(SP, "api", api_keys)]) == []
+
+
+def test_a_policy_elsewhere_or_without_authentication_does_not_count() -> None:
+    api = route("api", "external", "external")
+    cors_only = policy(SP, "api", {"cors": {"allowOrigins": ["*"]}})
+    other_namespace = policy(SP, "api", JWT_SPEC, namespace="orders-dev")
+    other_route = policy(SP, "web", JWT_SPEC)
+    for wrong in (cors_only, other_namespace, other_route):
+        assert flagged("K8S-ROUTE-AUTHN", [api, wrong]), wrong.inputs
+
+
+def test_a_public_route_with_a_reason_and_internal_routes_pass() -> None:
+    webhook = route("hook", "external", "external", **{"pdpkit.io/public_reason": "signed"})
+    blank = route("blank", "external", "external", **{"pdpkit.io/public_reason": " "})
+    internal = route("admin", "internal", "internal")
+    assert flagged("K8S-ROUTE-AUTHN", [webhook, blank, internal]) == [
+        "blank: external route orders-prod/blank lets anyone call it: no SecurityPolicy "
+        "authenticates its callers"
+    ]
+
+
+def test_an_external_route_without_a_rate_limit_is_flagged() -> None:
+    api = route("api", "external", "external")
+    limits_only = policy(BTP, "api", {"timeout": {"http": {"requestTimeout": "30s"}}})
+    assert flagged("K8S-ROUTE-RATE-LIMIT", [api, limits_only]) == [
+        "api: external route orders-prod/api has no rate limit"
+    ]
+    limited = policy(BTP, "api", {"rateLimit": {"local": {"rules": []}}})
+    assert flagged("K8S-ROUTE-RATE-LIMIT", [api, limited]) == []
+    assert flagged("K8S-ROUTE-RATE-LIMIT", [route("admin", "internal", "internal")]) == []
+
+
+def test_an_internal_route_on_the_external_gateway_is_flagged() -> None:
+    leaked = route("admin", "external", "internal")
+    assert flagged("K8S-ROUTE-INTERNAL-STAYS-INTERNAL", [leaked]) == [
+        "admin: internal route orders-prod/admin is attached to the external gateway"
+    ]
+    assert flagged("K8S-ROUTE-INTERNAL-STAYS-INTERNAL", [route("a", "internal", "internal")]) == []

@@ -173,6 +173,7 @@ def test_the_unwaivable_rules_are_a_property_of_the_rule() -> None:
         "AWS-EKS-API-RANGES",
         "GCP-GKE-API-RANGES",
         "K8S-RELEASE-VERIFIED",
+        "K8S-ROUTE-INTERNAL-STAYS-INTERNAL",
         "PDP-REFERENCES-RESOLVE",
     } <= unwaivable
     assert {r.id for r in RULES if r.id.startswith("PDP-WAIVER-")} <= unwaivable

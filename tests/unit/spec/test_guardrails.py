@@ -193,6 +193,8 @@ def test_every_field_that_holds_a_secret_is_declared_as_one() -> None:
         "key",
         "customer_managed_keys",
         "soft_delete_days",
+        "api_key",  # endpoint auth: `ApiKeyAuth`, whose keys are a secret-store reference
+        "keys",  # that reference (`SecretRef`)
     }
     secretish = ("password", "passphrase", "token", "secret", "external_id", "key", "credential")
     seen: set[type[BaseModel]] = set()

@@ -170,7 +170,9 @@ def test_a_ledger_path_with_a_command_is_refused(
         f"path: 'releases/acme{HOSTILE_SUFFIX}.yaml'",
     )
     err = _validate_and_generate(root, monkeypatch, capsys)
-    assert "platform/acme/platform.yaml:61 pdp:platform.ledger.path:" in err
+    lines = (root / "platform/acme/platform.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.strip().startswith("path: 'releases"))
+    assert f"platform/acme/platform.yaml:{line} pdp:platform.ledger.path:" in err
     assert "is not a relative path inside the repository" in err
 
 
