@@ -86,8 +86,15 @@ def _target_section(ob: Onboarding) -> list[str]:
             "    azure:",
             f"      subscriptionId: {ob.subscription}",
             f"      tenantId: {ob.tenant}",
+            # DNS-01: wildcard certificates, and a gateway behind source ranges (HTTP-01 needs
+            # the ACME server to reach it; pdpkit.spec.gateway_checks)
+            f"      dnsZoneResourceGroup: rg-dns-{ob.customer}   # PLACEHOLDER: the zone's group",
         ]
-    return ["    gcp:", f"      project: {ob.project}"]
+    return [
+        "    gcp:",
+        f"      project: {ob.project}",
+        f"      dnsManagedZone: {ob.customer}-apps   # PLACEHOLDER: the Cloud DNS zone's name",
+    ]
 
 
 def _ci_identity(ob: Onboarding) -> list[str]:
@@ -136,6 +143,7 @@ def stack_file(ob: Onboarding) -> str:
         "    gateways:",
         "      external:",
         f'        hostnames: ["*.apps.{ob.customer}.example"]   # PLACEHOLDER',
+        '        sourceRanges: ["203.0.113.0/24"]   # PLACEHOLDER: where the clients call from',
         "      internal:",
         f'        hostnames: ["*.internal.apps.{ob.customer}.example"]   # PLACEHOLDER',
         f"      dnsZone: apps.{ob.customer}.example   # PLACEHOLDER",
