@@ -126,6 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     generate.set_defaults(handler="ci")
 
+    fleet = sub.add_parser("fleet", help="operate many customers' data planes")
+    fleet_sub = fleet.add_subparsers(dest="fleet_command", metavar="ACTION", required=True)
+    _fleet_ci_parsers(fleet_sub)
+
     policy = sub.add_parser("policy", help="the policy rules")
     policy_sub = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
     listing = policy_sub.add_parser("list", help="list the rules")
@@ -134,6 +138,56 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listing.set_defaults(handler="policy")
     return parser
+
+
+def _fleet_ci_parsers(fleet_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``pdp fleet`` actions of the GitHub Actions engine (`pdpkit.cli.fleet_ci`)."""
+    summary = fleet_sub.add_parser(
+        "summary", help="one pull-request comment from the preview artifacts"
+    )
+    summary.add_argument("dir", metavar="DIR", help="the downloaded preview artifacts")
+    summary.add_argument(
+        "--format",
+        choices=["markdown", "json"],
+        default="markdown",
+        help="markdown: the comment; json: every stack's figures (the summary artifact)",
+    )
+    summary.add_argument("--out", metavar="FILE", help="write here instead of stdout")
+    summary.set_defaults(handler="fleet_ci")
+
+    record = fleet_sub.add_parser(
+        "record", help="write a CI job's run record next to Pulumi's output (CI)"
+    )
+    record.add_argument(
+        "--kind", required=True, choices=["preview", "refresh", "up"], help="what the job ran"
+    )
+    record.add_argument("--stack", "-s", required=True, help="stack name")
+    record.add_argument("--customer", help="the stack's customer (fleet.yaml)")
+    record.add_argument("--exit-code", type=int, help="the Pulumi command's exit code")
+    record.add_argument("--output", metavar="FILE", help="Pulumi's JSON output, next to it")
+    record.add_argument(
+        "--deferred",
+        metavar="REASON",
+        help="the command did not run (outside the maintenance window): why",
+    )
+    record.add_argument("--dir", required=True, help="directory of the record (the artifact)")
+    record.set_defaults(handler="fleet_ci")
+
+    status = fleet_sub.add_parser(
+        "status", help="per customer and stack: last applied, drift, failures"
+    )
+    status.add_argument(
+        "--from-ci", metavar="DIR", required=True, help="the downloaded CI artifacts"
+    )
+    status.add_argument(
+        "--format", choices=["table", "json"], default="table", help="output format"
+    )
+    status.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 5 when a stack drifted, failed or has no record (the nightly job's verdict)",
+    )
+    status.set_defaults(handler="fleet_ci")
 
 
 def _version() -> str:
