@@ -58,3 +58,27 @@ def test_the_resource_count_in_performance_md_is_the_programs(tmp_path) -> None:
         f"docs/performance.md says {row[1]} resources at 100 x 3, the program declares "
         f"{resources}: re-run benchmarks/plan_scaling.py and update the table"
     )
+
+
+def test_fleet_summary_benchmark_runs_and_reports_every_size() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "fleet_summary.py"),
+            "--stacks",
+            "3",
+            "30",
+            "--resources",
+            "20",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    figures = json.loads(result.stdout.splitlines()[-1])
+    assert figures["stacks"] == [3, 30]
+    assert all(chars > 0 for chars in figures["comment_chars"])
