@@ -36,7 +36,7 @@ def _dotted(path: KeyPath, project: str) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += f"{project}:{part}" if i == 0 else f".{part}"
+            text += (f"{project}:{part}" if project else str(part)) if i == 0 else f".{part}"
     return text
 
 
@@ -52,7 +52,11 @@ def locate(
 
 
 def validation_problems(
-    error: ValidationError, locations: Mapping[KeyPath, Location], display: str, project: str
+    error: ValidationError,
+    locations: Mapping[KeyPath, Location],
+    display: str,
+    project: str,
+    root: type[BaseModel] = StackSpec,
 ) -> list[Problem]:
     """pydantic's errors as located problems that say what was wrong and how to fix it.
 
@@ -65,7 +69,7 @@ def validation_problems(
     for item, loc in zip(items, locs, strict=True):
         if any(len(other) > len(loc) and other[: len(loc)] == loc for other in locs):
             continue
-        problems.append(locate(loc, _message(item, loc), locations, display, project))
+        problems.append(locate(loc, _message(item, loc, root), locations, display, project))
     return problems
 
 
@@ -85,11 +89,11 @@ _TYPES = {
 """What a value of each pydantic type error must be, in the file's terms."""
 
 
-def _message(item: Any, loc: tuple[Any, ...]) -> str:
+def _message(item: Any, loc: tuple[Any, ...], root: type[BaseModel] = StackSpec) -> str:
     kind = item["type"]
     got = _short(item.get("input"))
     if kind == "extra_forbidden":
-        return f"unknown key; {choices(str(loc[-1]), known_keys(loc[:-1]))}"
+        return f"unknown key; {choices(str(loc[-1]), known_keys(loc[:-1], root))}"
     if kind == "missing":
         return "required key missing; add it"
     if kind in ("enum", "literal_error"):
@@ -125,9 +129,10 @@ def _short(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def known_keys(loc: tuple[Any, ...]) -> list[str]:
-    """The keys allowed in the mapping at `loc` of a stack (for "did you mean")."""
-    model: Any = StackSpec
+def known_keys(loc: tuple[Any, ...], root: type[BaseModel] = StackSpec) -> list[str]:
+    """The keys allowed in the mapping at `loc` of a stack, or of another file's `root`
+    model (for "did you mean")."""
+    model: Any = root
     for part in loc:
         model = _descend(model, part)
         if model is None:
