@@ -1,26 +1,45 @@
-"""The CI half of ``pdp fleet``: ``summary``, ``record``, ``status --from-ci``.
+"""The CI half of ``pdp fleet``: ``summary``, ``record``, ``status --from-ci``, ``window``,
+``affected``, ``ci generate``.
 
 ``pdp fleet summary DIR``: the pull-request comment (Markdown) or its data (JSON) from the
 downloaded preview artifacts. ``pdp fleet record``: the run record a workflow job writes
 next to Pulumi's output. ``pdp fleet status --from-ci DIR``: per customer and stack, the
 last applied revision, drift, pending changes and failures from those artifacts.
 
-Exit codes: 0 done; 1 the artifacts (or the fleet) cannot be read, with the reason;
-5 (``status --check``) a stack drifted, failed, or has no record.
+``pdp fleet window --customer X``: exit 0 inside X's maintenance window (or without one), 5
+outside it. ``pdp fleet affected``: the stacks a pull request's changes affect, as preview
+matrices. ``pdp fleet ci generate``: the fleet workflows (`pdpkit.workflows.fleet`).
+
+Exit codes: 0 done; 1 the artifacts, the fleet or an argument cannot be read, with the
+reason; 5 ``status --check``: a stack drifted, failed, or has no record; ``window``: outside
+the maintenance window.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
+import yaml
+
+from pdpkit.cli.ci import pulumi_cli_version
 from pdpkit.cli.main import EXIT_INVALID, EXIT_OK
+from pdpkit.fleet.affected import affected, platform_dirs, stack_inputs
 from pdpkit.fleet.ci_status import ci_status, render_table
+from pdpkit.fleet.loader import Fleet, fleet_path, load_fleet
 from pdpkit.fleet.previews import PreviewFormatError
 from pdpkit.fleet.records import RecordError, RunKind, new_record, write_record
 from pdpkit.fleet.summary import as_json, collect, render_markdown
+from pdpkit.fleet.windows import window_verdict
+from pdpkit.spec.errors import SpecError
+from pdpkit.spec.loader import find_project_root
+from pdpkit.workflows.fleet import generate_fleet
+from pdpkit.workflows.fleet_matrix import MATRIX_LIMIT, FleetWorkflowError, entry, shards
+from pdpkit.workflows.values import UnsafeWorkflowValueError
 
 EXIT_ATTENTION = 5
 """``status --check``: some stack needs someone (drift, a failure, no record)."""
@@ -92,9 +111,149 @@ def status_from_ci(args: argparse.Namespace, fleet: dict[str, str | None] | None
     return EXIT_OK
 
 
+def _fleet(command: str) -> Fleet | None:
+    try:
+        return load_fleet(find_project_root())
+    except SpecError as error:
+        for problem in error.problems:
+            print(problem.render(), file=sys.stderr)
+        print(f"pdp fleet {command}: fix fleet.yaml and the stacks above first", file=sys.stderr)
+        return None
+
+
+def window(args: argparse.Namespace) -> int:
+    try:
+        at = datetime.fromisoformat(args.at) if args.at else datetime.now(UTC)
+    except ValueError:
+        print(
+            f"pdp fleet window: --at {args.at!r} is not an ISO 8601 time; "
+            "expected e.g. 2026-11-28T02:30:00+01:00",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    fleet = _fleet("window")
+    if fleet is None:
+        return EXIT_INVALID
+    try:
+        customer = fleet.customer(args.customer)
+    except KeyError:
+        names = ", ".join(c.name for c in fleet.spec.customers)
+        print(
+            f"pdp fleet window: no customer {args.customer!r} in fleet.yaml; it has: {names}",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    verdict = window_verdict(customer, at)
+    print(verdict.message)
+    return EXIT_OK if verdict.open else EXIT_ATTENTION
+
+
+def _changes(path: Path) -> tuple[list[str], list[str]]:
+    """Changed and deleted paths from ``git diff --name-status --no-renames`` output."""
+    changed: list[str] = []
+    deleted: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        status, _, name = line.partition("\t")
+        if not name:
+            continue
+        (deleted if status.startswith("D") else changed).append(name)
+    return changed, deleted
+
+
+def affected_stacks(args: argparse.Namespace) -> int:
+    fleet = _fleet("affected")
+    if fleet is None:
+        return EXIT_INVALID
+    changes = Path(args.changes)
+    if not changes.is_file():
+        print(f"pdp fleet affected: {args.changes}: no such file", file=sys.stderr)
+        return EXIT_INVALID
+    changed, deleted = _changes(changes)
+    raw = {
+        name: yaml.safe_load(
+            (fleet.root / "stacks" / f"Pulumi.{name}.yaml").read_text(encoding="utf-8")
+        )
+        for name in fleet.stacks
+    }
+    dirs = platform_dirs(raw)
+    inputs = [stack_inputs(name, spec, dirs[name]) for name, spec in fleet.stacks.items()]
+    result = affected(changed, inputs, deleted)
+    try:
+        items = [entry(fleet, stack, read_only=True) for stack in result.stacks]
+    except (FleetWorkflowError, UnsafeWorkflowValueError) as error:
+        print(f"pdp fleet affected: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    jobs = shards("preview", items, MATRIX_LIMIT)
+    slots = math.ceil(len(fleet.stacks) / MATRIX_LIMIT)  # the workflow's preview jobs
+    if args.github_output:
+        with Path(args.github_output).open("a", encoding="utf-8") as out:
+            out.write(f"count={len(items)}\n")
+            for i in range(slots):
+                matrix = (
+                    json.dumps({"include": list(jobs[i].entries)}, separators=(",", ":"))
+                    if i < len(jobs)
+                    else ""
+                )
+                out.write(f"shard{i + 1}={matrix}\n")
+    print(f"### {len(result.stacks)} of {len(fleet.stacks)} stack(s) affected\n")
+    for stack, why in result.stacks.items():
+        shown = ", ".join(f"`{p}`" for p in why[:3]) + (" …" if len(why) > 3 else "")
+        print(f"- {stack} ({fleet.owner.get(stack, '?')}): {shown}")
+    for stack in result.removed:
+        print(
+            f"- {stack}: its stack file is deleted; no workflow destroys a stack: run "
+            "`pulumi destroy` and `pulumi stack rm` deliberately (docs/fleet.md)"
+        )
+    return EXIT_OK
+
+
+def ci_generate(args: argparse.Namespace) -> int:
+    fleet = _fleet("ci generate")
+    if fleet is None:
+        return EXIT_INVALID
+    try:
+        files = generate_fleet(fleet, pulumi_cli_version())
+    except (FleetWorkflowError, UnsafeWorkflowValueError) as error:
+        print(f"pdp fleet ci generate: {error}; nothing written", file=sys.stderr)
+        return EXIT_INVALID
+    out = Path(args.out)
+    out = out if out.is_absolute() else Path.cwd() / out
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in sorted(out.glob("fleet-*.yml")):
+        if stale.name not in files:
+            stale.unlink()
+            print(f"removed {stale}")
+    for name, text in files.items():
+        path = out / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
+    print(f"{len(files)} fleet workflow(s) for {len(fleet.stacks)} stack(s) in {args.out}")
+    return EXIT_OK
+
+
 def run(args: argparse.Namespace) -> int:
-    if args.fleet_command == "summary":
+    command = args.fleet_command
+    if command == "summary":
         return summary(args)
-    if args.fleet_command == "record":
+    if command == "record":
         return record(args)
-    return status_from_ci(args, None)
+    if command == "window":
+        return window(args)
+    if command == "affected":
+        return affected_stacks(args)
+    if command == "ci":
+        return ci_generate(args)
+    fleet: dict[str, str | None] | None = None
+    try:
+        root = find_project_root()
+    except SpecError:
+        root = None
+    if root is not None and fleet_path(root).is_file():
+        loaded = _fleet("status")
+        if loaded is None:
+            return EXIT_INVALID
+        fleet = dict(loaded.owner)
+    return status_from_ci(args, fleet)

@@ -173,6 +173,41 @@ def _fleet_ci_parsers(fleet_sub: argparse._SubParsersAction[argparse.ArgumentPar
     record.add_argument("--dir", required=True, help="directory of the record (the artifact)")
     record.set_defaults(handler="fleet_ci")
 
+    window = fleet_sub.add_parser(
+        "window", help="exit 0 inside the customer's maintenance window, 5 outside (CI)"
+    )
+    window.add_argument("--customer", required=True, help="customer name (fleet.yaml)")
+    window.add_argument("--at", metavar="TIME", help="ISO 8601 time with offset (default: now)")
+    window.set_defaults(handler="fleet_ci")
+
+    affected = fleet_sub.add_parser(
+        "affected", help="the stacks a change affects and their preview matrices (CI)"
+    )
+    affected.add_argument(
+        "--changes",
+        required=True,
+        metavar="FILE",
+        help="`git diff --name-status --no-renames BASE HEAD` output",
+    )
+    affected.add_argument(
+        "--github-output",
+        metavar="FILE",
+        help="append count=N and shard<i>=<matrix JSON> here ($GITHUB_OUTPUT)",
+    )
+    affected.set_defaults(handler="fleet_ci")
+
+    fleet_ci = fleet_sub.add_parser("ci", help="the fleet's GitHub workflows")
+    fleet_ci_sub = fleet_ci.add_subparsers(dest="fleet_ci_command", metavar="ACTION", required=True)
+    fleet_generate = fleet_ci_sub.add_parser(
+        "generate", help="write fleet-preview/up/drift.yml from fleet.yaml"
+    )
+    fleet_generate.add_argument(
+        "--out",
+        default=".github/workflows",
+        help="directory to write the workflows to (default: .github/workflows)",
+    )
+    fleet_generate.set_defaults(handler="fleet_ci")
+
     status = fleet_sub.add_parser(
         "status", help="per customer and stack: last applied, drift, failures"
     )
