@@ -563,7 +563,7 @@ def drift_workflow(fleet: Fleet, pulumi_version: str) -> dict[str, Any]:
     jobs: dict[str, Any] = {}
     parts = shards("drift", items, cap)
     for shard in parts:
-        name = job_id("drift", shard, len(parts) == 1)
+        name = "drift" if len(parts) == 1 else f"drift-{shard.index + 1}"
         needs = [list(jobs)[-1]] if shard.after_previous_shard else []
         jobs[name] = _matrix_job(
             "drift check ${{ matrix.stack }}",
