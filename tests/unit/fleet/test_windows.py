@@ -26,7 +26,9 @@ def _customer(window: MaintenanceWindow | None) -> CustomerSpec:
     )
 
 
-SAT_NIGHT = MaintenanceWindow(days=("sat",), start="23:00", hours=3, timezone="Europe/Amsterdam")
+SAT_NIGHT = MaintenanceWindow.model_validate(
+    {"days": ["sat"], "start": "23:00", "hours": 3, "timezone": "Europe/Amsterdam"}
+)
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,7 @@ def big_fleet(stacks: int, waves: list[tuple[str, int, int]]) -> Fleet:
     many customers; the last wave takes the rest). Every stack reuses the example on-prem
     stack's spec: the workflows read its runner and target only."""
     spec = _example_fleet().stacks["acme-onprem-local"]
-    customers = []
+    customers: list[dict[str, Any]] = []
     start = 0
     for index, (wave, _cap, count) in enumerate(waves):
         end = stacks if index == len(waves) - 1 else start + count
