@@ -387,6 +387,51 @@ TARGET_CHARTS: dict[str, tuple[str, ...]] = {
 """Per target (``Target`` value): the charts whose Kubernetes range applies to it."""
 
 
+# --- The fleet's in-cluster engine -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FleetEngine:
+    """The Pulumi Kubernetes Operator a management cluster runs for `pdp fleet render`."""
+
+    operator_version: str
+    """The operator release the rendered objects are written for."""
+    operator_source: str
+    stack_api_version: str
+    """apiVersion of the operator's ``Stack``."""
+    flux_source_api_version: str
+    """apiVersion of the Flux ``GitRepository`` a Stack's ``fluxSource`` refers to."""
+    flux_source: str
+    workspace_image: str
+    """Image of each stack's workspace pod: the Pulumi CLI matching the pinned SDK, non-root."""
+    workspace_image_source: str
+
+
+PULUMI_KUBERNETES_OPERATOR = FleetEngine(
+    operator_version="2.9.0",
+    operator_source="pulumi/pulumi-kubernetes-operator v2.9.0 (2026-07-29, CHANGELOG.md:6; the "
+    "newest tag of the stored repository): deploy/crds/pulumi.com_stacks.yaml (Stack "
+    "pulumi.com/v1, the storage version), operator/api/pulumi/shared/stack_types.go:457-530 "
+    "(status.lastUpdate: state succeeded|failed, type preview|up, lastSuccessfulCommit), "
+    "examples/preview-demo/stack.yaml (a preview-only Stack on a schedule beside the Stack "
+    "that applies), docs/migration.md:46 (the workspace's service account needs "
+    "system:auth-delegator)",
+    stack_api_version="pulumi.com/v1",
+    flux_source_api_version="source.toolkit.fluxcd.io/v1",
+    flux_source="fluxcd/source-controller v1.8.2 (Flux 2.8, as the data planes' Flux): "
+    "config/crd/bases/source.toolkit.fluxcd.io_gitrepositories.yaml (v1: url and interval "
+    "required, ref.commit takes precedence over every other reference)",
+    workspace_image="pulumi/pulumi:3.272.0-nonroot",
+    workspace_image_source="the CLI release of the pinned SDK (pyproject.toml pulumi==3.272.0) "
+    "in the tag scheme of the operator's examples (pulumi/pulumi-kubernetes-operator v2.9.0 "
+    "examples/git-source/stack.yaml:42 `pulumi/pulumi:3.202.0-nonroot`); the operator's "
+    "default is `latest-nonroot` (operator/internal/webhook/auto/v1alpha1/"
+    "workspace_webhook.go:33), never used here. Not checked against Docker Hub from here: pin "
+    "its digest when you mirror it",
+)
+"""The fleet's in-cluster engine, pinned (`pdpkit.fleet.operator`)."""
+
+
 # --- What each cloud still offers -------------------------------------------------------
 
 KUBERNETES_OFFERS_AS_OF = datetime.date(2026, 11, 25)
@@ -498,6 +543,16 @@ def render_table() -> str:
         offer = CLOUD_KUBERNETES.get(target)
         offered = ", ".join(f"1.{m}" for m in offer.minors) if offer else "(given cluster)"
         lines.append(f"| {target} | {allowed} | {offered} | {offer.source if offer else '-'} |")
+    engine = PULUMI_KUBERNETES_OPERATOR
+    lines += [
+        "",
+        "The fleet's in-cluster engine (`pdp fleet render`, docs/fleet.md):",
+        "",
+        f"- Pulumi Kubernetes Operator {engine.operator_version} "
+        f"(`{engine.stack_api_version}` Stack): {engine.operator_source}",
+        f"- Flux `{engine.flux_source_api_version}` GitRepository: {engine.flux_source}",
+        f"- workspace image `{engine.workspace_image}`: {engine.workspace_image_source}",
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -11,8 +11,8 @@ outside it. ``pdp fleet affected``: the stacks a pull request's changes affect, 
 matrices. ``pdp fleet ci generate``: the fleet workflows (`pdpkit.workflows.fleet`).
 
 Exit codes: 0 done; 1 the artifacts, the fleet or an argument cannot be read, with the
-reason; 5 ``status --check``: a stack drifted, failed, or has no record; ``window``: outside
-the maintenance window.
+reason, or (``status``) a stack failed or drifted; 5 ``window``: outside the maintenance
+window.
 """
 
 from __future__ import annotations
@@ -29,10 +29,11 @@ import yaml
 from pdpkit.cli.ci import pulumi_cli_version
 from pdpkit.cli.main import EXIT_INVALID, EXIT_OK
 from pdpkit.fleet.affected import affected, platform_dirs, stack_inputs
-from pdpkit.fleet.ci_status import ci_status, render_table
-from pdpkit.fleet.loader import Fleet, fleet_path, load_fleet
+from pdpkit.fleet.ci_status import ci_status, records_from_ci, render_table
+from pdpkit.fleet.loader import Fleet, load_fleet
 from pdpkit.fleet.previews import PreviewFormatError
 from pdpkit.fleet.records import RecordError, RunKind, new_record, write_record
+from pdpkit.fleet.status import Drift, fleet_status, unknown_records
 from pdpkit.fleet.summary import as_json, collect, render_markdown
 from pdpkit.fleet.windows import window_verdict
 from pdpkit.spec.errors import SpecError
@@ -41,8 +42,8 @@ from pdpkit.workflows.fleet import generate_fleet
 from pdpkit.workflows.fleet_matrix import MATRIX_LIMIT, FleetWorkflowError, entry, shards
 from pdpkit.workflows.values import UnsafeWorkflowValueError
 
-EXIT_ATTENTION = 5
-"""``status --check``: some stack needs someone (drift, a failure, no record)."""
+EXIT_WINDOW_CLOSED = 5
+"""``window``: outside the customer's maintenance window."""
 
 
 def _directory(value: str) -> Path | None:
@@ -93,22 +94,39 @@ def record(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def status_from_ci(args: argparse.Namespace, fleet: dict[str, str | None] | None) -> int:
+def status_from_ci(args: argparse.Namespace) -> int:
+    """The fleet report (`pdpkit.fleet.status`) from CI artifacts; exit 1 when a stack
+    failed or drifted, like the report from the operator."""
     root = _directory(args.from_ci)
     if root is None:
         return EXIT_INVALID
+    fleet = _fleet("status")
+    if fleet is None:
+        return EXIT_INVALID
     try:
-        statuses = ci_status(root, fleet)
+        statuses = ci_status(root, dict(fleet.owner))
     except (RecordError, PreviewFormatError) as error:
         print(f"pdp fleet status: {error}", file=sys.stderr)
         return EXIT_INVALID
+    records = records_from_ci(statuses)
+    rows = fleet_status(fleet, records)
+    strangers = unknown_records(fleet, records)
     if args.format == "json":
-        print(json.dumps({"stacks": [s.as_json() for s in statuses]}, indent=2))
+        document = {
+            "stacks": [row.as_dict() for row in rows],
+            "unknown": strangers,
+            "ci": [s.as_json() for s in statuses],
+        }
+        print(json.dumps(document, indent=2))
     else:
         sys.stdout.write(render_table(statuses))
-    if args.check and any(s.needs_attention for s in statuses):
-        return EXIT_ATTENTION
-    return EXIT_OK
+        for row in rows:
+            if row.pins:
+                print(f"{row.stack}: pins outside the compatibility table: {'; '.join(row.pins)}")
+        for name in strangers:
+            print(f"{name}: in the artifacts but not in the fleet")
+    bad = any(r.record.state == "failed" or r.record.drift is Drift.DRIFTED for r in rows)
+    return EXIT_INVALID if bad else EXIT_OK
 
 
 def _fleet(command: str) -> Fleet | None:
@@ -147,7 +165,7 @@ def window(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     verdict = window_verdict(customer, at)
     print(verdict.message)
-    return EXIT_OK if verdict.open else EXIT_ATTENTION
+    return EXIT_OK if verdict.open else EXIT_WINDOW_CLOSED
 
 
 def _changes(path: Path) -> tuple[list[str], list[str]]:
@@ -246,14 +264,8 @@ def run(args: argparse.Namespace) -> int:
         return affected_stacks(args)
     if command == "ci":
         return ci_generate(args)
-    fleet: dict[str, str | None] | None = None
-    try:
-        root = find_project_root()
-    except SpecError:
-        root = None
-    if root is not None and fleet_path(root).is_file():
-        loaded = _fleet("status")
-        if loaded is None:
-            return EXIT_INVALID
-        fleet = dict(loaded.owner)
-    return status_from_ci(args, fleet)
+    if args.from_operator:
+        from pdpkit.cli import fleet as operator_engine
+
+        return operator_engine.run(args)
+    return status_from_ci(args)

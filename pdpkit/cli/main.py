@@ -126,8 +126,59 @@ def build_parser() -> argparse.ArgumentParser:
     )
     generate.set_defaults(handler="ci")
 
-    fleet = sub.add_parser("fleet", help="operate many customers' data planes")
+    fleet = sub.add_parser("fleet", help="the customers' data planes: fleet.yaml and its engines")
     fleet_sub = fleet.add_subparsers(dest="fleet_command", metavar="ACTION", required=True)
+    fleet_validate = fleet_sub.add_parser(
+        "validate", help="check fleet.yaml with every stack: names, identities, isolation"
+    )
+    fleet_validate.add_argument(
+        "--format", choices=["text", "json"], default="text", help="output format"
+    )
+    fleet_validate.set_defaults(handler="fleet")
+    render = fleet_sub.add_parser(
+        "render", help="write the Pulumi Kubernetes Operator objects of a management cluster"
+    )
+    render.add_argument("--out", required=True, help="directory to write the manifests to")
+    render.add_argument(
+        "--revision", required=True, metavar="SHA", help="full commit SHA the program runs at"
+    )
+    render.add_argument("--wave", help="only this wave's customers (roll out wave by wave)")
+    render.set_defaults(handler="fleet", format="text")
+    status = fleet_sub.add_parser("status", help="per customer and stack: applied, failed, drift")
+    source = status.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--from-operator",
+        metavar="FILE",
+        help="output of `kubectl get stacks.pulumi.com -A -o json`",
+    )
+    source.add_argument(
+        "--from-ci", metavar="DIR", help="the fleet workflows' downloaded artifacts"
+    )
+    status.add_argument(
+        "--format", choices=["table", "json"], default="table", help="output format"
+    )
+    status.set_defaults(handler="fleet_ci")  # --from-operator: pdpkit.cli.fleet
+    onboard = fleet_sub.add_parser(
+        "add-customer", help="scaffold a customer's stack and print the customer's steps"
+    )
+    onboard.add_argument("name", help="customer name (a DNS label)")
+    onboard.add_argument(
+        "--target", required=True, choices=["azure", "aws", "gcp"], help="the cloud"
+    )
+    onboard.add_argument("--env", default="prod", help="environment suffix of the stack name")
+    onboard.add_argument("--account", help="AWS account id (12 digits)")
+    onboard.add_argument("--subscription", help="Azure subscription id")
+    onboard.add_argument("--tenant", help="Azure tenant id")
+    onboard.add_argument("--project", help="GCP project id")
+    onboard.add_argument(
+        "--management",
+        required=True,
+        choices=["customerSubscription", "vendorSubscription"],
+        help="whose account the data plane lives in",
+    )
+    onboard.add_argument("--region", help="cloud region (default per target)")
+    onboard.add_argument("--wave", help="rollout wave (default: the last)")
+    onboard.set_defaults(handler="fleet", format="text")
     _fleet_ci_parsers(fleet_sub)
 
     policy = sub.add_parser("policy", help="the policy rules")
@@ -207,22 +258,6 @@ def _fleet_ci_parsers(fleet_sub: argparse._SubParsersAction[argparse.ArgumentPar
         help="directory to write the workflows to (default: .github/workflows)",
     )
     fleet_generate.set_defaults(handler="fleet_ci")
-
-    status = fleet_sub.add_parser(
-        "status", help="per customer and stack: last applied, drift, failures"
-    )
-    status.add_argument(
-        "--from-ci", metavar="DIR", required=True, help="the downloaded CI artifacts"
-    )
-    status.add_argument(
-        "--format", choices=["table", "json"], default="table", help="output format"
-    )
-    status.add_argument(
-        "--check",
-        action="store_true",
-        help="exit 5 when a stack drifted, failed or has no record (the nightly job's verdict)",
-    )
-    status.set_defaults(handler="fleet_ci")
 
 
 def _version() -> str:

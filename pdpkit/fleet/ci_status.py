@@ -24,6 +24,7 @@ from typing import Any
 
 from pdpkit.fleet.previews import StackPreview, read_preview
 from pdpkit.fleet.records import Outcome, RunKind, RunRecord, find_records
+from pdpkit.fleet.status import Drift, StackRecord
 
 
 @dataclass
@@ -37,6 +38,8 @@ class StackStatus:
     drift: StackPreview | None = None
     pending: StackPreview | None = None
     failures: list[str] = field(default_factory=list)
+    failed_attempts: int = 0
+    """``pulumi up`` runs that failed since the last one that succeeded."""
 
     @property
     def drifted(self) -> bool | None:
@@ -96,6 +99,9 @@ def ci_status(root: Path, fleet: Mapping[str, str | None] | None = None) -> list
             status.last_up = record
             if record.outcome is Outcome.SUCCEEDED:
                 status.applied = record
+                status.failed_attempts = 0
+            elif record.outcome is Outcome.FAILED:
+                status.failed_attempts += 1
             continue
         preview = read_preview(
             record.output_path or record.directory / f"{record.kind.value}.json",
@@ -160,3 +166,58 @@ def render_table(statuses: Iterable[StackStatus]) -> str:
         )
         + "\n"
     )
+
+
+def records_from_ci(statuses: Iterable[StackStatus]) -> list[StackRecord]:
+    """The CI artifacts as the engine-neutral records `pdpkit.fleet.status.fleet_status`
+    joins with the fleet (the same report as from the operator's ``Stack`` statuses)."""
+    records = []
+    for s in statuses:
+        if s.last_up is None:
+            state = "never run"
+        elif s.last_up.outcome is Outcome.DEFERRED:
+            state = "deferred"
+        else:
+            state = s.last_up.outcome.value
+        if s.drift is None:
+            drift, drift_message, checked = Drift.UNKNOWN, "", None
+        else:
+            checked = str(s.drift.metadata.get("time") or "") or None
+            if s.drift.failed:
+                first = s.drift.errors[0].splitlines()[0] if s.drift.errors else "exited non-zero"
+                drift, drift_message = Drift.CHECK_FAILED, first[:200]
+            elif s.drift.changed:
+                drift = Drift.DRIFTED
+                drift_message = (
+                    f"{s.drift.changed} resource(s) differ from the state "
+                    "(pulumi refresh --preview-only)"
+                )
+            else:
+                drift, drift_message = Drift.NONE, ""
+        if s.pending is not None and not s.pending.failed and s.pending.changed:
+            drift_message = "; ".join(
+                m
+                for m in (
+                    drift_message,
+                    f"{s.pending.changed} change(s) of the program not applied",
+                )
+                if m
+            )
+        message = "; ".join(s.failures)
+        if s.last_up is not None and s.last_up.reason:
+            message = "; ".join(m for m in (s.last_up.reason, message) if m)
+        records.append(
+            StackRecord(
+                stack=s.stack,
+                state=state,
+                applied=s.applied.github.get("commit") if s.applied else None,
+                attempted=s.last_up.github.get("commit") if s.last_up else None,
+                failures=s.failed_attempts,
+                message=message,
+                drift=drift,
+                drift_message=drift_message,
+                checked_at=checked,
+                source="ci",
+            )
+        )
+    return records

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, Field
 
 from pdpkit.fleet.locations import backend_location, secrets_location
-from pdpkit.spec.base import DnsName, SpecModel
+from pdpkit.spec.base import DnsName, Duration, SpecModel
 from pdpkit.spec.enums import ManagementModel, Target
 from pdpkit.spec.formats import (
     GcpServiceAccount,
@@ -225,12 +225,20 @@ class OperatorSpec(SpecModel):
     credentials_secret: DnsName | None = None
     """Secret (in each customer namespace) with the git credentials of a private repository;
     left out: cloned anonymously."""
-    resync_interval: GoDuration = "1h"
-    """How often each stack is refreshed and re-applied at the same commit (drift repair);
-    left out: hourly."""
-    drift_schedule: str = Field("0 3 * * *", pattern=r"^\S+( \S+){4}$")
-    """Cron schedule (UTC) of the drift check: a preview-only run of every stack. Left out:
-    03:00 daily."""
+    program_dir: str | None = Field(None, pattern=r"^[A-Za-z0-9._/-]+$")
+    """Directory of ``Pulumi.yaml`` inside the repository; left out: its root."""
+    drift_interval: Duration = "24h"
+    """How often each stack's drift check (a preview that expects no changes, after a
+    refresh) runs; left out: daily. At least 1m (the operator's floor is 60 seconds)."""
+    prerequisite_within: GoDuration = "2h"
+    """A production stack runs only after its customer's non-production stacks succeeded
+    within this long (the operator re-runs them first when older); left out: 2h."""
+    workspace_cpu: str = Field("1", pattern=r"^\d+(\.\d+)?m?$")
+    """CPU request of each stack's workspace pod; left out: 1 (Pulumi with a cloud provider
+    plugin; a starting point, measure yours)."""
+    workspace_memory: str = Field("4Gi", pattern=r"^\d+(Mi|Gi)$")
+    """Memory request and limit of each workspace pod; left out: 4Gi (the cloud provider
+    plugins are large; a starting point)."""
 
 
 class FleetSpec(SpecModel):

@@ -11,6 +11,7 @@ import pytest
 from pdpkit.cli.main import main
 from pdpkit.fleet.ci_status import ci_status, render_table
 from pdpkit.fleet.records import RecordError, RunKind, find_records, new_record, write_record
+from tests.examples import ROOT
 
 DRIFT = Path(__file__).parent / "fixtures" / "drift"
 
@@ -47,13 +48,25 @@ def test_the_table_says_it_in_words() -> None:
     assert "no CI record" in lines["acme-onprem-local"]
 
 
-def test_the_cli_prints_json_and_checks(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["fleet", "status", "--from-ci", str(DRIFT), "--format", "json"]) == 0
-    stacks = {s["stack"]: s for s in json.loads(capsys.readouterr().out)["stacks"]}
-    assert stacks["acme-aws-prod"]["drifted"] is True
-    assert stacks["acme-aws-prod"]["lastApplied"]["runId"] == "11110001"
-    assert main(["fleet", "status", "--from-ci", str(DRIFT), "--check"]) == 5
-    capsys.readouterr()
+def test_the_cli_reports_like_the_operator_engine(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    # a drifted and a failed stack: exit 1, as `--from-operator` does
+    assert main(["fleet", "status", "--from-ci", str(DRIFT), "--format", "json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    rows = {row["stack"]: row for row in document["stacks"]}
+    assert rows["acme-aws-prod"]["drift"] == "drifted" and rows["acme-aws-prod"]["source"] == "ci"
+    assert rows["acme-aws-prod"]["applied"].startswith("1a2b3c4d")
+    assert rows["acme-azure-dev"]["state"] == "failed" and rows["acme-azure-dev"]["failures"] == 1
+    assert rows["acme-gcp-staging"]["state"] == "deferred"
+    assert rows["acme-onprem-local"]["state"] == "never run"
+    assert rows["acme-aws-prod"]["wave"] == "canary" and "pins" in rows["acme-aws-prod"]
+    ci = {s["stack"]: s for s in document["ci"]}
+    assert ci["acme-aws-prod"]["lastApplied"]["runId"] == "11110001"
+    calm = DRIFT / "pdp-fleet-drift-acme-azure-dev"
+    assert main(["fleet", "status", "--from-ci", str(calm)]) == 0  # no drift, no failure
+    assert "acme-azure-dev" in capsys.readouterr().out
 
 
 def test_a_record_round_trips_with_the_github_variables(tmp_path: Path) -> None:
