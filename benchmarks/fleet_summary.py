@@ -1,7 +1,7 @@
 """How the pull-request summary scales with the fleet: N stacks' preview artifacts.
 
 Writes N artifact directories (a run record and a ``pulumi preview --json`` digest each, in
-the format of tests/unit/fleet/fixtures/README.md, with `--resources` steps per stack of
+the format of tests/unit/fleet/fixtures/ci/README.md, with `--resources` steps per stack of
 which a tenth change), then times what the summary job does: read every artifact and
 render the comment (``pdp fleet summary DIR``). Prints figures, asserts nothing; the last
 line of stdout is one JSON object ``{"stacks": [...], "seconds": [...], "comment_chars":

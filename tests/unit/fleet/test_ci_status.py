@@ -1,4 +1,4 @@
-"""`pdp fleet status --from-ci`: the fleet as the CI artifacts tell it (fixtures/README.md
+"""`pdp fleet status --from-ci`: the fleet as the CI artifacts tell it (fixtures/ci/README.md
 says where each fixture's format is documented)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pdpkit.fleet.ci_status import ci_status, render_table
 from pdpkit.fleet.records import RecordError, RunKind, find_records, new_record, write_record
 from tests.examples import ROOT
 
-DRIFT = Path(__file__).parent / "fixtures" / "drift"
+DRIFT = Path(__file__).parent / "fixtures" / "ci" / "drift"
 
 
 def test_last_applied_drift_pending_and_failures_per_stack() -> None:

@@ -1,4 +1,4 @@
-"""`pdp fleet summary`: preview digests (format: fixtures/README.md, pulumi/pulumi v3.259.0
+"""`pdp fleet summary`: preview digests (format: fixtures/ci/README.md, pulumi/pulumi v3.259.0
 ``pkg/display/json.go``) summed up in one comment, protected replacements/deletions first."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from pdpkit.fleet.previews import PreviewFormatError, parse_preview, read_preview
 from pdpkit.fleet.summary import BUDGET, MARKER, as_json, collect, ordered, render_markdown
 
-FIXTURES = Path(__file__).parent / "fixtures" / "previews"
+FIXTURES = Path(__file__).parent / "fixtures" / "ci" / "previews"
 
 
 def test_a_digest_gives_counts_changes_and_protected_steps() -> None:
