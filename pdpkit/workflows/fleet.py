@@ -95,7 +95,7 @@ def matrix_logins(pulumi_version: str) -> list[dict[str, Any]]:
                 "PROFILE": _m("aws_profile"),
                 "ROLE_ARN": _m("aws_hop_role"),
                 "REGION": _m("aws_region"),
-                "STACK": _m("stack"),
+                "STACK_REF": _m("stack_ref"),
                 "WITH_EXTERNAL_ID": _m("aws_external_id"),
                 **_state_env(),
             },
@@ -110,7 +110,7 @@ def matrix_logins(pulumi_version: str) -> list[dict[str, Any]]:
                 "} >> ~/.aws/config\n"
                 'if [ "$WITH_EXTERNAL_ID" = "true" ]; then\n'
                 "  external_id=\"$(pulumi config get --path 'pdp:dataplane.aws.externalId' "
-                '--stack "$STACK")"\n'
+                '--stack "$STACK_REF")"\n'
                 '  echo "::add-mask::$external_id"\n'
                 '  echo "external_id = $external_id" >> ~/.aws/config\n'
                 "fi\n"
@@ -156,6 +156,7 @@ def _pulumi_env() -> dict[str, str]:
     """Provider settings next to the logins (the Azure providers' OIDC mode)."""
     return {
         "STACK": _m("stack"),
+        "STACK_REF": _m("stack_ref"),
         "CUSTOMER": _m("customer"),
         **_state_env(),
         "ARM_USE_OIDC": "${{ matrix.azure_subscription_id != '' }}",
@@ -276,7 +277,7 @@ def preview_workflow(fleet: Fleet, pulumi_version: str) -> dict[str, Any]:
         *matrix_logins(pulumi_version),
         _capture(
             "preview",
-            'pulumi preview --stack "$STACK" --json --non-interactive --policy-pack policy',
+            'pulumi preview --stack "$STACK_REF" --json --non-interactive --policy-pack policy',
             OUT,
         ),
         _upload(f"pdp-fleet-preview-{_m('stack')}", OUT, 14),
@@ -399,7 +400,7 @@ def _up_steps(pulumi_version: str) -> list[dict[str, Any]]:
             "id": "up",
             "if": open_,
             "env": _pulumi_env(),
-            "run": 'pulumi up --stack "$STACK" --yes --non-interactive --policy-pack policy\n',
+            "run": 'pulumi up --stack "$STACK_REF" --yes --non-interactive --policy-pack policy\n',
         },
         {
             "name": "Record the outcome (applied, failed or deferred)",
@@ -548,13 +549,13 @@ def drift_workflow(fleet: Fleet, pulumi_version: str) -> dict[str, Any]:
         *matrix_logins(pulumi_version),
         _capture(
             "refresh",
-            'pulumi refresh --stack "$STACK" --preview-only --json --non-interactive',
+            'pulumi refresh --stack "$STACK_REF" --preview-only --json --non-interactive',
             f"{OUT}/refresh",
         ),
         {
             **_capture(
                 "preview",
-                'pulumi preview --stack "$STACK" --json --non-interactive',
+                'pulumi preview --stack "$STACK_REF" --json --non-interactive',
                 f"{OUT}/preview",
             ),
             "if": "always()",

@@ -67,6 +67,22 @@ def _url(value: str) -> str:
     return value
 
 
+def _backend(url: str, stack: str) -> dict[str, str]:
+    """``PULUMI_BACKEND_URL`` and the ``--stack`` value. A Pulumi Cloud backend is named in
+    fleet.yaml as ``https://<host>/<org>`` (`pdpkit.fleet.locations`): the CLI logs in to
+    ``https://<host>`` and the organization is part of the stack's name (``<org>/<stack>``,
+    pulumi.com/docs/iac/concepts/stacks, "Fully qualified stack names")."""
+    parts = urlsplit(_url(url))
+    if parts.scheme == "https":
+        org = checked("name", parts.path.strip("/").lower()) if parts.path.strip("/") else ""
+        return {
+            "backend": _url(f"https://{parts.netloc}"),
+            "stack_ref": f"{org}/{stack}" if org else stack,
+            "pulumi_cloud": "true",
+        }
+    return {"backend": url, "stack_ref": stack, "pulumi_cloud": ""}
+
+
 def _region_of(url: str) -> str | None:
     return dict(parse_qsl(urlsplit(url).query)).get("region")
 
@@ -83,8 +99,7 @@ def entry(fleet: Fleet, stack: str, *, read_only: bool = False) -> dict[str, Any
         "wave": checked("name", fleet.spec.wave_of(customer).name),
         "runner": [checked("runner label", label) for label in runner_labels(dp.ci, dp.name)],
         "environment": environment(customer.name, read_only=read_only),
-        "backend": _url(customer.backend),
-        "pulumi_cloud": "true" if customer.backend.startswith("https://") else "",
+        **_backend(customer.backend, stack),
         "aws_role": "",
         "aws_region": "",
         "aws_profile": "",

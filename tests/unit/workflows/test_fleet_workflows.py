@@ -390,3 +390,21 @@ def test_a_hostile_customer_value_never_reaches_a_workflow(fleet: Fleet) -> None
     bad = Fleet(root=fleet.root, spec=spec, stacks=fleet.stacks, owner=fleet.owner)
     with pytest.raises(UnsafeWorkflowValueError, match="refusing to write"):
         generate_fleet(bad, "3.272.0")
+
+
+def test_a_pulumi_cloud_organization_is_part_of_the_stack_name(fleet: Fleet) -> None:
+    from pdpkit.workflows.fleet_matrix import entry
+
+    acme = fleet.spec.customers[0]
+    cloud = acme.model_copy(update={"backend": "https://api.pulumi.com/acme-org"})
+    spec = fleet.spec.model_copy(update={"customers": (cloud, *fleet.spec.customers[1:])})
+    item = entry(
+        Fleet(root=fleet.root, spec=spec, stacks=fleet.stacks, owner=fleet.owner), "acme-aws-prod"
+    )
+    assert (item["backend"], item["stack_ref"], item["pulumi_cloud"]) == (
+        "https://api.pulumi.com",
+        "acme-org/acme-aws-prod",
+        "true",
+    )
+    plain = entry(fleet, "acme-aws-prod")
+    assert (plain["stack_ref"], plain["pulumi_cloud"]) == ("acme-aws-prod", "")
