@@ -77,21 +77,12 @@ def _render(fleet: Fleet, args: argparse.Namespace) -> int:
 
 
 def _status(fleet: Fleet, args: argparse.Namespace) -> int:
-    from pdpkit.fleet.status import fleet_status, records_from_operator, unknown_records
+    from pdpkit.fleet.status import fleet_status, unknown_records
 
-    path = Path(args.from_operator)
     try:
-        document: Any = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        problem = Problem(
-            str(path),
-            None,
-            "",
-            f"cannot read it as JSON ({error}); write it with "
-            "`kubectl get stacks.pulumi.com -A -o json > FILE`",
-        )
-        return _problems([problem], args.format)
-    records = records_from_operator(document)
+        records = _records(args)
+    except SpecError as error:
+        return _problems(error.problems, args.format)
     rows = fleet_status(fleet, records)
     strangers = unknown_records(fleet, records)
     if args.format == "json":
@@ -102,13 +93,36 @@ def _status(fleet: Fleet, args: argparse.Namespace) -> int:
     return EXIT_INVALID if bad else EXIT_OK
 
 
+def _records(args: argparse.Namespace) -> list[Any]:
+    """The per-stack records of the source the options name (one source per run)."""
+    from pdpkit.fleet.status import records_from_operator
+
+    path = Path(args.from_operator)
+    try:
+        document: Any = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise SpecError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    "",
+                    f"cannot read it as JSON ({error}); write it with "
+                    "`kubectl get stacks.pulumi.com -A -o json > FILE`",
+                )
+            ]
+        ) from None
+    return records_from_operator(document)
+
+
 def _status_table(rows: list[Any], strangers: list[str]) -> None:
     from rich.table import Table
 
     from pdpkit.cli.console import console
 
     table = Table(title="fleet status")
-    for column in ("wave", "customer", "stack", "state", "applied", "failures", "drift", "pins"):
+    columns = ("wave", "customer", "stack", "state", "applied", "failures", "drift", "k8s", "pins")
+    for column in columns:
         table.add_column(column)
     for row in rows:
         record = row.record
@@ -120,7 +134,8 @@ def _status_table(rows: list[Any], strangers: list[str]) -> None:
             (record.applied or "-")[:12],
             str(record.failures),
             str(record.drift),
-            "; ".join(row.pins) or "in the table",
+            f"{row.target} {row.kubernetes}",
+            "; ".join(row.pins) or "in the compatibility table",
         )
     out = console()
     out.print(table)

@@ -119,12 +119,11 @@ def status_from_ci(args: argparse.Namespace) -> int:
         }
         print(json.dumps(document, indent=2))
     else:
+        from pdpkit.cli.fleet import _status_table  # the report both engines print
+
+        _status_table(rows, strangers)
+        print("\nfrom the CI artifacts:")
         sys.stdout.write(render_table(statuses))
-        for row in rows:
-            if row.pins:
-                print(f"{row.stack}: pins outside the compatibility table: {'; '.join(row.pins)}")
-        for name in strangers:
-            print(f"{name}: in the artifacts but not in the fleet")
     bad = any(r.record.state == "failed" or r.record.drift is Drift.DRIFTED for r in rows)
     return EXIT_INVALID if bad else EXIT_OK
 

@@ -132,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
         "validate", help="check fleet.yaml with every stack: names, identities, isolation"
     )
     fleet_validate.add_argument(
-        "--format", choices=["text", "json"], default="text", help="output format"
+        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
     )
     fleet_validate.set_defaults(handler="fleet")
     render = fleet_sub.add_parser(
@@ -145,13 +145,13 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--wave", help="only this wave's customers (roll out wave by wave)")
     render.set_defaults(handler="fleet", format="text")
     status = fleet_sub.add_parser("status", help="per customer and stack: applied, failed, drift")
-    source = status.add_mutually_exclusive_group(required=True)
-    source.add_argument(
+    sources = status.add_mutually_exclusive_group(required=True)
+    sources.add_argument(
         "--from-operator",
         metavar="FILE",
         help="output of `kubectl get stacks.pulumi.com -A -o json`",
     )
-    source.add_argument(
+    sources.add_argument(
         "--from-ci", metavar="DIR", help="the fleet workflows' downloaded artifacts"
     )
     status.add_argument(
@@ -163,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     onboard.add_argument("name", help="customer name (a DNS label)")
     onboard.add_argument(
-        "--target", required=True, choices=["azure", "aws", "gcp"], help="the cloud"
+        "--target", required=True, choices=["azure", "aws", "gcp"], help="the cloud of the stack"
     )
     onboard.add_argument("--env", default="prod", help="environment suffix of the stack name")
     onboard.add_argument("--account", help="AWS account id (12 digits)")

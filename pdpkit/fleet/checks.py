@@ -117,7 +117,8 @@ def _identity(
                     "(`pdp fleet add-customer` prints the steps)",
                 )
             )
-        if declared and target not in targets:
+        loaded = all(name in stacks for name in customer.stacks)
+        if declared and loaded and target not in targets:
             found.append(
                 (
                     (*base, "identity", target.value),

@@ -19,7 +19,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pdpkit.fleet.locations import AWS_ACCESS_KEY_ID, backend_location, secrets_location
+from pdpkit.fleet.locations import (
+    AWS_ACCESS_KEY_ID,
+    Location,
+    backend_location,
+    secrets_location,
+)
 from pdpkit.fleet.model import CustomerSpec, FleetFinding, FleetSpec
 from pdpkit.spec.enums import ManagementModel
 from pdpkit.spec.errors import SpecError
@@ -46,23 +51,48 @@ PROVIDER_KEY_SETTINGS = {
 
 
 def isolation_findings(spec: FleetSpec, stacks: Mapping[str, StackSpec]) -> list[FleetFinding]:
-    """Every pair of customers sharing a location, a key or a credential."""
+    """Every customer sharing a location, a key or a credential with an earlier one.
+
+    Linear in the fleet: exact values by lookup; locations by their prefixes (a location
+    overlaps an earlier one when one is a prefix of the other: `Location.contains`).
+    """
     found: list[FleetFinding] = []
-    claimed: list[tuple[str, Any, int, str, KeyPath]] = []
+    exact: dict[tuple[str, Any], tuple[int, str]] = {}
+    whole: dict[tuple[str, str, tuple[str, ...]], tuple[int, str]] = {}
+    """Each earlier location itself."""
+    prefixes: dict[tuple[str, str, tuple[str, ...]], tuple[int, str]] = {}
+    """Every prefix of each earlier location (to find an earlier one inside a new one)."""
     for index, customer in enumerate(spec.customers):
         for kind, value, path in _resources(index, customer, stacks):
-            for other_kind, other_value, other_index, other_name, _ in claimed:
-                if other_kind == kind and _overlap(kind, value, other_value):
-                    found.append(
-                        (
-                            path,
-                            f"{_describe(kind, value)} is also customer {other_name!r}'s "
-                            f"(customers[{other_index}]); each customer needs its own "
-                            f"{_NOUN[kind]}: give {customer.name!r} one of its own",
-                        )
+            if isinstance(value, Location):
+                key = (kind, value.kind, value.parts)
+                owner = prefixes.get(key) or next(
+                    (
+                        whole[(kind, value.kind, value.parts[:cut])]
+                        for cut in range(1, len(value.parts) + 1)
+                        if (kind, value.kind, value.parts[:cut]) in whole
+                    ),
+                    None,
+                )
+            else:
+                owner = exact.get((kind, value))
+            if owner is not None and owner[1] != customer.name:
+                found.append(
+                    (
+                        path,
+                        f"{_describe(kind, value)} is also used by customer {owner[1]!r} "
+                        f"(customers[{owner[0]}]); each customer needs its own "
+                        f"{_NOUN[kind]}: give {customer.name!r} one of its own",
                     )
-                    break
-            claimed.append((kind, value, index, customer.name, path))
+                )
+                continue
+            mine = (index, customer.name)
+            if isinstance(value, Location):
+                whole.setdefault((kind, value.kind, value.parts), mine)
+                for cut in range(1, len(value.parts) + 1):
+                    prefixes.setdefault((kind, value.kind, value.parts[:cut]), mine)
+            else:
+                exact.setdefault((kind, value), mine)
     return found
 
 
@@ -80,12 +110,6 @@ _NOUN = {
 
 def _describe(kind: str, value: Any) -> str:
     return f"the {_NOUN[kind]} {value}"
-
-
-def _overlap(kind: str, a: Any, b: Any) -> bool:
-    if kind in ("backend", "secrets"):
-        return bool(a.contains(b) or b.contains(a))
-    return bool(a == b)
 
 
 def _resources(

@@ -78,6 +78,8 @@ class StackStatus:
     wave: str
     stack: str
     target: str
+    kubernetes: str
+    """The stack's pinned Kubernetes version (``cluster.kubernetesVersion``)."""
     record: StackRecord
     pins: list[str] = field(default_factory=list)
     """Where the stack's pins leave the compatibility table (empty: inside it)."""
@@ -89,6 +91,7 @@ class StackStatus:
             "wave": self.wave,
             "stack": self.stack,
             "target": self.target,
+            "kubernetes": self.kubernetes,
             **{k: (str(v) if isinstance(v, Drift) else v) for k, v in asdict(self.record).items()},
             "pins": self.pins,
         }
@@ -192,6 +195,7 @@ def fleet_status(fleet: Fleet, records: Iterable[StackRecord]) -> list[StackStat
                         wave=wave.name,
                         stack=name,
                         target=stack.dataplane.target.value,
+                        kubernetes=stack.dataplane.cluster.kubernetes_version,
                         record=record,
                         pins=pin_problems(stack),
                     )

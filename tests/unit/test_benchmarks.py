@@ -60,6 +60,21 @@ def test_the_resource_count_in_performance_md_is_the_programs(tmp_path) -> None:
     )
 
 
+@pytest.mark.slow
+def test_fleet_render_runs_and_renders_six_objects_per_customer_stack() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "fleet_render.py"), "--stacks", "10"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    (figures,) = json.loads(result.stdout.splitlines()[-1])
+    # per customer: namespace, service account, binding, source; per stack: apply + drift
+    assert figures["stacks"] == 10 and figures["objects"] == 10 * 6
+
+
 def test_fleet_summary_benchmark_runs_and_reports_every_size() -> None:
     result = subprocess.run(
         [

@@ -180,3 +180,48 @@ def test_a_window_past_midnight_stays_open_into_the_next_day() -> None:
     assert window.contains(datetime(2026, 11, 29, 0, 30, tzinfo=UTC))
     assert not window.contains(datetime(2026, 11, 29, 1, 30, tzinfo=UTC))
     assert not window.contains(datetime(2026, 11, 27, 21, 30, tzinfo=UTC))  # a Friday
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "secretsProvider: hashivault://acme-lab-pdp",
+            "secretsProvider: awskms:///arn:aws:kms:eu-west-1:210987654321:key/5c8e2a41-7d3b-4f96-a0e2-9b1c4d7e8f20?region=eu-west-1",
+            "customers[1].secretsProvider: the secrets key",
+        ),
+        (
+            "      onprem:\n        kubeconfigSecret: acme-lab-kubeconfig\n",
+            "      onprem:\n        kubeconfigSecret: acme-lab-kubeconfig\n      aws:\n        roleArn: arn:aws:iam::109876543210:role/pdp-fleet-acme\n",
+            "customers[1].identity.aws.roleArn: the AWS role arn:aws:iam::109876543210:role/pdp-fleet-acme is also used by customer 'acme'",
+        ),
+        (
+            "backend: s3://acme-lab-pdp-state?endpoint",
+            "backend: s3://acme-lab-pdp-state?access_key=x&endpoint",
+            "carries a static credential (the query parameter 'access_key')",
+        ),
+    ],
+)
+def test_isolation_violations_are_refused(project: Path, old: str, new: str, expected: str) -> None:
+    _edit(project, old, new)
+    problems = _problems(project)
+    assert any(expected in p for p in problems), problems
+
+
+def test_an_access_key_in_fleet_yaml_or_a_provider_key_in_a_stack_is_refused(project: Path) -> None:
+    _edit(
+        project,
+        "kubeconfigSecret: acme-lab-kubeconfig",
+        "kubeconfigSecret: acme-lab-kubeconfig\n        # AKIA in a comment is fine",
+    )
+    stack = project / "stacks" / "Pulumi.acme-gcp-staging.yaml"
+    stack.write_text(
+        stack.read_text(encoding="utf-8").replace(
+            "config:\n", "config:\n  gcp:credentials: '{}'\n", 1
+        ),
+        encoding="utf-8",
+    )
+    problems = _problems(project)
+    assert problems == [
+        "stacks/Pulumi.acme-gcp-staging.yaml: `gcp:credentials` sets a GCP service account key: a fleet stack runs only as its customer's identity (fleet.yaml `identity`); remove the key from the stack and revoke it"
+    ]
