@@ -411,7 +411,7 @@ def test_a_pulumi_cloud_organization_is_part_of_the_stack_name(fleet: Fleet) -> 
 
 
 def test_the_docs_describe_what_is_generated(texts: dict[str, str]) -> None:
-    doc = (ROOT / "docs" / "fleet-ci.md").read_text(encoding="utf-8")
+    doc = (ROOT / "docs" / "fleet.md").read_text(encoding="utf-8")
     assert "fleet-{preview,up,drift}.yml" in doc and sorted(texts) == sorted(FILES)
     assert "(10 over three jobs: 4, 3, 3)" in doc and shard_caps(3, 10) == [4, 3, 3]
     assert "exit 0 inside the window or without one, 5 outside" in doc
