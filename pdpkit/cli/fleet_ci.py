@@ -28,7 +28,7 @@ import yaml
 
 from pdpkit.cli.ci import pulumi_cli_version
 from pdpkit.cli.main import EXIT_INVALID, EXIT_OK
-from pdpkit.fleet.affected import affected, platform_dirs, stack_inputs
+from pdpkit.fleet.affected import affected, changed_customers, platform_dirs, stack_inputs
 from pdpkit.fleet.ci_status import ci_status, records_from_ci, render_table
 from pdpkit.fleet.loader import Fleet, load_fleet
 from pdpkit.fleet.previews import PreviewFormatError
@@ -196,7 +196,19 @@ def affected_stacks(args: argparse.Namespace) -> int:
     }
     dirs = platform_dirs(raw)
     inputs = [stack_inputs(name, spec, dirs[name]) for name, spec in fleet.stacks.items()]
-    result = affected(changed, inputs, deleted)
+    customers_changed = None
+    if args.base_fleet:
+        base = Path(args.base_fleet)
+        before = yaml.safe_load(base.read_text(encoding="utf-8")) if base.is_file() else None
+        after = yaml.safe_load((fleet.root / "fleet.yaml").read_text(encoding="utf-8"))
+        customers_changed = changed_customers(before, after)
+    result = affected(
+        changed,
+        inputs,
+        deleted,
+        fleet_customers=dict(fleet.owner),
+        customers_changed=customers_changed,
+    )
     try:
         items = [entry(fleet, stack, read_only=True) for stack in result.stacks]
     except (FleetWorkflowError, UnsafeWorkflowValueError) as error:

@@ -241,6 +241,12 @@ def _fleet_ci_parsers(fleet_sub: argparse._SubParsersAction[argparse.ArgumentPar
         help="`git diff --name-status --no-renames BASE HEAD` output",
     )
     affected.add_argument(
+        "--base-fleet",
+        metavar="FILE",
+        help="fleet.yaml as it was before the change: a change to it then previews only the "
+        "stacks of the customers whose entry changed (default: every stack)",
+    )
+    affected.add_argument(
         "--github-output",
         metavar="FILE",
         help="append count=N and shard<i>=<matrix JSON> here ($GITHUB_OUTPUT)",

@@ -9,8 +9,11 @@ A stack's program reads, besides pdpkit and the entry point (``__main__.py``):
 
 A change to anything every stack runs affects every stack: `EVERY_STACK` (the package,
 the entry point, the project file, the dependency pins, the policy pack that previews run
-with, and ``fleet.yaml`` whose backends, identities and secrets providers every run uses).
-Anything else (docs, tests, other workflows) affects none. A deleted stack file is reported
+with). ``fleet.yaml`` holds each customer's backend, secrets provider and identities: a
+change to a customer's entry affects that customer's stacks (`changed_customers`, comparing
+the entries before and after); a change elsewhere in it (waves, the operator's settings)
+affects no preview; without the file as it was before, every stack. Anything else (docs,
+tests, other workflows) affects none. A deleted stack file is reported
 as removed: the engine would need ``pulumi destroy``, which no workflow runs unattended.
 """
 
@@ -30,7 +33,6 @@ EVERY_STACK = (
     "pyproject.toml",
     "requirements*.txt",
     "policy/**",
-    "fleet.yaml",
 )
 """Paths (globs, ``**`` any depth) whose change affects every stack."""
 
@@ -71,16 +73,57 @@ def _matches(path: str, pattern: str) -> bool:
     return fnmatchcase(path, pattern)
 
 
+FLEET_FILE = "fleet.yaml"
+
+
+def changed_customers(before: object, after: object) -> set[str] | None:
+    """Names of the customers whose ``fleet.yaml`` entry differs between the two decoded
+    files (added or changed; removed ones have no stack left to preview). None when either
+    is not a fleet file: then every stack counts as affected."""
+
+    def entries(document: object) -> dict[str, object] | None:
+        if not isinstance(document, Mapping):
+            return None
+        customers = document.get("customers")
+        if not isinstance(customers, list):
+            return None
+        found: dict[str, object] = {}
+        for item in customers:
+            if not isinstance(item, Mapping) or not isinstance(item.get("name"), str):
+                return None
+            found[item["name"]] = item
+        return found
+
+    old, new = entries(before), entries(after)
+    if old is None or new is None:
+        return None
+    return {name for name, item in new.items() if old.get(name) != item}
+
+
 def affected(
-    changed: Iterable[str], inputs: Iterable[StackInputs], deleted: Iterable[str] = ()
+    changed: Iterable[str],
+    inputs: Iterable[StackInputs],
+    deleted: Iterable[str] = (),
+    *,
+    fleet_customers: Mapping[str, str] | None = None,
+    customers_changed: set[str] | None = None,
 ) -> Affected:
-    """The stacks `changed` (repository-relative paths) affects; `deleted` paths are gone."""
+    """The stacks `changed` (repository-relative paths) affects; `deleted` paths are gone.
+
+    `fleet_customers` (stack → customer) and `customers_changed` (`changed_customers`) narrow
+    a change of ``fleet.yaml`` to the stacks of the customers whose entry changed; without
+    them it affects every stack."""
     inputs = list(inputs)
     deleted_set = {str(PurePosixPath(p)) for p in deleted}
     result = Affected()
     reasons: dict[str, list[str]] = {}
     for raw in sorted({str(PurePosixPath(p)) for p in changed} | deleted_set):
-        if any(_matches(raw, pattern) for pattern in EVERY_STACK):
+        if raw == FLEET_FILE and fleet_customers is not None and customers_changed is not None:
+            for one in inputs:
+                if fleet_customers.get(one.stack) in customers_changed:
+                    reasons.setdefault(one.stack, []).append(raw)
+            continue
+        if raw == FLEET_FILE or any(_matches(raw, pattern) for pattern in EVERY_STACK):
             for one in inputs:
                 reasons.setdefault(one.stack, []).append(raw)
             continue

@@ -264,7 +264,10 @@ def preview_workflow(fleet: Fleet, pulumi_version: str) -> dict[str, Any]:
                     "id": "affected",
                     "run": (
                         "git diff --name-status --no-renames HEAD^1 HEAD > changes.txt\n"
+                        "git show HEAD^1:fleet.yaml > base-fleet.yaml 2> /dev/null "
+                        "|| rm -f base-fleet.yaml\n"
                         ".venv/bin/pdp fleet affected --changes changes.txt "
+                        "--base-fleet base-fleet.yaml "
                         '--github-output "$GITHUB_OUTPUT" >> "$GITHUB_STEP_SUMMARY"\n'
                     ),
                 },

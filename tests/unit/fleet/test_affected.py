@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 import yaml
 
 from pdpkit.cli.ci import discover
-from pdpkit.fleet.affected import affected, platform_dirs, stack_inputs
+from pdpkit.fleet.affected import affected, changed_customers, platform_dirs, stack_inputs
 from tests.examples import ROOT
 
 
@@ -76,3 +78,29 @@ def test_a_deleted_stack_file_is_reported_as_removed(inputs) -> None:  # type: i
     gone = [one for one in inputs if one.stack != "acme-gcp-staging"]
     result = affected([], gone, deleted=["stacks/Pulumi.acme-gcp-staging.yaml"])
     assert result.removed == ["acme-gcp-staging"] and result.stacks == {}
+
+
+FLEET = {
+    "customers": [
+        {"name": "acme", "stacks": ["acme-aws-prod"], "backend": "s3://a"},
+        {"name": "globex", "stacks": ["acme-gcp-staging"], "backend": "s3://g"},
+    ],
+    "waves": [{"name": "all", "maxParallel": 2}],
+}
+
+
+def test_a_fleet_yaml_change_previews_the_customers_whose_entry_changed(inputs) -> None:  # type: ignore[no-untyped-def]
+    after = copy.deepcopy(FLEET)
+    after["customers"][1]["backend"] = "s3://g2"
+    after["customers"].append({"name": "new", "stacks": ["acme-azure-dev"]})
+    after["waves"][0]["maxParallel"] = 5  # not a stack's input
+    changed = changed_customers(FLEET, after)
+    assert changed == {"globex", "new"}
+    owners = {"acme-aws-prod": "acme", "acme-gcp-staging": "globex", "acme-azure-dev": "new"}
+    result = affected(["fleet.yaml"], inputs, fleet_customers=owners, customers_changed=changed)
+    assert sorted(result.stacks) == ["acme-azure-dev", "acme-gcp-staging"]
+    waves_only = copy.deepcopy(FLEET)
+    waves_only["waves"][0]["maxParallel"] = 9
+    assert changed_customers(FLEET, waves_only) == set()
+    assert changed_customers(None, after) is None  # no base: every stack
+    assert sorted(affected(["fleet.yaml"], inputs).stacks) == sorted(o.stack for o in inputs)

@@ -294,6 +294,16 @@ def test_the_affected_command_writes_the_shards_the_workflow_reads(
     (item,) = matrix["include"]
     assert item["stack"] == "acme-aws-prod" and item["environment"] == "fleet-acme-read"
     assert item["aws_hop_role"] == "arn:aws:iam::210987654321:role/pdpkit-deployer"
+    # fleet.yaml changed in acme-lab's entry only: acme-lab's stack, not acme's
+    base = tmp_path / "base-fleet.yaml"
+    base.write_text((ROOT / "fleet.yaml").read_text().replace("wave: general", "wave: canary"))
+    changes.write_text("M\tfleet.yaml\n")
+    output.write_text("")
+    argv = ["fleet", "affected", "--changes", str(changes), "--github-output", str(output)]
+    assert main([*argv, "--base-fleet", str(base)]) == 0
+    assert "1 of 4 stack(s) affected" in capsys.readouterr().out
+    (item,) = json.loads(output.read_text().splitlines()[1].split("=", 1)[1])["include"]
+    assert item["stack"] == "acme-onprem-local"
     changes.write_text("M\tREADME.md\n")
     output.write_text("")
     assert (
