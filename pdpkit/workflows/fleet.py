@@ -394,7 +394,7 @@ def _up_steps(pulumi_version: str) -> list[dict[str, Any]]:
         for step in matrix_logins(pulumi_version)
     ]
     return [
-        checkout(),
+        checkout(keep_token=False),
         *setup_pdpkit(),
         _window_step(),
         *logins,
@@ -547,7 +547,7 @@ def drift_workflow(fleet: Fleet, pulumi_version: str) -> dict[str, Any]:
     items = [entry(fleet, stack, read_only=True) for stack in sorted(fleet.stacks)]
     cap = max(w.max_parallel for w in fleet.spec.waves)
     steps = [
-        checkout(),
+        checkout(keep_token=False),
         *setup_pdpkit(),
         *matrix_logins(pulumi_version),
         _capture(

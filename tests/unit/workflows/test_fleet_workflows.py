@@ -428,3 +428,77 @@ def test_the_docs_describe_what_is_generated(texts: dict[str, str]) -> None:
     up = yaml.safe_load(texts["fleet-up.yml"])
     assert up["concurrency"] == {"group": "pdp-fleet-up", "cancel-in-progress": False}
     assert "`concurrency: pdp-fleet-up`, never cancelled" in doc
+
+
+# --- the generated scripts, run -----------------------------------------------------------
+
+
+def _step(workflows: dict[str, dict[str, Any]], name: str) -> dict[str, Any]:
+    steps = workflows["fleet-up.yml"]["jobs"]["wave-canary"]["steps"]
+    found: dict[str, Any] = next(s for s in steps if s["name"] == name)
+    return found
+
+
+def _run(step: dict[str, Any], tmp_path: Path, env: dict[str, str], pdp: str) -> int:
+    """Run a step's script with bash in `tmp_path`, `.venv/bin/pdp` being `pdp` (a script)."""
+    (tmp_path / ".venv" / "bin").mkdir(parents=True, exist_ok=True)
+    fake = tmp_path / ".venv" / "bin" / "pdp"
+    fake.write_text("#!/bin/sh\n" + pdp)
+    fake.chmod(0o755)
+    result = subprocess.run(
+        ["bash", "-e", "-c", step["run"]],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "GITHUB_OUTPUT": str(tmp_path / "out"), **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.returncode
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        (0, "false", 0, "open=true"),
+        (5, "false", 0, "open=false"),  # closed: deferred, the job goes on to record it
+        (1, "false", 1, ""),  # a broken fleet fails the job
+        (5, "true", 0, "open=true"),  # a dispatch overriding the windows
+    ],
+)
+def test_the_window_step(
+    workflows: dict[str, dict[str, Any]], tmp_path: Path, case: tuple[int, str, int, str]
+) -> None:
+    pdp_exit, override, expected_exit, expected_output = case
+    step = _step(workflows, "Inside the customer's maintenance window?")
+    env = {"CUSTOMER": "acme", "OVERRIDE": override}
+    assert _run(step, tmp_path, env, f"exit {pdp_exit}\n") == expected_exit
+    out = tmp_path / "out"
+    assert (out.read_text().strip() if out.exists() else "") == expected_output
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("success", "false", "skipped", "--deferred outside the maintenance window"),
+        ("success", "true", "success", "--exit-code 0"),
+        ("success", "true", "failure", "--exit-code 1"),
+        ("failure", "", "skipped", "--exit-code 1"),  # the window check itself failed
+    ],
+)
+def test_the_record_step(
+    workflows: dict[str, dict[str, Any]], tmp_path: Path, case: tuple[str, str, str, str]
+) -> None:
+    window, open_, up, expected = case
+    step = _step(workflows, "Record the outcome (applied, failed or deferred)")
+    env = {
+        "STACK": "acme-aws-prod",
+        "CUSTOMER": "acme",
+        "WINDOW": window,
+        "OPEN": open_,
+        "UP": up,
+        "OUT": "pdp-out",
+    }
+    assert _run(step, tmp_path, env, 'echo "$@" > args\n') == 0
+    args = (tmp_path / "args").read_text()
+    assert args.startswith("fleet record --kind up --stack acme-aws-prod --customer acme")
+    assert expected in args and args.rstrip().endswith("--dir pdp-out")
