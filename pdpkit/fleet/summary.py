@@ -81,6 +81,12 @@ def _customer(preview: StackPreview) -> str:
 def render_markdown(previews: Sequence[StackPreview], budget: int = BUDGET) -> str:
     """The comment body (begins with `MARKER`)."""
     previews = ordered(previews)
+    if not previews:
+        # a later push touched no stack's inputs: the comment says so instead of going stale
+        return (
+            f"{MARKER}\n## pdp fleet preview: no stack affected\n\n"
+            "The latest push changes no stack's inputs; nothing to preview.\n"
+        )
     changed = [p for p in previews if p.changed and not p.failed]
     failed = [p for p in previews if p.failed]
     protected = [(p, c) for p in previews for c in p.protected_changes]

@@ -303,17 +303,21 @@ def preview_workflow(fleet: Fleet, pulumi_version: str) -> dict[str, Any]:
         "name": "one summary comment for every preview",
         "needs": ["affected", *shard_jobs],
         # also after a failed preview: the comment says which one failed and why
-        "if": f"always() && {SAME_REPOSITORY} && needs.affected.outputs.count != '0' "
-        "&& needs.affected.result == 'success'",
+        # and when nothing is affected any more: an earlier comment must not go stale
+        "if": f"always() && {SAME_REPOSITORY} && needs.affected.result == 'success'",
         "runs-on": "ubuntu-latest",
         "permissions": {"contents": "read", "pull-requests": "write"},
         "steps": [
             checkout(keep_token=False),
             *setup_pdpkit(),
-            _download("pdp-fleet-preview-*", "previews"),
+            {
+                **_download("pdp-fleet-preview-*", "previews"),
+                "if": "needs.affected.outputs.count != '0'",
+            },
             {
                 "name": "Sum the previews up",
                 "run": (
+                    "mkdir -p previews\n"
                     ".venv/bin/pdp fleet summary previews --out summary.md\n"
                     ".venv/bin/pdp fleet summary previews --format json --out summary.json\n"
                     'cat summary.md >> "$GITHUB_STEP_SUMMARY"\n'
@@ -328,11 +332,14 @@ def preview_workflow(fleet: Fleet, pulumi_version: str) -> dict[str, Any]:
                     "GH_TOKEN": "${{ github.token }}",
                     "PR": "${{ github.event.pull_request.number }}",
                     "REPO": "${{ github.repository }}",
+                    "COUNT": "${{ needs.affected.outputs.count }}",
                 },
                 "run": (
                     'id="$(gh api --paginate "repos/$REPO/issues/$PR/comments" '
                     '--jq \'.[] | select(.user.login == "github-actions[bot]" and '
                     f'(.body | startswith("{MARKER}"))) | .id\' | head -n 1)"\n'
+                    # nothing affected and nothing said before: no comment at all
+                    'if [ -z "$id" ] && [ "$COUNT" = "0" ]; then exit 0; fi\n'
                     'if [ -n "$id" ]; then\n'
                     '  gh api --method PATCH "repos/$REPO/issues/comments/$id" '
                     "-F body=@summary.md > /dev/null\n"

@@ -128,3 +128,10 @@ def test_a_thousand_stacks_fit_one_comment_and_say_what_was_left_out(tmp_path: P
     omitted = int(text.split("_")[-2].split()[0])
     assert listed + omitted == 1000
     assert len(as_json(previews)["stacks"]) == 1000  # the artifact has them all
+
+
+def test_no_affected_stack_says_so_instead_of_leaving_an_old_comment_stale(
+    tmp_path: Path,
+) -> None:
+    text = render_markdown(collect(tmp_path))
+    assert text.startswith(MARKER + "\n") and "no stack affected" in text

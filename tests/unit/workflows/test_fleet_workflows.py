@@ -502,3 +502,48 @@ def test_the_record_step(
     args = (tmp_path / "args").read_text()
     assert args.startswith("fleet record --kind up --stack acme-aws-prod --customer acme")
     assert expected in args and args.rstrip().endswith("--dir pdp-out")
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("", "0", []),  # nothing affected, nothing said before: silent
+        ("", "2", ["POST repos/o/r/issues/7/comments"]),
+        ("991", "0", ["PATCH repos/o/r/issues/comments/991"]),  # now unaffected: updated
+        ("991", "3", ["PATCH repos/o/r/issues/comments/991"]),
+    ],
+)
+def test_the_comment_step_posts_once_then_edits(
+    workflows: dict[str, dict[str, Any]], tmp_path: Path, case: tuple[str, str, list[str]]
+) -> None:
+    existing, count, expected = case
+    step = workflows["fleet-preview.yml"]["jobs"]["summary"]["steps"][-1]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    gh = bin_dir / "gh"
+    # a stand-in for the GitHub CLI: a listing prints the existing comment's id, a write
+    # records its method and endpoint
+    gh.write_text(
+        "#!/bin/sh\n"
+        'if [ "$2" = "--paginate" ]; then echo "$EXISTING"; exit 0; fi\n'
+        'echo "$3 $4" >> calls\n'
+    )
+    gh.chmod(0o755)
+    (tmp_path / "summary.md").write_text("<!-- pdp-fleet-summary -->\nbody\n")
+    result = subprocess.run(
+        ["bash", "-e", "-c", step["run"]],
+        cwd=tmp_path,
+        env={
+            "PATH": f"{bin_dir}:/usr/bin:/bin",
+            "EXISTING": existing,
+            "COUNT": count,
+            "REPO": "o/r",
+            "PR": "7",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    calls = (tmp_path / "calls").read_text().splitlines() if (tmp_path / "calls").exists() else []
+    assert calls == expected
