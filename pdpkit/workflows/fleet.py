@@ -582,8 +582,9 @@ def drift_workflow(fleet: Fleet, pulumi_version: str) -> dict[str, Any]:
             {"include": list(shard.entries)},
             steps,
             # a scheduled run's payload has no `repository` (see pdp-drift.yml), so the
-            # default-branch comparison alone would skip every nightly run
-            condition=f"github.event_name == 'schedule' || {ON_DEFAULT_BRANCH}",
+            # default-branch comparison alone would skip every nightly run; !cancelled():
+            # a shard waiting for the one before runs even when a check there failed
+            condition=f"!cancelled() && (github.event_name == 'schedule' || {ON_DEFAULT_BRANCH})",
             needs=needs,
             max_parallel=shard.max_parallel,
             permissions={"contents": "read", "id-token": "write"},

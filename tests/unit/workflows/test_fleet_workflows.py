@@ -547,3 +547,19 @@ def test_the_comment_step_posts_once_then_edits(
     assert result.returncode == 0, result.stderr
     calls = (tmp_path / "calls").read_text().splitlines() if (tmp_path / "calls").exists() else []
     assert calls == expected
+
+
+def test_every_stack_is_checked_for_drift_even_after_a_failed_check() -> None:
+    drift = yaml.safe_load(
+        generate_fleet(big_fleet(600, [("all", 2, 0)]), "3.272.0")["fleet-drift.yml"]
+    )
+    jobs = drift["jobs"]
+    assert list(jobs) == ["drift-1", "drift-2", "drift-3", "report"]
+    assert jobs["drift-2"]["needs"] == ["drift-1"]  # cap 2 < 3 shards: one after another
+    for name in ("drift-1", "drift-2", "drift-3"):
+        assert jobs[name]["if"].startswith("!cancelled() && ")  # not skipped after a failure
+    assert sum(len(jobs[n]["strategy"]["matrix"]["include"]) for n in jobs if n != "report") == 600
+    assert jobs["report"]["if"] == "always()"
+    steps = jobs["drift-1"]["steps"]
+    refresh = next(s for s in steps if "pulumi refresh" in s.get("run", ""))
+    assert "--preview-only --json" in refresh["run"] and "--expect-no-changes" not in refresh["run"]
