@@ -156,10 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="output of `kubectl get stacks.pulumi.com -A -o json`",
     )
+    sources.add_argument(
+        "--from-ci", metavar="DIR", help="the fleet workflows' downloaded artifacts"
+    )
     status.add_argument(
         "--format", choices=["table", "json"], default="table", help="output format"
     )
-    status.set_defaults(handler="fleet")
+    status.set_defaults(handler="fleet_ci")  # --from-operator: pdpkit.cli.fleet
     onboard = fleet_sub.add_parser(
         "add-customer", help="scaffold a customer's stack and print the customer's steps"
     )
@@ -181,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     onboard.add_argument("--region", help="cloud region (default per target)")
     onboard.add_argument("--wave", help="rollout wave (default: the last)")
     onboard.set_defaults(handler="fleet", format="text")
+    _fleet_ci_parsers(fleet_sub)
 
     policy = sub.add_parser("policy", help="the policy rules")
     policy_sub = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
@@ -190,6 +194,81 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listing.set_defaults(handler="policy")
     return parser
+
+
+def _fleet_ci_parsers(fleet_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``pdp fleet`` actions of the GitHub Actions engine (`pdpkit.cli.fleet_ci`)."""
+    summary = fleet_sub.add_parser(
+        "summary", help="one pull-request comment from the preview artifacts"
+    )
+    summary.add_argument("dir", metavar="DIR", help="the downloaded preview artifacts")
+    summary.add_argument(
+        "--format",
+        choices=["markdown", "json"],
+        default="markdown",
+        help="markdown: the comment; json: every stack's figures (the summary artifact)",
+    )
+    summary.add_argument("--out", metavar="FILE", help="write here instead of stdout")
+    summary.set_defaults(handler="fleet_ci")
+
+    record = fleet_sub.add_parser(
+        "record", help="write a CI job's run record next to Pulumi's output (CI)"
+    )
+    record.add_argument(
+        "--kind", required=True, choices=["preview", "refresh", "up"], help="what the job ran"
+    )
+    record.add_argument("--stack", "-s", required=True, help="stack name")
+    record.add_argument("--customer", help="the stack's customer (fleet.yaml)")
+    record.add_argument("--exit-code", type=int, help="the Pulumi command's exit code")
+    record.add_argument("--output", metavar="FILE", help="Pulumi's JSON output, next to it")
+    record.add_argument(
+        "--deferred",
+        metavar="REASON",
+        help="the command did not run (outside the maintenance window): why",
+    )
+    record.add_argument("--dir", required=True, help="directory of the record (the artifact)")
+    record.set_defaults(handler="fleet_ci")
+
+    window = fleet_sub.add_parser(
+        "window", help="exit 0 inside the customer's maintenance window, 5 outside (CI)"
+    )
+    window.add_argument("--customer", required=True, help="customer name (fleet.yaml)")
+    window.add_argument("--at", metavar="TIME", help="ISO 8601 time with offset (default: now)")
+    window.set_defaults(handler="fleet_ci")
+
+    affected = fleet_sub.add_parser(
+        "affected", help="the stacks a change affects and their preview matrices (CI)"
+    )
+    affected.add_argument(
+        "--changes",
+        required=True,
+        metavar="FILE",
+        help="`git diff --name-status --no-renames BASE HEAD` output",
+    )
+    affected.add_argument(
+        "--base-fleet",
+        metavar="FILE",
+        help="fleet.yaml as it was before the change: a change to it then previews only the "
+        "stacks of the customers whose entry changed (default: every stack)",
+    )
+    affected.add_argument(
+        "--github-output",
+        metavar="FILE",
+        help="append count=N and shard<i>=<matrix JSON> here ($GITHUB_OUTPUT)",
+    )
+    affected.set_defaults(handler="fleet_ci")
+
+    fleet_ci = fleet_sub.add_parser("ci", help="the fleet's GitHub workflows")
+    fleet_ci_sub = fleet_ci.add_subparsers(dest="fleet_ci_command", metavar="ACTION", required=True)
+    fleet_generate = fleet_ci_sub.add_parser(
+        "generate", help="write fleet-preview/up/drift.yml from fleet.yaml"
+    )
+    fleet_generate.add_argument(
+        "--out",
+        default=".github/workflows",
+        help="directory to write the workflows to (default: .github/workflows)",
+    )
+    fleet_generate.set_defaults(handler="fleet_ci")
 
 
 def _version() -> str:

@@ -73,3 +73,27 @@ def test_fleet_render_runs_and_renders_six_objects_per_customer_stack() -> None:
     (figures,) = json.loads(result.stdout.splitlines()[-1])
     # per customer: namespace, service account, binding, source; per stack: apply + drift
     assert figures["stacks"] == 10 and figures["objects"] == 10 * 6
+
+
+def test_fleet_summary_benchmark_runs_and_reports_every_size() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "fleet_summary.py"),
+            "--stacks",
+            "3",
+            "30",
+            "--resources",
+            "20",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    figures = json.loads(result.stdout.splitlines()[-1])
+    assert figures["stacks"] == [3, 30]
+    assert all(chars > 0 for chars in figures["comment_chars"])
