@@ -457,6 +457,12 @@ class FleetEngine:
     workspace_image: str
     """Image of each stack's workspace pod: the Pulumi CLI matching the pinned SDK, non-root."""
     workspace_image_source: str
+    workspace_python: str
+    """The Python (a pyenv version prefix) the workspace's ``pulumi install`` runs: the one
+    the hashed lock requirements-ci.txt was resolved for (its binary wheels' hashes)."""
+    workspace_arch: str
+    """The node architecture (``kubernetes.io/arch``) of the lock's binary wheels."""
+    workspace_python_source: str
 
 
 PULUMI_KUBERNETES_OPERATOR = FleetEngine(
@@ -480,6 +486,18 @@ PULUMI_KUBERNETES_OPERATOR = FleetEngine(
     "default is `latest-nonroot` (operator/internal/webhook/auto/v1alpha1/"
     "workspace_webhook.go:33), never used here. Not checked against Docker Hub from here: pin "
     "its digest when you mirror it",
+    workspace_python="3.11",
+    workspace_arch="amd64",
+    workspace_python_source="requirements-ci.txt holds CPython 3.11 Linux x86_64 wheels' hashes "
+    "(scripts/lock-ci-requirements.sh); the image's default Python is 3.13, with 3.10-3.14 "
+    "installed by pyenv, whose shims are first on PATH (pulumi/pulumi-docker-containers "
+    "3.259.0-nonroot docker/pulumi/Dockerfile:139-147; the newest stored tag, 3.272.0 not "
+    "re-read). PYENV_VERSION selects the version before any .python-version file, a prefix "
+    "resolving to the newest installed match (pyenv/pyenv libexec/pyenv-version-name, "
+    "commit 024e29e), and Pulumi runs the `python3` it finds on PATH unless PULUMI_PYTHON_CMD "
+    "is set (pulumi/pulumi v3.259.0 sdk/python/toolchain/pip.go:304-345). On Python 3.13 "
+    "pip refuses the lock (charset-normalizer's cp313 wheel does not match its hash: checked "
+    "with `pip install --dry-run --only-binary=:all: --python-version 3.13`)",
 )
 """The fleet's in-cluster engine, pinned (`pdpkit.fleet.operator`)."""
 
@@ -623,6 +641,8 @@ def render_table() -> str:
         f"(`{engine.stack_api_version}` Stack): {engine.operator_source}",
         f"- Flux `{engine.flux_source_api_version}` GitRepository: {engine.flux_source}",
         f"- workspace image `{engine.workspace_image}`: {engine.workspace_image_source}",
+        f"- workspace Python {engine.workspace_python} on `{engine.workspace_arch}` nodes "
+        f"(`PYENV_VERSION`, `nodeSelector`): {engine.workspace_python_source}",
     ]
     return "\n".join(lines) + "\n"
 

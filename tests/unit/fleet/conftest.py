@@ -12,7 +12,8 @@ from tests.examples import ROOT, scratch_project
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the project with its fleet.yaml."""
+    """A copy of the project with its fleet.yaml and what `pulumi install` installs."""
     scratch_project(tmp_path, entry_point=False)
-    shutil.copy(ROOT / "fleet.yaml", tmp_path)
+    for name in ("fleet.yaml", "requirements.txt", "requirements-ci.txt"):
+        shutil.copy(ROOT / name, tmp_path)
     return tmp_path
