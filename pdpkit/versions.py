@@ -404,7 +404,7 @@ CORAZA_WASM = WasmModule(
     "image.url `registry/image:tag` or `@sha256:digest`, image.sha256 must match the image "
     "digest; failOpen default false: a failing module answers 5xx)",
 )
-"""The web application firewall on the external gateway (docs/ingress-firewall.md)."""
+"""The web application firewall on the external gateway (docs/ingress-security.md)."""
 
 WASM_MODULES: tuple[WasmModule, ...] = (CORAZA_WASM,)
 
