@@ -44,8 +44,15 @@ def deploy(
         releases = deployed_releases(
             spec.platform, root or find_project_root(), now=now or datetime.now(UTC)
         )
+        observability = spec.dataplane.observability
         exports.update(
-            deploy_platform(spec.platform, dataplane, releases.images, releases.problems)
+            deploy_platform(
+                spec.platform,
+                dataplane,
+                releases.images,
+                releases.problems,
+                observability_api=observability.api if observability.enabled else None,
+            )
         )
     for key, value in exports.items():
         pulumi.export(key, value)

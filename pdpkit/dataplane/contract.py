@@ -163,6 +163,9 @@ class DataPlane:
     api_server_entity: bool = False
     """Whether a CiliumNetworkPolicy may allow the API server by Cilium's ``kube-apiserver``
     entity (pdpkit installed Cilium, so the CRD exists)."""
+    observability_query: ObservabilityQueryBackends | None = None
+    """The in-plane stores' query Services the observability API routes to (the platform
+    layer's `ObservabilityApi`); None: no stores in the plane (observability disabled)."""
     registry_pull_secret: str | None = None
     """A ``kubernetes.io/dockerconfigjson`` Secret for `registry` present in every namespace
     pdpkit creates, which pods name in ``imagePullSecrets``; None: the nodes pull from

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pdpkit.dataplane.contract import GatewayRef
+from pdpkit.dataplane.contract import GatewayRef, QueryBackend, Signal
 from pdpkit.platform.names import labels
 from pdpkit.platform.observability_api_routes import (
-    QueryBackend,
     http_route_spec,
     rate_limit_policy_spec,
     route_name,
@@ -25,7 +24,6 @@ from pdpkit.platform.observability_api_routes import (
     tenant_prefix,
 )
 from pdpkit.spec.observability import ObservabilityApiSpec
-from pdpkit.spec.store_query_paths import QueryStore
 
 API_LABEL = "pdpkit.io/observability-api"
 """Label on the API's routes and policies (K8S-OBSERVABILITY-API looks at every route to the
@@ -42,7 +40,8 @@ class ObservabilityApiArgs:
     """Namespace of the stores' query Services; routes and policies live beside them."""
     gateway: GatewayRef
     api: ObservabilityApiSpec
-    backends: Mapping[QueryStore, QueryBackend]
+    backends: Mapping[Signal, QueryBackend]
+    """The stores' query Services, per signal kept in the plane."""
     provider: k8s.Provider
     ready: tuple[pulumi.Resource, ...] = ()
     """What the custom resources wait for: Gateway API and Envoy Gateway CRDs, the stores."""

@@ -10,9 +10,9 @@ Gateway API fields from kubernetes-sigs/gateway-api v1.6.1 ``apis/v1/httproute_t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from pdpkit.dataplane.contract import QueryBackend, Signal
 from pdpkit.spec.observability import ObservabilityApiSpec
 from pdpkit.spec.store_query_paths import READ_PATHS, TENANT_HEADER, PathMatchType, QueryStore
 
@@ -32,13 +32,12 @@ authorization and rate limit filters have read it (internal/xds/translator/httpf
 CORS_MAX_AGE = "600s"
 
 
-@dataclass(frozen=True)
-class QueryBackend:
-    """A store's query Service (its query frontend or gateway)."""
-
-    service: str
-    namespace: str
-    port: int
+STORE_OF = {
+    Signal.LOGS: QueryStore.LOKI,
+    Signal.METRICS: QueryStore.MIMIR,
+    Signal.TRACES: QueryStore.TEMPO,
+}
+"""Which store keeps each signal in the plane (`ObservabilityQueryBackends`)."""
 
 
 def tenant_prefix(tenant: str) -> str:
@@ -85,10 +84,11 @@ def http_route_spec(
     gateway_name: str,
     gateway_namespace: str,
     hostname: str,
-    backends: Mapping[QueryStore, QueryBackend],
+    backends: Mapping[Signal, QueryBackend],
 ) -> dict[str, Any]:
-    """The tenant's HTTPRoute: one rule per read path of each store (15, under the 16 rules an
-    HTTPRoute holds: httproute_types.go:127); nothing else of the stores is reachable."""
+    """The tenant's HTTPRoute: one rule per read path of each store the plane keeps (at most
+    16, what an HTTPRoute holds: httproute_types.go:127); nothing else of the stores is
+    reachable."""
     return {
         "parentRefs": [
             {
@@ -100,9 +100,9 @@ def http_route_spec(
         ],
         "hostnames": [hostname],
         "rules": [
-            _rule(tenant, p.path, p.match, backends[store])
-            for store in QueryStore
-            for p in READ_PATHS[store]
+            _rule(tenant, p.path, p.match, backend)
+            for signal, backend in sorted(backends.items())
+            for p in READ_PATHS[STORE_OF[signal]]
         ],
     }
 
@@ -158,7 +158,7 @@ def security_policy_spec(tenant: str, api: ObservabilityApiSpec) -> dict[str, An
             ],
         },
         "cors": {  # securitypolicy_types.go:74-77; cors_types.go:32-73
-            "allowOrigins": list(api.console_origins),
+            "allowOrigins": [o.rstrip("/") for o in api.console_origins],
             "allowMethods": list(METHODS),
             "allowHeaders": ["Authorization", "Content-Type"],
             "maxAge": CORS_MAX_AGE,

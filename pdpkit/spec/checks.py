@@ -27,6 +27,7 @@ from pdpkit.spec.image_registry import agent_image_problems, image_pull_problems
 from pdpkit.spec.kubernetes_checks import kubernetes_version_problems
 from pdpkit.spec.label_checks import node_problems, tag_problems
 from pdpkit.spec.name_checks import name_problems
+from pdpkit.spec.observability_api_checks import observability_api_problems
 from pdpkit.spec.platform_checks import find_cycle, platform_problems
 from pdpkit.spec.production_checks import production_problems
 from pdpkit.spec.secret_key_checks import secret_key_problems
@@ -44,6 +45,7 @@ def cross_field_problems(stack: StackSpec) -> list[Finding]:
     findings = list(_network(stack))
     findings += region_problems(stack)
     findings += gateway_problems(stack.dataplane.gateways)
+    findings += observability_api_problems(stack.dataplane)
     findings += kubernetes_version_problems(stack)
     if stack.dataplane.target is Target.AWS:
         findings += aws_network_problems(stack)
