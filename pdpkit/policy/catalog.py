@@ -13,6 +13,7 @@ from pdpkit.policy import (
     gcp,
     kubernetes,
     kubernetes_plan,
+    observability_api,
     references,
     releases,
 )
@@ -91,6 +92,7 @@ RULES: tuple[Rule, ...] = (
             gcp,
             kubernetes,
             kubernetes_plan,
+            observability_api,
             releases,
             data_protection,
             references,

@@ -310,3 +310,25 @@ def test_production_data_is_protected_and_retained() -> None:
     assert flagged("PDP-DATA-PROTECTED", [registry], PolicyContext(production=False)) == []
     unknown_retain = res("aws:kms/key:Key", "k", {}, protect=True, retain_on_delete=None)
     assert flagged("PDP-DATA-PROTECTED", [unknown_retain], production) == []
+
+
+def test_observability_route_without_security_policy() -> None:
+    route = {
+        "kind": "HTTPRoute",
+        "metadata": {"name": "logs", "namespace": "pdp-observability"},
+        "spec": {
+            "rules": [
+                {
+                    "matches": [{"path": {"type": "PathPrefix", "value": "/loki/api/v1/query"}}],
+                    "backendRefs": [{"name": "loki-read", "port": 3100}],
+                }
+            ]
+        },
+    }
+    found = flagged(
+        "K8S-OBSERVABILITY-API",
+        [res("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "logs", route)],
+    )
+    assert any("without a SecurityPolicy" in m for m in found)
+    assert any("does not set X-Scope-OrgID" in m for m in found)
+    # more variants (the generated API and each weakening): test_observability_api_rule.py
