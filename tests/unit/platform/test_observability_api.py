@@ -16,6 +16,7 @@ from pdpkit.dataplane.contract import (
     TEMPO_QUERY,
     ObservabilityQueryBackends,
     QueryBackend,
+    Signal,
 )
 from pdpkit.plan.document import Plan
 from pdpkit.plan.recorder import record
@@ -297,3 +298,41 @@ def test_no_api_without_the_stores() -> None:
     recording = record(program, "pdp", "t")
     assert "observabilityApi" not in returned
     assert not [m for m in Plan(recording, []).manifests() if m["kind"] == "SecurityPolicy"]
+
+
+def test_the_chosen_gateway_and_hostname() -> None:
+    for stack in EXAMPLE_STACKS:
+        api, _, objects = example(stack)
+        for route in (o for o in objects if o["kind"] == "HTTPRoute"):
+            assert route["spec"]["hostnames"] == [api.hostname]
+            assert [p["name"] for p in route["spec"]["parentRefs"]] == [api.gateway]
+    assert example("acme-onprem-local")[0].gateway == "internal"
+
+
+def test_only_the_stores_the_plane_keeps_are_routed() -> None:
+    """With metrics in the cloud's managed Prometheus (no in-plane store), no /prometheus
+    path is routed at all."""
+    spec = load_stack(ROOT, "acme-gcp-staging")
+    assert spec.platform is not None and spec.dataplane.observability.api is not None
+    platform, api = spec.platform, spec.dataplane.observability.api
+    logs_and_traces = ObservabilityQueryBackends(logs=LOKI_QUERY, metrics=None, traces=TEMPO_QUERY)
+
+    def program() -> Mapping[str, Any]:
+        dataplane = synthetic_dataplane(spec.dataplane.name)
+        dataplane = type(dataplane)(
+            **{**dataplane.__dict__, "observability_query": logs_and_traces}
+        )
+        return deploy_platform(platform, dataplane, {}, observability_api=api)
+
+    routes = [
+        m
+        for m in Plan(record(program, "pdp", "t"), []).manifests()
+        if m["kind"] == "HTTPRoute" and m["metadata"]["namespace"] == OBSERVABILITY_NAMESPACE
+    ]
+    assert routes
+    for route in routes:
+        values = [r["matches"][0]["path"]["value"] for r in route["spec"]["rules"]]
+        assert len(values) == len(READ_PATHS[STORE_OF[Signal.LOGS]]) + len(
+            READ_PATHS[STORE_OF[Signal.TRACES]]
+        )
+        assert not [v for v in values if "/prometheus/" in v]
