@@ -183,5 +183,9 @@ WRITE_PATHS: dict[QueryStore, tuple[str, ...]] = {
 in): none may be routable, through any tenant's route (tests and K8S-OBSERVABILITY-API)."""
 
 TENANT_HEADER = "X-Scope-OrgID"
-"""The header all three stores take the tenant from in multi-tenant mode (Loki and Tempo
-docs' multi-tenancy pages; Mimir's "Authentication" section of the HTTP API reference)."""
+"""The one header each store takes the tenant from in multi-tenant mode: grafana/loki v3.5.0
+docs/sources/operations/multi-tenancy.md:9-11 (and :26-31: ``A|B`` in the same header reads
+several tenants when multi-tenant queries are on); grafana/tempo v2.9.0 docs/sources/tempo/
+operations/manage-advanced-systems/multitenancy.md:14; Mimir's HTTP API reference
+("Authentication"). The gateway `set`s it, so neither a caller's tenant nor a ``|`` list
+survives."""
