@@ -18,7 +18,7 @@ from pdpkit.dataplane.contract import (
     QueryBackend,
     Signal,
 )
-from pdpkit.plan.document import Plan
+from pdpkit.plan.document import Plan, to_yaml_documents
 from pdpkit.plan.recorder import record
 from pdpkit.platform.deploy import deploy_platform
 from pdpkit.platform.observability_api_routes import STORE_OF, tenant_prefix
@@ -26,6 +26,7 @@ from pdpkit.spec.loader import load_stack
 from pdpkit.spec.observability import ObservabilityApiSpec
 from pdpkit.spec.store_query_paths import READ_PATHS, WRITE_PATHS, PathMatchType
 from tests.examples import EXAMPLE_STACKS, ROOT
+from tests.golden_switch import HINT, rewrite_requested
 from tests.unit.platform.gateway_evaluator import Gateway, Request, normalize, path_matches
 from tests.unit.platform.recorded import synthetic_dataplane
 
@@ -336,3 +337,16 @@ def test_only_the_stores_the_plane_keeps_are_routed() -> None:
             READ_PATHS[STORE_OF[Signal.TRACES]]
         )
         assert not [v for v in values if "/prometheus/" in v]
+
+
+GOLDEN = ROOT / "tests/golden/platform/observability-api/acme-onprem-local.yaml"
+
+
+def test_golden_manifests() -> None:
+    """The on-prem example's API objects, as a reviewable file."""
+    _, _, objects = example("acme-onprem-local")
+    rendered = to_yaml_documents(sorted(objects, key=lambda o: (o["metadata"]["name"], o["kind"])))
+    if rewrite_requested():
+        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN.write_text(rendered, encoding="utf-8")
+    assert rendered == GOLDEN.read_text(encoding="utf-8"), f"differs from {GOLDEN}; {HINT}"
