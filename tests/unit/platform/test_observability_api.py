@@ -25,7 +25,7 @@ from pdpkit.platform.observability_api_routes import STORE_OF, tenant_prefix
 from pdpkit.spec.loader import load_stack
 from pdpkit.spec.observability import ObservabilityApiSpec
 from pdpkit.spec.store_query_paths import READ_PATHS, WRITE_PATHS, PathMatchType
-from tests.examples import EXAMPLE_STACKS, ROOT
+from tests.examples import EXAMPLE_STACKS, ROOT, plan_of
 from tests.golden_switch import HINT, rewrite_requested
 from tests.unit.platform.gateway_evaluator import Gateway, Request, normalize, path_matches
 from tests.unit.platform.recorded import synthetic_dataplane
@@ -351,3 +351,40 @@ def test_golden_manifests() -> None:
         GOLDEN.parent.mkdir(parents=True, exist_ok=True)
         GOLDEN.write_text(rendered, encoding="utf-8")
     assert rendered == GOLDEN.read_text(encoding="utf-8"), f"differs from {GOLDEN}; {HINT}"
+
+
+@pytest.mark.parametrize("stack", EXAMPLE_STACKS)
+def test_the_planned_stacks_keep_tenants_apart(stack: str) -> None:
+    """The same judgement over `pdp plan`'s own manifests of each example stack."""
+    api = load_stack(ROOT, stack).dataplane.observability.api
+    assert api is not None
+    manifests = plan_of(stack).manifests()
+    objects = [
+        m
+        for m in manifests
+        if m["kind"] in ("HTTPRoute", "SecurityPolicy", "BackendTrafficPolicy")
+        and m["metadata"]["namespace"] == OBSERVABILITY_NAMESPACE
+    ]
+    tenants = sorted(
+        m["metadata"]["name"]
+        for m in manifests
+        if m["kind"] == "Namespace" and "pdpkit.io/environment" in m["metadata"]["labels"]
+    )
+    assert len(objects) == 3 * len(tenants) and tenants
+    gateway = Gateway(api.gateway, objects, ISSUED)
+    routed = [
+        p for p in read_paths() if gateway.match(api.hostname, f"{tenant_prefix(tenants[0])}{p}")
+    ]
+    assert routed  # the stores this plane keeps
+    for mine in tenants:
+        bearer = token(api, [mine])
+        for tenant in tenants:
+            for path in routed:
+                response = gateway.serve(get(api, f"{tenant_prefix(tenant)}{path}", bearer))
+                assert response.status == (200 if tenant == mine else 403), (mine, tenant, path)
+                if tenant == mine:
+                    assert response.headers["x-scope-orgid"] == mine
+        for paths in WRITE_PATHS.values():
+            for write in paths:
+                response = gateway.serve(get(api, f"{tenant_prefix(mine)}{write}", bearer))
+                assert response.status == 404, write
