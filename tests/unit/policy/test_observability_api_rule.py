@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from pdpkit.dataplane.contract import OBSERVABILITY_NAMESPACE
-from pdpkit.policy import RULES_BY_ID, PlanRule, PolicyContext, PolicyResource
+from pdpkit.policy import RULES_BY_ID, PlanRule, PolicyContext, PolicyResource, evaluate
 from pdpkit.policy.observability_api import OBSERVABILITY_NAMESPACE as POLICY_NAMESPACE
-from tests.examples import EXAMPLE_STACKS
+from pdpkit.spec.loader import load_stack
+from tests.examples import EXAMPLE_STACKS, ROOT, plan_of
 from tests.unit.platform.test_observability_api import example
 
 RULE = "K8S-OBSERVABILITY-API"
@@ -137,3 +138,30 @@ def test_insecure_variants_are_mandatory_violations(
     found = messages(tamper(resources("acme-aws-prod")))
     assert any(expected in m for m in found), found
     assert RULES_BY_ID[RULE].severity.value == "mandatory"
+
+
+def _planned(stack: str) -> list[PolicyResource]:
+    return [
+        PolicyResource(r.urn, r.type, r.name, copy.deepcopy(r.inputs), parent=r.parent)
+        for r in plan_of(stack).resources
+    ]
+
+
+def _unwaived_mandatory(stack: str, made: list[PolicyResource]) -> set[str]:
+    verdicts = evaluate(made, load_stack(ROOT, stack))
+    return {v.rule for v in verdicts if not v.waiver and v.severity.value == "mandatory"}
+
+
+@pytest.mark.parametrize("stack", EXAMPLE_STACKS)
+@pytest.mark.parametrize("tamper", [no_security_policy, default_allow, push_path, catch_all])
+def test_tampered_plans_fail(
+    stack: str, tamper: Callable[[list[PolicyResource]], list[PolicyResource]]
+) -> None:
+    """The example plans pass; the same plans with the API weakened fail `pdp plan`."""
+    made = _planned(stack)
+    assert RULE not in _unwaived_mandatory(stack, made)
+    api = [
+        r for r in made if r.inputs.get("metadata", {}).get("namespace") == OBSERVABILITY_NAMESPACE
+    ]
+    others = [r for r in made if r not in api]
+    assert RULE in _unwaived_mandatory(stack, others + tamper(api))
