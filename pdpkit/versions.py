@@ -363,8 +363,11 @@ CHARTS: tuple[ChartVersion, ...] = (
         app_version="2.9.0",
         app_version_source="grafana/helm-charts tempo-distributed-1.61.3 "
         "charts/tempo-distributed/Chart.yaml:6; the chart is marked deprecated there (:7, "
-        "commit 8ccc51be9 'deprecate chart tempo-distributed (#4106)', 2026-01-30): its "
-        "successor was not read here",
+        "commit 8ccc51be9 'deprecate chart tempo-distributed (#4106)', 2026-01-30; README.md: "
+        "migrated to grafana-community/helm-charts). Kept: the successor there, "
+        "tempo-distributed-3.3.0 (Tempo 3.0.3), replaces ingesters and compactor with "
+        "Kafka-fed block builders and live stores (its values.yaml:547-1139: backendScheduler, "
+        "backendWorker, ingest, blockBuilder, liveStore), a migration of its own",
         kubernetes=None,
         pod_security=PodSecurity.RESTRICTED,
         pod_security_source="grafana/helm-charts tempo-distributed-1.61.3 charts/"

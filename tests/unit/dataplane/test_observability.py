@@ -203,3 +203,14 @@ def test_the_chain_passes_the_policy(stack):
     for verdict in plan_with_storage(stack).mandatory_violations():
         assert verdict.rule == "PDP-REFERENCES-RESOLVE", verdict
         assert any(f"({value})" in verdict.message for value in made_up), verdict
+
+
+def test_stores_run_as_the_accounts_the_target_binds_its_identity_to():
+    from pdpkit.dataplane.contract import OBSERVABILITY_STORE_SERVICE_ACCOUNTS
+
+    found = releases(plan_with_storage("acme-aws-prod"))
+    for release in ("obs-loki", "tempo"):
+        values = found[release]["values"]
+        assert found[release]["namespace"] == OBSERVABILITY_NAMESPACE
+        assert values["serviceAccount"]["create"] is True
+        assert values["serviceAccount"]["name"] in OBSERVABILITY_STORE_SERVICE_ACCOUNTS
