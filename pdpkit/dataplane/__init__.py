@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from dataclasses import replace
 
 import pulumi
 
-from pdpkit.dataplane.contract import (
-    LOKI_QUERY,
-    TEMPO_QUERY,
-    DataPlane,
-    GatewayRef,
-    ObservabilityQueryBackends,
-)
+from pdpkit.dataplane.contract import DataPlane, GatewayRef
 from pdpkit.spec.dataplane import DataPlaneSpec
 
 __all__ = ["CLOUD_SDKS", "DataPlane", "GatewayRef", "build_dataplane"]
@@ -34,14 +27,4 @@ def build_dataplane(spec: DataPlaneSpec) -> DataPlane:
         )
     module = importlib.import_module(f"pdpkit.dataplane.{target}")
     dataplane: DataPlane = module.build(spec)
-    if spec.observability.enabled and dataplane.observability_query is None:
-        # The stores' query Services as the system layer installs them (the contract's
-        # LOKI_QUERY, TEMPO_QUERY; metrics once the contract publishes Mimir's). A target
-        # that sets `observability_query` itself keeps its own.
-        dataplane = replace(
-            dataplane,
-            observability_query=ObservabilityQueryBackends(
-                logs=LOKI_QUERY, metrics=None, traces=TEMPO_QUERY
-            ),
-        )
     return dataplane

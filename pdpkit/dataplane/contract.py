@@ -129,6 +129,19 @@ TEMPO_QUERY = QueryBackend(
 
 
 @dataclass(frozen=True)
+class TelemetryEndpoint:
+    """Where integrations send OTLP: the gateway collector, and how policy selects it."""
+
+    otlp_endpoint: str
+    """OTLP/HTTP base URL (``OTEL_EXPORTER_OTLP_ENDPOINT``)."""
+    namespace: str
+    pod_labels: Mapping[str, str]
+    """Labels selecting the collector's pods (project namespaces' egress policy)."""
+    ports: tuple[int, ...]
+    """OTLP gRPC and HTTP ports."""
+
+
+@dataclass(frozen=True)
 class GatewayRef:
     """A Gateway API gateway integrations attach HTTPRoutes to."""
 
@@ -163,9 +176,15 @@ class DataPlane:
     api_server_entity: bool = False
     """Whether a CiliumNetworkPolicy may allow the API server by Cilium's ``kube-apiserver``
     entity (pdpkit installed Cilium, so the CRD exists)."""
+    flux_ready: tuple[pulumi.Resource, ...] = ()
+    """The Flux release: what a HelmRelease of the data plane's own charts waits for."""
+    observability_storage: ObservabilityStorage | None = None
+    """The target's buckets and workload identity for the observability stores; None: the
+    target provides none yet, and no observability chain is installed."""
+    telemetry: TelemetryEndpoint | None = None
+    """The OTLP endpoint integrations send to; None: no collector in the plane."""
     observability_query: ObservabilityQueryBackends | None = None
-    """The in-plane stores' query Services the observability API routes to (the platform
-    layer's `ObservabilityApi`); None: no stores in the plane (observability disabled)."""
+    """The stores' read-only query Services (for the query API); None: no stores."""
     registry_pull_secret: str | None = None
     """A ``kubernetes.io/dockerconfigjson`` Secret for `registry` present in every namespace
     pdpkit creates, which pods name in ``imagePullSecrets``; None: the nodes pull from

@@ -67,6 +67,7 @@ def deploy_platform(
                     ready=dataplane.ready,
                     api_server_cidrs=dataplane.api_server_cidrs,
                     api_server_entity=dataplane.api_server_entity,
+                    telemetry=dataplane.telemetry,
                 ),
             )
             namespaces.setdefault(environment.name, {})[project.name] = ns
@@ -151,6 +152,9 @@ def _deploy_integration(
             namespace=namespace,
             ready=dataplane.ready,
             registry_pull_secret=dataplane.registry_pull_secret,
+            otlp_endpoint=None
+            if dataplane.telemetry is None
+            else dataplane.telemetry.otlp_endpoint,
             release_problem=problem,
         ),
         opts=pulumi.ResourceOptions(depends_on=[namespace]),

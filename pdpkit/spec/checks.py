@@ -4,7 +4,7 @@ Each check yields ``(key path, message)``; the loader turns them into located pr
 Platform rules live in `platform_checks`, the Kubernetes version in `kubernetes_checks`,
 per-cloud rules in `cloud_checks` and `azure_rules`, gateway rules in `gateway_checks`;
 what the objects a value becomes accept in `workload_checks`, `label_checks`,
-`system_checks`, `storage_checks`, `name_checks`, `derived_names` and
+`system_checks`, `telemetry_checks`, `storage_checks`, `name_checks`, `derived_names` and
 `text_checks`.
 """
 
@@ -34,6 +34,7 @@ from pdpkit.spec.secret_key_checks import secret_key_problems
 from pdpkit.spec.stack import StackSpec
 from pdpkit.spec.storage_checks import storage_problems
 from pdpkit.spec.system_checks import system_problems
+from pdpkit.spec.telemetry_checks import telemetry_problems
 from pdpkit.spec.text_checks import control_character_problems
 from pdpkit.spec.workload_checks import workload_problems
 
@@ -70,6 +71,7 @@ def cross_field_problems(stack: StackSpec) -> list[Finding]:
     findings += node_problems(stack)
     findings += tag_problems(stack)
     findings += system_problems(stack)
+    findings += telemetry_problems(stack)
     findings += control_character_problems(stack)
     return findings
 

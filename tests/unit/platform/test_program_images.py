@@ -51,7 +51,11 @@ def test_deploy_passes_the_ledgers_images(
         pdpkit.program,
         "build_dataplane",
         lambda spec: SimpleNamespace(
-            name=spec.name, target=Target.ONPREM, registry="harbor", secret_store="vault"
+            name=spec.name,
+            target=Target.ONPREM,
+            registry="harbor",
+            secret_store="vault",
+            observability_storage=None,
         ),
     )
     monkeypatch.setattr(pdpkit.platform.deploy, "deploy_platform", fake_platform)
