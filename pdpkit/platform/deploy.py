@@ -20,6 +20,7 @@ from pdpkit.platform.integration_endpoints import versioned_path
 from pdpkit.platform.integration_workload import IntegrationWorkload, IntegrationWorkloadArgs
 from pdpkit.platform.names import namespace_name
 from pdpkit.platform.observability_api import ObservabilityApi, ObservabilityApiArgs
+from pdpkit.platform.tenancy import project_tenants
 from pdpkit.spec.observability import ObservabilityApiSpec
 from pdpkit.spec.platform import EnvironmentSpec, IntegrationSpec, PlatformSpec
 
@@ -90,7 +91,7 @@ def deploy_platform(
     query = dataplane.observability_query
     backends = query.by_signal() if query is not None else {}
     if observability_api is not None and backends:
-        api = _observability_api(platform, dataplane, observability_api, namespaces, backends)
+        api = _observability_api(platform, dataplane, observability_api, backends)
         outputs["observabilityApi"] = {"url": api.url, "tenants": api.tenants}
     return outputs
 
@@ -99,15 +100,14 @@ def _observability_api(
     platform: PlatformSpec,
     dataplane: DataPlane,
     spec: ObservabilityApiSpec,
-    namespaces: Mapping[str, Mapping[str, str]],
     backends: Mapping[Signal, QueryBackend],
 ) -> ObservabilityApi:
-    """The query API over every tenant here: a tenant is a project's namespace in an
-    environment (the collectors take the tenant id from the namespace name)."""
+    """The query API over every tenant here: the tenants the collectors file records under
+    (`project_tenants`: each project's namespace in each environment on this data plane)."""
     gateway = (
         dataplane.external_gateway if spec.gateway == "external" else dataplane.internal_gateway
     )
-    tenants = tuple(ns for by_project in namespaces.values() for ns in by_project.values())
+    tenants = tuple(sorted(set(project_tenants(platform, dataplane.name).values())))
     return ObservabilityApi(
         f"{platform.name}-observability-api",
         ObservabilityApiArgs(
