@@ -20,8 +20,8 @@ def test_managed_metrics_is_refused_with_its_location(
     stack = tmp_path / "stacks/Pulumi.acme-aws-prod.yaml"
     edit(
         stack,
-        "    production: true\n",
-        "    production: true\n    observability:\n      metricsStore: managed\n",
+        "    observability:\n",
+        "    observability:\n      metricsStore: managed\n",
     )
     code, output = validate(tmp_path, capsys, "--stack", "acme-aws-prod")
     assert code != 0
