@@ -137,7 +137,7 @@ class Observability(pulumi.ComponentResource):
         )
         # Metrics are not kept in the plane yet (docs/observability.md, "Metrics").
         self.query_backends = ObservabilityQueryBackends(
-            logs=LOKI_QUERY, metrics=None, traces=TEMPO_QUERY
+            logs=LOKI_QUERY, metrics=None, traces=TEMPO_QUERY, ready=(ns, loki, tempo)
         )
         self.telemetry = TelemetryEndpoint(
             otlp_endpoint=collectors.otlp_endpoint,

@@ -4,10 +4,12 @@ gateway. Judged by `gateway_evaluator` (Envoy Gateway's documented semantics).""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
+import pulumi
 import pytest
 
 from pdpkit.dataplane.contract import (
@@ -393,3 +395,33 @@ def test_the_planned_stacks_keep_tenants_apart(stack: str) -> None:
             for write in paths:
                 response = gateway.serve(get(api, f"{tenant_prefix(mine)}{write}", bearer))
                 assert response.status == 404, write
+
+
+def test_routes_and_policies_wait_for_the_stores() -> None:
+    """Created in the stores' namespace: they wait for what creates it (and the Services);
+    the route also for its policies, so it is never served unguarded."""
+    spec = load_stack(ROOT, "acme-onprem-local")
+    assert spec.platform is not None and spec.dataplane.observability.api is not None
+    platform, api = spec.platform, spec.dataplane.observability.api
+
+    def program() -> Mapping[str, Any]:
+        dataplane = synthetic_dataplane(spec.dataplane.name)
+        stores = pulumi.CustomResource("test:index:Stores", "stores", {})
+        backends = dataclasses.replace(BACKENDS, ready=(stores,))
+        dataplane = dataclasses.replace(dataplane, observability_query=backends)
+        return deploy_platform(platform, dataplane, {}, observability_api=api)
+
+    resources = Plan(record(program, "pdp", "t"), []).resources
+    mine = [
+        r for r in resources if r.parent.endswith("ObservabilityApi::acme-lab-observability-api")
+    ]
+    assert len(mine) == 3 * len(example("acme-onprem-local")[1])
+    for r in mine:
+        assert any(d.endswith("test:index:Stores::stores") for d in r.dependencies), r.name
+    for route in (r for r in mine if r.name.endswith("-route")):
+        tenant = route.name.removeprefix("acme-lab-observability-api-").removesuffix("-route")
+        policies = {d.rsplit("::", 1)[1] for d in route.dependencies}
+        assert {
+            f"acme-lab-observability-api-{tenant}-security",
+            f"acme-lab-observability-api-{tenant}-rate-limit",
+        } <= policies
