@@ -300,7 +300,11 @@ def test_no_api_without_the_stores() -> None:
 
     recording = record(program, "pdp", "t")
     assert "observabilityApi" not in returned
-    assert not [m for m in Plan(recording, []).manifests() if m["kind"] == "SecurityPolicy"]
+    assert not [
+        m
+        for m in Plan(recording, []).manifests()
+        if m["metadata"].get("namespace") == OBSERVABILITY_NAMESPACE
+    ]
 
 
 def test_the_chosen_gateway_and_hostname() -> None:
