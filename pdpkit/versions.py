@@ -122,6 +122,7 @@ class ChartVersion:
 
 
 _EG = "envoyproxy/gateway"
+_OTEL = "open-telemetry/opentelemetry-helm-charts opentelemetry-collector-0.170.0"
 _EG_MATRIX = (
     "envoyproxy/gateway main@d32f282 site/content/en/news/releases/matrix.md:11 "
     "(row v1.9: Kubernetes v1.33-v1.36, end of life 2027/02/14; v1.9.0 is the newest tag "
@@ -317,6 +318,68 @@ CHARTS: tuple[ChartVersion, ...] = (
         crds=CrdInstall.NONE,
         crds_source="grafana/loki helm-loki-6.30.1 production/helm/loki (no crds/)",
     ),
+    # The in-plane observability chain (docs/observability.md): collectors and stores.
+    ChartVersion(
+        "otelNodeCollector",
+        "https://open-telemetry.github.io/opentelemetry-helm-charts",
+        "opentelemetry-collector",
+        "0.170.0",
+        component="OpenTelemetry Collector 0.158 (node agent)",
+        app_version="0.158.0",
+        app_version_source=f"{_OTEL} charts/opentelemetry-collector/Chart.yaml:15",
+        kubernetes=None,
+        pod_security=PodSecurity.PRIVILEGED,
+        pod_security_source=f"{_OTEL} charts/opentelemetry-collector/templates/_pod.tpl:"
+        "247-259 (presets.logsCollection mounts the hostPaths /var/log/pods, "
+        "/var/lib/docker/containers and, with storeCheckpoints, /var/lib/otelcol: baseline "
+        "forbids hostPath volumes); it runs as user 0 to read the kubelet's root-owned log "
+        "files, every capability dropped, read-only root (pdpkit's values)",
+        crds=CrdInstall.NONE,
+        crds_source=f"{_OTEL} charts/opentelemetry-collector (no crds/)",
+    ),
+    ChartVersion(
+        "otelClusterCollector",
+        "https://open-telemetry.github.io/opentelemetry-helm-charts",
+        "opentelemetry-collector",
+        "0.170.0",
+        component="OpenTelemetry Collector 0.158 (OTLP and events gateway)",
+        app_version="0.158.0",
+        app_version_source=f"{_OTEL} charts/opentelemetry-collector/Chart.yaml:15",
+        kubernetes=None,
+        pod_security=PodSecurity.RESTRICTED,
+        pod_security_source=f"{_OTEL} charts/opentelemetry-collector/values.yaml:386-387 "
+        "(podSecurityContext and securityContext empty: pdpkit sets non-root, RuntimeDefault, "
+        "no escalation, ALL dropped, read-only root; templates/_pod.tpl:8-9,30-52 render them); "
+        "no hostPath without presets.logsCollection/hostMetrics (_pod.tpl:247-265)",
+        crds=CrdInstall.NONE,
+        crds_source=f"{_OTEL} charts/opentelemetry-collector (no crds/)",
+    ),
+    ChartVersion(
+        "tempo",
+        "https://grafana.github.io/helm-charts",
+        "tempo-distributed",
+        "1.61.3",
+        component="Tempo 2.9 (distributed)",
+        app_version="2.9.0",
+        app_version_source="grafana/helm-charts tempo-distributed-1.61.3 "
+        "charts/tempo-distributed/Chart.yaml:6; the chart is marked deprecated there (:7, "
+        "commit 8ccc51be9 'deprecate chart tempo-distributed (#4106)', 2026-01-30; README.md: "
+        "migrated to grafana-community/helm-charts). Kept: the successor there, "
+        "tempo-distributed-3.3.0 (Tempo 3.0.3), replaces ingesters and compactor with "
+        "Kafka-fed block builders and live stores (its values.yaml:547-1139: backendScheduler, "
+        "backendWorker, ingest, blockBuilder, liveStore), a migration of its own",
+        kubernetes=None,
+        pod_security=PodSecurity.RESTRICTED,
+        pod_security_source="grafana/helm-charts tempo-distributed-1.61.3 charts/"
+        "tempo-distributed/values.yaml:95-106 (tempo.securityContext: non-root 1000, no "
+        "escalation, ALL dropped, read-only root; tempo.podSecurityContext has no "
+        "seccompProfile: pdpkit sets RuntimeDefault), used by every component's pod "
+        "(templates/*/deployment-*.yaml, statefulset-*.yaml, memcached/statefulset-memcached."
+        "yaml:45,105,128); gateway and metaMonitoring stay disabled (values.yaml:2062, 1904)",
+        crds=CrdInstall.NONE,
+        crds_source="grafana/helm-charts tempo-distributed-1.61.3 charts/tempo-distributed "
+        "(no crds/)",
+    ),
     ChartVersion(
         "opensearch",
         "https://opensearch-project.github.io/helm-charts",
@@ -427,14 +490,17 @@ EVERY_DATA_PLANE = (
     "externalSecrets",
     "flux",
     "logAgent",
+    "otelNodeCollector",
+    "otelClusterCollector",
 )
 """Charts every data plane installs, whatever the target."""
 
+
 TARGET_CHARTS: dict[str, tuple[str, ...]] = {
-    "azure": EVERY_DATA_PLANE,  # AKS runs its own Cilium (networkDataplane: cilium)
-    "gcp": EVERY_DATA_PLANE,  # Dataplane V2 is Google's Cilium
-    "aws": ("cilium", *EVERY_DATA_PLANE),
-    "onprem": ("cilium", *EVERY_DATA_PLANE, "loki", "opensearch", "harbor"),
+    "azure": (*EVERY_DATA_PLANE, "loki", "tempo"),  # AKS runs its own Cilium
+    "gcp": (*EVERY_DATA_PLANE, "loki", "tempo"),  # Dataplane V2 is Google's Cilium
+    "aws": ("cilium", *EVERY_DATA_PLANE, "loki", "tempo"),
+    "onprem": ("cilium", *EVERY_DATA_PLANE, "loki", "opensearch", "harbor", "tempo"),
 }
 """Per target (``Target`` value): the charts whose Kubernetes range applies to it."""
 

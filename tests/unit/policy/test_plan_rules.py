@@ -566,3 +566,25 @@ def test_a_route_level_extension_policy_may_not_replace_the_gateway_waf() -> Non
     assert flagged("K8S-GW-WAF", [*base, merged], PRODUCTION) == []
     internal = [gateway(), blocking, gateway_route("orders", parent="internal")]
     assert flagged("K8S-GW-WAF", [*internal, route_extension("orders")], PRODUCTION) == []
+
+
+def test_observability_route_without_security_policy() -> None:
+    route = {
+        "kind": "HTTPRoute",
+        "metadata": {"name": "logs", "namespace": "pdp-observability"},
+        "spec": {
+            "rules": [
+                {
+                    "matches": [{"path": {"type": "PathPrefix", "value": "/loki/api/v1/query"}}],
+                    "backendRefs": [{"name": "loki-read", "port": 3100}],
+                }
+            ]
+        },
+    }
+    found = flagged(
+        "K8S-OBSERVABILITY-API",
+        [res("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "logs", route)],
+    )
+    assert any("without a SecurityPolicy" in m for m in found)
+    assert any("does not set X-Scope-OrgID" in m for m in found)
+    # more variants (the generated API and each weakening): test_observability_api_rule.py
