@@ -66,7 +66,13 @@ class ObservabilityApi(pulumi.ComponentResource):
             meta = {
                 "name": route_name(tenant),
                 "namespace": args.namespace,
-                "labels": {**labels(tenant=tenant), API_LABEL: "true"},
+                # the gateway it is on, as every endpoint route says it (the route rules in
+                # pdpkit.policy.gateway_routes read it)
+                "labels": {
+                    **labels(tenant=tenant),
+                    API_LABEL: "true",
+                    "pdpkit.io/visibility": args.api.gateway,
+                },
             }
             # The policies first: a route must never be served before its policies hold.
             security = k8s.apiextensions.CustomResource(

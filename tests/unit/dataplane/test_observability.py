@@ -11,6 +11,7 @@ from pdpkit.components.k8s.telemetry_routing import namespace_tenants
 from pdpkit.dataplane.contract import OBSERVABILITY_NAMESPACE
 from pdpkit.dataplane.observability import NODE_NAMESPACE
 from pdpkit.plan.document import Plan
+from pdpkit.plan.run import plan_spec
 from pdpkit.spec.loader import load_stack
 from pdpkit.spec.observability import SYSTEM_TENANT
 from tests.examples import EXAMPLE_STACKS, ROOT, plan_of
@@ -59,12 +60,17 @@ def test_every_target_plans_the_whole_chain(stack):
     }
 
 
-def test_without_storage_nothing_is_installed_and_no_endpoint_is_injected():
-    # today's example stacks: no target provides the storage yet
-    for stack in EXAMPLE_STACKS:
-        plan = plan_of(stack)
-        assert not {"otel-node", "otel-gateway", "obs-loki", "tempo"} & set(releases(plan))
-        assert "OTEL_EXPORTER_OTLP_ENDPOINT" not in str(plan.manifests())
+@pytest.mark.parametrize("stack", EXAMPLE_STACKS)
+def test_with_observability_off_nothing_is_installed_and_no_endpoint_is_injected(stack):
+    spec = load_stack(ROOT, stack)
+    off = spec.dataplane.observability.model_copy(update={"enabled": False, "api": None})
+    dataplane = spec.dataplane.model_copy(update={"observability": off})
+    plan = plan_spec(spec.model_copy(update={"dataplane": dataplane}), ROOT, stack)
+    assert not {"otel-node", "otel-gateway", "obs-loki", "tempo"} & set(releases(plan))
+    assert "OTEL_EXPORTER_OTLP_ENDPOINT" not in str(plan.manifests())
+    assert not [r for r in plan.resources if "observability" in r.name], stack
+    # and on: the example stacks plan the chain
+    assert {"otel-node", "otel-gateway", "obs-loki", "tempo"} <= set(releases(plan_of(stack)))
 
 
 @pytest.mark.parametrize("stack", EXAMPLE_STACKS)
