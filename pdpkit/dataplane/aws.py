@@ -38,9 +38,10 @@ from pdpkit.components.aws.secret_store import SecretStore, SecretStoreArgs
 from pdpkit.components.aws.vpc_endpoints import VpcEndpoints, VpcEndpointsArgs
 from pdpkit.components.aws.vpc_flow_logs import VpcFlowLogs, VpcFlowLogsArgs
 from pdpkit.dataplane.aws_account import account_provider
+from pdpkit.dataplane.aws_observability import observability_storage
 from pdpkit.dataplane.aws_subnets import pool_subnets, subnet_plan
 from pdpkit.dataplane.aws_system import CERT_MANAGER, EXTERNAL_SECRETS, LOG_AGENT, system_layer_args
-from pdpkit.dataplane.contract import DataPlane
+from pdpkit.dataplane.contract import DataPlane, ObservabilityStorage
 from pdpkit.dataplane.system_args import SystemLayerArgs
 from pdpkit.spec.ci import aws_cli_profile
 from pdpkit.spec.dataplane import DataPlaneSpec
@@ -60,6 +61,8 @@ class AwsInfrastructure:
     dns_challenge: Route53DnsChallenge | None
     """Present when the gateways' issuer is ACME (DNS-01 in Route 53)."""
     system_args: SystemLayerArgs
+    observability: ObservabilityStorage | None = None
+    """The observability stores' buckets and role; None when observability is off."""
 
 
 def provision(spec: DataPlaneSpec, provider: pulumi.ProviderResource) -> AwsInfrastructure:
@@ -221,6 +224,20 @@ def provision(spec: DataPlaneSpec, provider: pulumi.ProviderResource) -> AwsInfr
         ),
         opts=opts,
     )
+    observability = (
+        observability_storage(
+            spec,
+            account,
+            kms_key_arn=key(
+                "observability", "Observability stores' buckets (logs, metrics, traces)"
+            ).arn,
+            oidc_provider_arn=cluster.oidc_provider_arn,
+            oidc_issuer=cluster.oidc_issuer,
+            opts=opts,
+        )
+        if spec.observability.enabled
+        else None
+    )
     dns_challenge = None
     if spec.gateways.tls_issuer != "selfsigned":
         dns_challenge = Route53DnsChallenge(
@@ -249,7 +266,15 @@ def provision(spec: DataPlaneSpec, provider: pulumi.ProviderResource) -> AwsInfr
         depends_on=(network, *endpoints, cluster, *node_groups),
     )
     return AwsInfrastructure(
-        network, cluster, node_groups, registry, secret_store, logs, dns_challenge, system_args
+        network,
+        cluster,
+        node_groups,
+        registry,
+        secret_store,
+        logs,
+        dns_challenge,
+        system_args,
+        observability,
     )
 
 
@@ -273,4 +298,5 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         flux_ready=system.flux_ready,
         api_server_cidrs=system.api_server_cidrs,
         api_server_entity=system.api_server_entity,
+        observability_storage=infrastructure.observability,
     )

@@ -41,6 +41,7 @@ from pdpkit.dataplane.azure_layout import (
     storage_account_name,
     subnet_plan,
 )
+from pdpkit.dataplane.azure_observability import observability_storage
 from pdpkit.dataplane.azure_system import cert_manager_identity, system_layer_args
 from pdpkit.dataplane.contract import DataPlane
 from pdpkit.dataplane.system import SystemLayer
@@ -193,6 +194,14 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         ),
         opts,
     )
+    observability = observability_storage(
+        spec,
+        resource_group_name=group.name,
+        issuer_url=cluster.oidc_issuer_url,
+        private_access=private,
+        tags=tags,
+        opts=opts,
+    )
     dns01 = cert_manager_identity(
         name, spec, group=group.name, issuer_url=cluster.oidc_issuer_url, tags=tags, opts=opts
     )
@@ -227,6 +236,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         flux_ready=system.flux_ready,
         api_server_cidrs=system.api_server_cidrs,
         api_server_entity=system.api_server_entity,
+        observability_storage=observability,
     )
 
 

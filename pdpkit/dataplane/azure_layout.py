@@ -133,6 +133,13 @@ def storage_account_name(spec: DataPlaneSpec) -> str:
     return f"{prefix}logs{_short_hash(azure_section(spec).subscription_id, spec.name)}"
 
 
+def observability_account_name(spec: DataPlaneSpec) -> str:
+    """The observability stores' account: like `storage_account_name`, ``obs`` for ``logs``
+    (3-24 lowercase alphanumerics, globally unique)."""
+    prefix = re.sub(r"[^a-z0-9]", "", spec.name)[:15]
+    return f"{prefix}obs{_short_hash(azure_section(spec).subscription_id, spec.name)}"
+
+
 def check_secret_prefix(spec: DataPlaneSpec) -> None:
     """Key Vault secret names allow only letters, digits and dashes, so must the prefix
     (the spec checks say so with a location; this guards specs built without them)."""

@@ -33,8 +33,9 @@ from pdpkit.components.gcp.workload_service_account import (
     WorkloadServiceAccount,
 )
 from pdpkit.components.k8s import external_secrets
-from pdpkit.dataplane.contract import DataPlane
+from pdpkit.dataplane.contract import DataPlane, ObservabilityStorage
 from pdpkit.dataplane.gcp_keys import customer_managed_keys
+from pdpkit.dataplane.gcp_observability import observability_storage
 from pdpkit.dataplane.gcp_system import (
     dns01_solver,
     gcp_section,
@@ -79,6 +80,8 @@ class GcpInfrastructure:
     system_args: SystemLayerArgs
     zones: tuple[str, ...]
     secret_prefix: str
+    observability: ObservabilityStorage | None = None
+    """The observability stores' buckets and service account; None when observability is off."""
 
 
 def build(spec: DataPlaneSpec) -> DataPlane:
@@ -101,6 +104,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         flux_ready=system.flux_ready,
         api_server_cidrs=system.api_server_cidrs,
         api_server_entity=system.api_server_entity,
+        observability_storage=infra.observability,
     )
 
 
@@ -230,6 +234,13 @@ def provision(spec: DataPlaneSpec) -> GcpInfrastructure:
             depends_on=grants,
         ),
     )
+    observability = observability_storage(
+        spec,
+        workload_pool=cluster.workload_pool,
+        kms_key=key_ids.get("observability"),
+        labels=labels,
+        depends_on=grants,
+    )
     log_writer = log_writer_account(spec, cluster.workload_pool)
     dns_solver = dns01_solver(spec, cluster.workload_pool)
     provider = k8s.Provider(
@@ -261,6 +272,7 @@ def provision(spec: DataPlaneSpec) -> GcpInfrastructure:
         system_args,
         zones,
         prefix,
+        observability,
     )
 
 

@@ -1,5 +1,6 @@
 """The GCP data plane's customer-managed Cloud KMS keys and the Google service agents that
-encrypt with them (GKE's etcd secrets, Artifact Registry, the log archive bucket)."""
+encrypt with them (GKE's etcd secrets, Artifact Registry, the log archive bucket, the
+observability stores' buckets)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ def customer_managed_keys(
         purposes.append(KeyPurpose("registry", (_agent(number, "gcp-sa-artifactregistry"),)))
         if spec.log_storage.archive:
             purposes.append(KeyPurpose("log-archive", (_agent(number, "gs-project-accounts"),)))
+        if spec.observability.enabled:
+            purposes.append(KeyPurpose("observability", (_agent(number, "gs-project-accounts"),)))
     if not purposes:
         return None
     return KmsKeys(

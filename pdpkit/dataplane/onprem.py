@@ -17,7 +17,7 @@ from pdpkit.components.onprem.registry_pull_secret import (
     RegistryPullSecretArgs,
 )
 from pdpkit.components.onprem.s3 import S3Bucket
-from pdpkit.dataplane.contract import DataPlane
+from pdpkit.dataplane.contract import DataPlane, ObservabilityStorage, Signal
 from pdpkit.dataplane.system import SystemLayer
 from pdpkit.dataplane.system_args import LogDestination, SystemLayerArgs, WorkloadIdentity
 from pdpkit.spec.dataplane import DataPlaneSpec
@@ -71,6 +71,28 @@ def log_destination(spec: DataPlaneSpec, onprem: OnpremSpec) -> LogDestination:
             "Logstash_Prefix": spec.name,
             "Suppress_Type_Name": True,
         },
+    )
+
+
+def observability_storage(spec: DataPlaneSpec, onprem: OnpremSpec) -> ObservabilityStorage | None:
+    """The stores' buckets on the S3-compatible storage, with its access key (no workload
+    identity on-prem); None when observability is off."""
+    if not spec.observability.enabled:
+        return None
+    buckets = onprem.observability_buckets
+    return ObservabilityStorage(
+        backend="s3",
+        buckets={
+            Signal.LOGS: buckets.logs,
+            Signal.METRICS: buckets.metrics,
+            Signal.TRACES: buckets.traces,
+        },
+        service_account_annotations={},
+        pod_labels={},
+        endpoint=onprem.storage.endpoint,
+        region=onprem.storage.region,
+        # relative to the data plane's secret prefix, like every key the platform reads
+        credentials_secret=onprem.storage.credentials_secret_key,
     )
 
 
@@ -185,6 +207,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         api_server_cidrs=system.api_server_cidrs,
         registry_pull_secret=None if pull is None else pull.secret_name,
         api_server_entity=system.api_server_entity,
+        observability_storage=observability_storage(spec, onprem),
     )
 
 

@@ -27,6 +27,9 @@ LOG_BUCKET = "gcp:logging/projectBucketConfig:ProjectBucketConfig"
 CRYPTO_KEY = "gcp:kms/cryptoKey:CryptoKey"
 SA_KEY = "gcp:serviceaccount/key:Key"
 FIREWALL = "gcp:compute/firewall:Firewall"
+OBSERVABILITY_SIGNAL_LABEL = "pdp-signal"
+"""Label of an observability store's bucket naming its signal (components/gcp/
+observability_buckets.py)."""
 IAM_MEMBERS = (
     "gcp:projects/iAMMember:IAMMember",
     "gcp:serviceaccount/iAMMember:IAMMember",
@@ -372,18 +375,26 @@ def gcs_cmek(_type: str, inputs: Mapping[str, Any], _ctx: PolicyContext) -> Iter
     MANDATORY,
     [LOG_BUCKET, GCS_BUCKET],
     "The Cloud Logging bucket keeps logs at least logStorage.retentionDays (and the 30-day "
-    "floor); an archive bucket does not delete objects before that either.",
+    "floor); an archive bucket does not delete objects before that either, nor does an "
+    "observability store's bucket (label pdp-signal) before observability.retention of its "
+    "signal.",
     "Set retentionDays on the log bucket; keep lifecycle Delete ages at or above the minimum.",
 )
 def log_retention(type_: str, inputs: Mapping[str, Any], ctx: PolicyContext) -> Iterator[str]:
     if type_ == LOG_BUCKET:
         yield from retention_shortfall(inputs, "retentionDays", ctx.min_log_retention_days)
         return
+    signal = dig(inputs, "labels", OBSERVABILITY_SIGNAL_LABEL)
+    if signal is not None:
+        minimum = ctx.observability_retention_days.get(str(signal))
+        if minimum is None:
+            return  # the stack's retention of this signal is not known here
+    else:
+        minimum = ctx.min_log_retention_days
     for rule in items(inputs, "lifecycleRules"):
         age = as_int(dig(rule, "condition", "age"))
         deletes = dig(rule, "action", "type") == "Delete"
-        if deletes and age is not None and age < ctx.min_log_retention_days:
-            minimum = ctx.min_log_retention_days
+        if deletes and age is not None and age < minimum:
             yield f"objects are deleted after {age} days, needs at least {minimum}"
 
 

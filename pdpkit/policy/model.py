@@ -68,6 +68,9 @@ class PolicyContext:
     """Production stacks protect and retain everything that holds data."""
     min_log_retention_days: int = LOG_RETENTION_FLOOR_DAYS
     """Log stores keep logs at least this long."""
+    observability_retention_days: Mapping[str, int] = field(default_factory=dict)
+    """Days each observability signal (``logs``, ``metrics``, ``traces``) stays queryable;
+    empty when observability is off (or the stack is unknown)."""
     declared_ids: frozenset[str] = frozenset()
     """Ids of cloud objects the stack declares and the plan does not create (admin groups, the
     deployer role, the DNS zone…): references to them resolve."""
@@ -85,10 +88,23 @@ class PolicyContext:
             min_log_retention_days=max(
                 LOG_RETENTION_FLOOR_DAYS, stack.dataplane.log_storage.retention_days
             ),
+            observability_retention_days=_observability_retention(stack),
             declared_ids=declared_ids,
             declared_patterns=declared_patterns,
             today=today or today_utc(),
         )
+
+
+def _observability_retention(stack: StackSpec) -> dict[str, int]:
+    observability = stack.dataplane.observability
+    if not observability.enabled:
+        return {}
+    retention = observability.retention
+    return {
+        "logs": retention.logs_days,
+        "metrics": retention.metrics_days,
+        "traces": retention.traces_days,
+    }
 
 
 def today_utc() -> date:

@@ -211,6 +211,16 @@ REFERENCES: tuple[Reference, ...] = (
         _p(f"{_AZ}network:NetworkSecurityGroup", "id", "a network security group's id"),
     ),
     *_refs(
+        [f"{_AZ}storage:BlobContainer", f"{_AZ}storage:ManagementPolicy"],
+        ["accountName"],
+        _p(_STORAGE, "name", "a storage account's name"),
+    ),
+    *_refs(
+        [f"{_AZ}managedidentity:FederatedIdentityCredential"],
+        ["resourceName"],
+        _p(_UAMI, "name", "a managed identity's name"),
+    ),
+    *_refs(
         [f"{_AZ}managedidentity:FederatedIdentityCredential"],
         ["issuer"],
         _p(_AKS, "oidcIssuerProfile.issuerURL", "the cluster's OIDC issuer URL"),
@@ -345,6 +355,19 @@ REFERENCES: tuple[Reference, ...] = (
         *_KEY_ARN,
     ),
     *_refs(["aws:kms/alias:Alias"], ["targetKeyId"], _p(_KEY, "keyId", "a KMS key's id")),
+    # a bucket's companions name it by id (its name)
+    *_refs(
+        [
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+            "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+            "aws:s3/bucketVersioning:BucketVersioning",
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+            "aws:s3/bucketPolicy:BucketPolicy",
+        ],
+        ["bucket"],
+        _p("aws:s3/bucket:Bucket", "id", "an S3 bucket's id"),
+    ),
     *_refs(
         ["aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"],
         ["extendedS3Configuration.bucketArn"],
@@ -415,6 +438,11 @@ REFERENCES: tuple[Reference, ...] = (
     ),
     *_refs(["gcp:container/nodePool:NodePool"], ["cluster"], _p(_GKE, "id", "a cluster's id")),
     *_refs(_GCP_IAM_MEMBERS, ["member"], *_MEMBERS),
+    *_refs(
+        ["gcp:storage/bucketIAMMember:BucketIAMMember"],
+        ["bucket"],
+        _p("gcp:storage/bucket:Bucket", "name", "a storage bucket's name"),
+    ),
     *_refs(
         ["gcp:serviceaccount/iAMMember:IAMMember"],
         ["serviceAccountId"],

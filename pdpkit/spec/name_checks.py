@@ -36,6 +36,15 @@ def aws_archive_names(name: str, account_id: str) -> tuple[str, str]:
     return f"{name}-logs-{account_id}", f"{name}-logs-archive"
 
 
+def aws_observability_bucket(name: str, account_id: str, signal: str) -> str:
+    """The observability stores' S3 bucket of `signal` (as `dataplane/aws_observability.py`)."""
+    return f"{name}-obs-{signal}-{account_id}"
+
+
+OBSERVABILITY_SIGNALS = ("logs", "metrics", "traces")
+"""The signals each get a bucket (`pdpkit.dataplane.contract.Signal`)."""
+
+
 def name_problems(stack: StackSpec) -> Iterator[Finding]:
     """Every derived name its object would refuse, reported at the spec value it comes from."""
     dp = stack.dataplane
@@ -56,6 +65,22 @@ def name_problems(stack: StackSpec) -> Iterator[Finding]:
                     f"({len(derived)} characters; AWS allows {limit}); shorten the data plane "
                     f"name to {longest} characters or fewer",
                 )
+    if dp.target is Target.AWS and dp.aws is not None and dp.observability.enabled:
+        longest_bucket = max(
+            (
+                aws_observability_bucket(dp.name, dp.aws.account_id, s)
+                for s in OBSERVABILITY_SIGNALS
+            ),
+            key=len,
+        )
+        if len(longest_bucket) > S3_BUCKET_MAX:
+            yield (
+                "dataplane.name",
+                f"{dp.name!r} gives the observability bucket name {longest_bucket!r} "
+                f"({len(longest_bucket)} characters; AWS allows {S3_BUCKET_MAX}); shorten the "
+                f"data plane name to {S3_BUCKET_MAX - len(longest_bucket) + len(dp.name)} "
+                "characters or fewer",
+            )
     if stack.platform is None:
         return
     for i, integration in enumerate(stack.platform.integrations):

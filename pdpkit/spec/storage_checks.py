@@ -43,6 +43,13 @@ def storage_problems(stack: StackSpec) -> Iterator[Finding]:
     buckets = [("dataplane.onprem.logBucket", dp.onprem.log_bucket)]
     if dp.onprem.harbor is not None:
         buckets.append(("dataplane.onprem.harbor.bucket", dp.onprem.harbor.bucket))
+    if dp.observability.enabled:
+        observability = dp.onprem.observability_buckets
+        buckets += [
+            (f"dataplane.onprem.observabilityBuckets.{signal}", getattr(observability, signal))
+            for signal in ("logs", "metrics", "traces")
+        ]
+    seen: dict[str, str] = {}
     for path, bucket in buckets:
         if not _BUCKET.match(bucket) or ".." in bucket or _IP_SHAPED.match(bucket):
             yield (
@@ -50,3 +57,11 @@ def storage_problems(stack: StackSpec) -> Iterator[Finding]:
                 f"{bucket!r} is not an S3 bucket name (3-63 lowercase letters, digits, '.' "
                 "and '-', beginning and ending with a letter or digit); e.g. pdp-logs",
             )
+        elif bucket in seen:
+            # two stores in one bucket would read, compact and delete each other's objects
+            yield (
+                path,
+                f"{bucket!r} is already the bucket of {seen[bucket]}; every store needs a "
+                "bucket of its own: choose another name",
+            )
+        seen.setdefault(bucket, path)

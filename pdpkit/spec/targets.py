@@ -108,6 +108,17 @@ class S3StorageSpec(SpecModel):
     """Key in the secret store with ``accessKeyId`` and ``secretAccessKey``."""
 
 
+class ObservabilityBucketsSpec(SpecModel):
+    """Buckets of the observability stores on the S3-compatible storage, one per signal."""
+
+    logs: NonEmptyStr = "pdp-observability-logs"
+    """Loki's bucket. Default pdp-observability-logs."""
+    metrics: NonEmptyStr = "pdp-observability-metrics"
+    """Mimir's bucket. Default pdp-observability-metrics."""
+    traces: NonEmptyStr = "pdp-observability-traces"
+    """Tempo's bucket. Default pdp-observability-traces."""
+
+
 class VaultSpec(SpecModel):
     """An existing HashiCorp Vault with the Kubernetes auth method enabled."""
 
@@ -142,6 +153,10 @@ class OnpremSpec(SpecModel):
     """`loki` (default) or `opensearch`, on the S3-compatible storage."""
     log_bucket: NonEmptyStr = "pdp-logs"
     """Bucket of the log store. Default pdp-logs."""
+    observability_buckets: ObservabilityBucketsSpec = ObservabilityBucketsSpec()
+    """Buckets of the observability stores (``observability.enabled``), on `storage` with its
+    credentials; left out: pdp-observability-logs, -metrics and -traces. Create them on the
+    storage before `pulumi up` (pdpkit does not manage the on-prem store's buckets)."""
     api_server_cidr: str | None = None
     """Removed; leave it out. Pods are allowed the API server by Cilium's ``kube-apiserver``
     entity (pdpkit installs Cilium on-prem): the ``kubernetes`` Service address this key held

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -18,16 +18,25 @@ class ArchiveBucketArgs:
     """Globally unique name (derive it from the data plane and the account id)."""
     kms_key_arn: pulumi.Input[str]
     expiration_days: int
-    """Objects (and their old versions, 30 days later) are deleted after this many days."""
+    """Objects (and their old versions, `noncurrent_days` later) are deleted after this many
+    days."""
     production: bool = False
+    tiering: bool = True
+    """Move objects to cheaper classes as they age (30 days: Standard-IA, 90: Glacier Instant
+    Retrieval); False: they stay in Standard (objects a store reads back while queried)."""
+    noncurrent_days: int = 30
+    """Days an overwritten or deleted object's old version is kept."""
+    tags: dict[str, str] = field(default_factory=dict)
 
 
-def lifecycle_rules(expiration_days: int) -> list[dict[str, Any]]:
+def lifecycle_rules(
+    expiration_days: int, *, tiering: bool = True, noncurrent_days: int = 30
+) -> list[dict[str, Any]]:
     """Cheaper storage classes as logs age, then expiry; old versions and failed uploads go too."""
     transitions = [
         {"days": days, "storage_class": storage}
         for days, storage in ((30, "STANDARD_IA"), (90, "GLACIER_IR"))
-        if days < expiration_days
+        if tiering and days < expiration_days
     ]
     return [
         {
@@ -36,7 +45,7 @@ def lifecycle_rules(expiration_days: int) -> list[dict[str, Any]]:
             "filter": {"prefix": ""},
             "transitions": transitions,
             "expiration": {"days": expiration_days},
-            "noncurrent_version_expiration": {"noncurrent_days": 30},
+            "noncurrent_version_expiration": {"noncurrent_days": noncurrent_days},
             "abort_incomplete_multipart_upload": {"days_after_initiation": 7},
         }
     ]
@@ -86,6 +95,7 @@ class ArchiveBucket(pulumi.ComponentResource):
             f"{name}-bucket",
             bucket=args.bucket_name,
             force_destroy=False,
+            tags=args.tags or None,
             opts=pulumi.ResourceOptions(
                 parent=self, protect=args.production, retain_on_delete=args.production
             ),
@@ -128,7 +138,9 @@ class ArchiveBucket(pulumi.ComponentResource):
         s3.BucketLifecycleConfiguration(
             f"{name}-lifecycle",
             bucket=bucket.id,
-            rules=lifecycle_rules(args.expiration_days),
+            rules=lifecycle_rules(
+                args.expiration_days, tiering=args.tiering, noncurrent_days=args.noncurrent_days
+            ),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
         )
         s3.BucketPolicy(

@@ -19,17 +19,28 @@ class IrsaRoleArgs:
     oidc_issuer: pulumi.Input[str]
     """The cluster's issuer URL (``https://oidc.eks.<region>.amazonaws.com/id/<id>``)."""
     namespace: str
-    service_account: str
+    service_account: str | tuple[str, ...]
+    """The service account (or accounts, all in `namespace`) that may assume the role."""
     policy: pulumi.Input[dict[str, Any]]
     """The role's only permissions (an inline policy document); no managed policies."""
     description: str = ""
 
 
 def trust_policy(
-    provider_arn: str, issuer: str, namespace: str, service_account: str
+    provider_arn: str, issuer: str, namespace: str, service_account: str | tuple[str, ...]
 ) -> dict[str, Any]:
-    """Only `namespace/service_account` of this cluster, audience STS, may assume the role."""
+    """Only `namespace/service_account` of this cluster, audience STS, may assume the role.
+
+    Several service accounts are one ``sub`` condition with a list of values, which IAM
+    matches if any one matches (IAM User Guide, "Creating a condition with multiple keys or
+    values": multiple values for one key are evaluated with a logical OR).
+    """
     host = issuer.removeprefix("https://")
+    subjects: str | list[str] = (
+        f"system:serviceaccount:{namespace}:{service_account}"
+        if isinstance(service_account, str)
+        else [f"system:serviceaccount:{namespace}:{account}" for account in service_account]
+    )
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -39,7 +50,7 @@ def trust_policy(
                 "Action": "sts:AssumeRoleWithWebIdentity",
                 "Condition": {
                     "StringEquals": {
-                        f"{host}:sub": f"system:serviceaccount:{namespace}:{service_account}",
+                        f"{host}:sub": subjects,
                         f"{host}:aud": "sts.amazonaws.com",
                     }
                 },
@@ -49,7 +60,8 @@ def trust_policy(
 
 
 class IrsaRole(pulumi.ComponentResource):
-    """A role trusted by exactly one service account, with one inline least-privilege policy."""
+    """A role trusted by exactly the given service account(s), with one inline least-privilege
+    policy."""
 
     arn: pulumi.Output[str]
     role_name: pulumi.Output[str]

@@ -17,6 +17,10 @@ class BuiltinRole(StrEnum):
     PRIVATE_DNS_ZONE_CONTRIBUTOR = "b12aa53e-6015-4669-85d0-8515ebb3ae7f"
     MONITORING_METRICS_PUBLISHER = "3913510d-42f4-4e42-8a64-420c390055eb"
     DNS_ZONE_CONTRIBUTOR = "befefa01-2a29-4197-83a8-272ff33ce314"
+    # read, write and delete blobs and containers, no account keys nor management
+    # (learn.microsoft.com/azure/role-based-access-control/built-in-roles/storage,
+    # "Storage Blob Data Contributor")
+    STORAGE_BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
 
 
 def role_definition_id(subscription_id: str, role: BuiltinRole) -> str:

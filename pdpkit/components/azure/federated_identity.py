@@ -32,18 +32,24 @@ class FederatedIdentityArgs:
     issuer_url: pulumi.Input[str]
     """The cluster's OIDC issuer URL."""
     namespace: str
-    service_account: str
-    """The service account whose tokens are exchanged for this identity's."""
+    service_account: str | tuple[str, ...]
+    """The service account (or accounts, all in `namespace`) whose tokens are exchanged for
+    this identity's."""
     grants: tuple[RoleGrant, ...] = ()
     tags: dict[str, str] = field(default_factory=dict)
 
 
 class FederatedIdentity(pulumi.ComponentResource):
-    """A user-assigned managed identity trusted for exactly one service account of one cluster.
+    """A user-assigned managed identity trusted for exactly the given service account(s) of one
+    cluster.
 
-    The federated credential pins issuer (the cluster) and subject
+    Each federated credential pins issuer (the cluster) and subject
     (``system:serviceaccount:<namespace>:<name>``), so no other workload can assume it; there is
     no secret anywhere. Each grant is a role assignment scoped as narrowly as its resource.
+    Several credentials on one identity are created one after the other: Entra refuses
+    concurrent writes of federated credentials under the same identity (409 Conflict;
+    MicrosoftDocs/entra-docs docs/workload-id/workload-identity-federation-considerations.md,
+    "create the federated credentials sequentially").
     """
 
     client_id: pulumi.Output[str]
@@ -62,16 +68,24 @@ class FederatedIdentity(pulumi.ComponentResource):
             tags=args.tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
-        managedidentity.FederatedIdentityCredential(
-            f"{name}-federation",
-            federated_identity_credential_resource_name=f"{name}-federation",
-            resource_name_=identity.name,
-            resource_group_name=args.resource_group_name,
-            issuer=args.issuer_url,
-            subject=f"system:serviceaccount:{args.namespace}:{args.service_account}",
-            audiences=[TOKEN_AUDIENCE],
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        single = isinstance(args.service_account, str)
+        accounts = (args.service_account,) if single else tuple(args.service_account)
+        previous: list[pulumi.Resource] = []
+        for account in accounts:
+            # one account keeps the name it always had (a rename would replace the credential)
+            credential = f"{name}-federation" if single else f"{name}-federation-{account}"
+            previous = [
+                managedidentity.FederatedIdentityCredential(
+                    credential,
+                    federated_identity_credential_resource_name=credential,
+                    resource_name_=identity.name,
+                    resource_group_name=args.resource_group_name,
+                    issuer=args.issuer_url,
+                    subject=f"system:serviceaccount:{args.namespace}:{account}",
+                    audiences=[TOKEN_AUDIENCE],
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=previous),
+                )
+            ]
         for grant in args.grants:
             authorization.RoleAssignment(
                 f"{name}-{grant.label}",

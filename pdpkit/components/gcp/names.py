@@ -37,3 +37,12 @@ def archive_bucket_name(project: str, name: str) -> str:
         return candidate
     digest = hashlib.sha256(candidate.encode()).hexdigest()[:8]
     return f"{name[:45].rstrip('-')}-logs-{digest}"
+
+
+def observability_bucket_name(project: str, name: str, signal: str) -> str:
+    """A globally unique GCS name: ``<project>-<name>-obs-<signal>``, hashed when over 63."""
+    candidate = f"{project}-{name}-obs-{signal}"
+    if len(candidate) <= 63:
+        return candidate
+    digest = hashlib.sha256(candidate.encode()).hexdigest()[:8]
+    return f"{name[:40].rstrip('-')}-obs-{signal}-{digest}"

@@ -297,6 +297,14 @@ OUTPUTS: dict[str, Fake] = {
             "primaryEndpoints": {"blob": f"https://{o['name']}.blob.core.windows.net/"}
         },
     ),
+    # a container's id is .../storageAccounts/<account>/blobServices/default/containers/<name>
+    "azure-native:storage:BlobContainer": _with(
+        _arm(_ST, "storageAccounts", "accountName"),
+        lambda r, o, i: {
+            "id": f"{o['id']}/blobServices/default/containers/{i.get('containerName')}",
+            "name": i.get("containerName"),
+        },
+    ),
     "azure-native:storage:ManagementPolicy": _arm(
         _ST, "storageAccounts", "accountName", "managementPolicies", "managementPolicyName"
     ),

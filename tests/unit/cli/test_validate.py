@@ -316,3 +316,26 @@ def test_a_value_received_is_shown_as_the_file_spells_it(
     assert code == 1
     assert "privateApiEndpoint: wrong type: got 2026-01-01; expected true or false" in output
     assert "hubble: wrong type: got null; expected true or false" in output
+
+
+def test_an_observability_bucket_name_is_refused_with_file_and_line(project, capsys):
+    edit(
+        project / ONPREM,
+        "      logBucket: pdp-logs",
+        "      logBucket: pdp-logs\n"
+        "      observabilityBuckets:\n"
+        "        metrics: Mimir_Blocks\n"
+        "        traces: pdp-logs",
+    )
+    code, output = validate(project, capsys, ONPREM)
+    assert code == 1
+    assert re.search(
+        r":\d+ pdp:dataplane\.onprem\.observabilityBuckets\.metrics: 'Mimir_Blocks' is not an S3 "
+        r"bucket name",
+        output,
+    ), output
+    assert re.search(
+        r":\d+ pdp:dataplane\.onprem\.observabilityBuckets\.traces: 'pdp-logs' is already the "
+        r"bucket of dataplane\.onprem\.logBucket",
+        output,
+    ), output

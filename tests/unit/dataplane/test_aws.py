@@ -91,7 +91,7 @@ def test_data_is_protected_and_retained_in_production() -> None:
         "aws:secretsmanager/secret:Secret",
     ]
     keys = [r for r in recording.resources if r.type == "aws:kms/key:Key"]
-    assert len(keys) == 4 and all(k.protect for k in keys)
+    assert len(keys) == 5 and all(k.protect for k in keys)  # eks, logs, ecr, secrets, observability
 
 
 def test_nothing_is_protected_outside_production() -> None:

@@ -188,7 +188,11 @@ def test_logs_stay_in_the_project() -> None:
     recorded = staging()
     bucket = recorded.one("gcp:logging/projectBucketConfig:ProjectBucketConfig").inputs
     assert bucket["retentionDays"] == 30
-    archive = recorded.one("gcp:storage/bucket:Bucket").inputs
+    (archive,) = (
+        r.inputs
+        for r in recorded.of_type("gcp:storage/bucket:Bucket")
+        if r.name == "acme-gcp-staging-logs-archive"
+    )
     assert archive["name"] == "acme-pdp-staging-acme-gcp-staging-logs"
     assert archive["publicAccessPrevention"] == "enforced"
     assert archive["uniformBucketLevelAccess"] is True
@@ -244,7 +248,9 @@ def test_production_protects_and_retains_everything_that_holds_data() -> None:
         "gcp:storage/bucket:Bucket",
     )
     held = [r for t in held_types for r in recorded.of_type(t)]
-    assert len(held) == 8
+    # cluster, registry, ring, keys (gke-secrets, registry, log-archive, observability), log
+    # bucket, archive bucket, three observability buckets
+    assert len(held) == 12
     assert all(r.protect and r.retain_on_delete for r in held)
     assert recorded.one("gcp:container/cluster:Cluster").inputs["deletionProtection"] is True
     assert not any(r.protect for r in staging().resources.values())

@@ -20,7 +20,7 @@ def test_identities_have_distinct_client_and_object_ids_on_every_cloud() -> None
     (cluster,) = outputs_of("acme-azure-dev", AKS)
     kubelet = cluster["identityProfile"]["kubeletidentity"]  # type: ignore[index]
     ids += [kubelet["clientId"], kubelet["objectId"]]
-    assert len(ids) == len(set(ids)) == 2 * 4  # three identities and the kubelet's, no reuse
+    assert len(ids) == len(set(ids)) == 2 * 5  # four identities and the kubelet's, no reuse
     for account in outputs_of("acme-gcp-staging", "gcp:serviceaccount/account:Account"):
         assert account["email"] != account["uniqueId"]
         ids += [account["email"], account["uniqueId"]]

@@ -34,6 +34,8 @@ GCS = "gcp:storage/bucket:Bucket"
 LOG_BUCKET = "gcp:logging/projectBucketConfig:ProjectBucketConfig"
 CRYPTO_KEY = "gcp:kms/cryptoKey:CryptoKey"
 SA_KEY = "gcp:serviceaccount/key:Key"
+HMAC_KEY = "gcp:storage/hmacKey:HmacKey"
+BLOB_CONTAINER = "azure-native:storage:BlobContainer"
 FIREWALL = "gcp:compute/firewall:Firewall"
 AR_MEMBER = "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember"
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
@@ -189,6 +191,7 @@ GOOD: dict[str, dict[str, Any]] = {
         "lifecycleRules": [{"action": {"type": "Delete"}, "condition": {"age": 365}}],
     },
     LOG_BUCKET: {"retentionDays": 30},
+    BLOB_CONTAINER: {"accountName": "acmeobs", "containerName": "logs", "publicAccess": "None"},
     CRYPTO_KEY: {"rotationPeriod": "7776000s"},
     SERVICE: {
         "apiVersion": "v1",
@@ -507,6 +510,13 @@ BAD: list[tuple[str, str, dict[str, Any]]] = [
     ("GCP-LOG-RETENTION", GCS, changed(GCS, "lifecycleRules.0.condition.age", 7)),
     ("GCP-KMS-ROTATION", CRYPTO_KEY, changed(CRYPTO_KEY, "rotationPeriod", "31536000s")),
     ("GCP-IAM-NO-SA-KEYS", SA_KEY, {"serviceAccountId": "sa"}),
+    ("GCP-GCS-NO-HMAC-KEYS", HMAC_KEY, {"serviceAccountEmail": "obs@p.iam.gserviceaccount.com"}),
+    ("AZ-BLOB-CONTAINER-PRIVATE", BLOB_CONTAINER, changed(BLOB_CONTAINER, "publicAccess", "Blob")),
+    (
+        "AZ-BLOB-CONTAINER-PRIVATE",
+        BLOB_CONTAINER,
+        changed(BLOB_CONTAINER, "publicAccess", "Container"),
+    ),
     ("GCP-IAM-NO-PUBLIC-MEMBERS", AR_MEMBER, changed(AR_MEMBER, "member", "allUsers")),
     (
         "GCP-IAM-NO-PUBLIC-MEMBERS",

@@ -279,7 +279,132 @@ AR = "gcp:artifactregistry/repository:Repository"
 AR_MEMBER = "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember"
 FIREWALL = "gcp:compute/firewall:Firewall"
 
+BLOB_CONTAINER = "azure-native:storage:BlobContainer"
+S3_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+S3_ENCRYPTION = (
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+)
+GCS_MEMBER = "gcp:storage/bucketIAMMember:BucketIAMMember"
+
+
+def both(
+    *tampers: Callable[[list[PolicyResource]], list[PolicyResource]],
+) -> Callable[[list[PolicyResource]], list[PolicyResource]]:
+    """Several tamperings, one after the other."""
+
+    def tamper(resources: list[PolicyResource]) -> list[PolicyResource]:
+        for one in tampers:
+            resources = one(resources)
+        return resources
+
+    return tamper
+
+
+def dropped(type_: str, name: str) -> Callable[[list[PolicyResource]], list[PolicyResource]]:
+    """The first `type_` resource whose logical name ends with `name` left out of the plan."""
+
+    def tamper(resources: list[PolicyResource]) -> list[PolicyResource]:
+        target = first(resources, lambda r: r.type == type_ and r.name.endswith(name))
+        return [r for r in resources if r is not target]
+
+    return tamper
+
+
+def added(
+    type_: str, name: str, inputs: dict[str, Any]
+) -> Callable[[list[PolicyResource]], list[PolicyResource]]:
+    """A resource the program never declared (a static key a careless change would add)."""
+
+    def tamper(resources: list[PolicyResource]) -> list[PolicyResource]:
+        return [
+            *resources,
+            PolicyResource(f"urn:pulumi:s::p::{type_}::{name}", type_, name, inputs),
+        ]
+
+    return tamper
+
+
 AZURE, AWS, GCP = "acme-azure-dev", "acme-aws-prod", "acme-gcp-staging"
+OBSERVABILITY_TAMPERING: list[
+    tuple[str, str, Callable[[list[PolicyResource]], list[PolicyResource]], str]
+] = [
+    # issue 17: the observability stores' buckets stay private, encrypted and keyless
+    (
+        AZURE,
+        "observability account with shared keys",
+        set_input(STORAGE, "allowSharedKeyAccess", True, "observability-account"),
+        "AZ-STORAGE-WORKLOAD-KEYLESS",
+    ),
+    (
+        AZURE,
+        "observability account open to every network",
+        both(
+            set_input(STORAGE, "publicNetworkAccess", "Enabled", "observability-account"),
+            set_input(STORAGE, "networkRuleSet", DROP, "observability-account"),
+        ),
+        "AZ-STORAGE-NETWORK",
+    ),
+    (
+        AZURE,
+        "observability account allows public blobs",
+        set_input(STORAGE, "allowBlobPublicAccess", True, "observability-account"),
+        "AZ-STORAGE-PUBLIC-ACCESS",
+    ),
+    (
+        AZURE,
+        "traces container readable anonymously",
+        set_input(BLOB_CONTAINER, "publicAccess", "Container", "observability-traces"),
+        "AZ-BLOB-CONTAINER-PRIVATE",
+    ),
+    (
+        AWS,
+        "metrics bucket made public",
+        set_input(S3_BLOCK, "restrictPublicBuckets", False, "observability-metrics-public-access"),
+        "AWS-S3-PUBLIC-ACCESS",
+    ),
+    (
+        AWS,
+        "logs bucket unencrypted",
+        dropped(S3_ENCRYPTION, "observability-logs-encryption"),
+        "AWS-S3-ENCRYPTION",
+    ),
+    (
+        AWS,
+        "stores given a static access key",
+        added("aws:iam/accessKey:AccessKey", "observability-key", {"user": "loki"}),
+        "AWS-IAM-NO-ACCESS-KEYS",
+    ),
+    (
+        GCP,
+        "traces bucket without public access prevention",
+        set_input(GCS, "publicAccessPrevention", "inherited", "observability-traces"),
+        "GCP-GCS-PUBLIC-ACCESS",
+    ),
+    (
+        GCP,
+        "logs bucket readable by allUsers",
+        set_input(GCS_MEMBER, "member", "allUsers", "observability-logs-stores"),
+        "GCP-IAM-NO-PUBLIC-MEMBERS",
+    ),
+    (
+        GCP,
+        "stores given an HMAC key",
+        added("gcp:storage/hmacKey:HmacKey", "observability-hmac", {"serviceAccountEmail": "obs"}),
+        "GCP-GCS-NO-HMAC-KEYS",
+    ),
+    (
+        GCP,
+        "stores given a service account key",
+        added("gcp:serviceaccount/key:Key", "observability-key", {"serviceAccountId": "obs"}),
+        "GCP-IAM-NO-SA-KEYS",
+    ),
+    (
+        GCP,
+        "traces deleted before their retention",
+        set_input(GCS, "lifecycleRules.0.condition.age", 3, "observability-traces"),
+        "GCP-LOG-RETENTION",
+    ),
+]
 CLOUD_TAMPERING: list[
     tuple[str, str, Callable[[list[PolicyResource]], list[PolicyResource]], str]
 ] = [
@@ -487,8 +612,8 @@ CLOUD_TAMPERING: list[
 
 @pytest.mark.parametrize(
     ("stack", "label", "tamper", "rule"),
-    CLOUD_TAMPERING,
-    ids=[f"{stack}-{label}" for stack, label, _, _ in CLOUD_TAMPERING],
+    CLOUD_TAMPERING + OBSERVABILITY_TAMPERING,
+    ids=[f"{stack}-{label}" for stack, label, _, _ in CLOUD_TAMPERING + OBSERVABILITY_TAMPERING],
 )
 def test_tampered_cloud_resources_are_caught(
     stack: str,

@@ -332,3 +332,70 @@ def test_observability_route_without_security_policy() -> None:
     assert any("without a SecurityPolicy" in m for m in found)
     assert any("does not set X-Scope-OrgID" in m for m in found)
     # more variants (the generated API and each weakening): test_observability_api_rule.py
+
+
+BLOB_DATA_CONTRIBUTOR = (
+    "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/"
+    "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
+)
+ACCOUNT_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/obs"
+
+
+def storage_account(shared_key: Any, name: str = "obs") -> PolicyResource:
+    inputs = {} if shared_key is None else {"allowSharedKeyAccess": shared_key}
+    return res(
+        "azure-native:storage:StorageAccount",
+        name,
+        inputs,
+        outputs={"id": ACCOUNT_ID.replace("/obs", f"/{name}")},
+    )
+
+
+def blob_grant(scope: str, depends_on: tuple[str, ...] = ()) -> PolicyResource:
+    return res(
+        "azure-native:authorization:RoleAssignment",
+        "stores-blob-data",
+        {"roleDefinitionId": BLOB_DATA_CONTRIBUTOR, "scope": scope, "principalId": "p"},
+        dependencies=depends_on,
+    )
+
+
+def test_an_account_workloads_reach_by_identity_has_no_shared_keys() -> None:
+    rule = "AZ-STORAGE-WORKLOAD-KEYLESS"
+    keyless, keyed, unset = storage_account(False), storage_account(True), storage_account(None)
+    assert flagged(rule, [keyless, blob_grant(ACCOUNT_ID)]) == []
+    assert flagged(rule, [keyed, blob_grant(ACCOUNT_ID)]) == [
+        "obs: workloads use this account, and its shared keys are allowed"
+    ]
+    # unset is allowed (Azure: "null, which is equivalent to true"); a container scope counts
+    assert flagged(rule, [unset, blob_grant(ACCOUNT_ID + "/blobServices/default/containers/x")])
+    # an account nobody is granted blob data on is left to the advisory AZ-STORAGE-SHARED-KEY
+    archive = storage_account(True, "archive")
+    assert flagged(rule, [archive, blob_grant(ACCOUNT_ID)]) == []
+    # CrossGuard (no outputs, scope unknown): the assignment's dependency on the account
+    blind = res("azure-native:storage:StorageAccount", "obs", {"allowSharedKeyAccess": True})
+    assert flagged(rule, [blind, blob_grant("[unknown]", (blind.urn,))])
+    assert flagged(rule, [blind, blob_grant("[unknown]")]) == []
+
+
+def test_observability_buckets_keep_objects_for_their_signal_s_retention() -> None:
+    from pdpkit.policy import RULES_BY_ID, ResourceRule
+
+    rule = RULES_BY_ID["GCP-LOG-RETENTION"]
+    assert isinstance(rule, ResourceRule)
+    context = PolicyContext(min_log_retention_days=30, observability_retention_days={"traces": 7})
+
+    def bucket(signal: str | None, age: int) -> dict[str, Any]:
+        labels = {} if signal is None else {"pdp-signal": signal}
+        return {
+            "labels": labels,
+            "lifecycleRules": [{"action": {"type": "Delete"}, "condition": {"age": age}}],
+        }
+
+    gcs = "gcp:storage/bucket:Bucket"
+    assert rule.violations(gcs, bucket("traces", 14), context) == []
+    assert rule.violations(gcs, bucket("traces", 5), context) == [
+        "objects are deleted after 5 days, needs at least 7"
+    ]
+    assert rule.violations(gcs, bucket(None, 14), context)  # an archive: the log minimum
+    assert rule.violations(gcs, bucket("metrics", 1), context) == []  # retention unknown here

@@ -104,6 +104,12 @@ def test_a_long_aws_name_gives_bucket_and_stream_names_aws_refuses() -> None:
     assert "S3 bucket name" in message and "(81 characters; AWS allows 63)" in message
     assert "Firehose stream name" in message and "(76 characters; AWS allows 64)" in message
     assert "shorten the data plane name to 45 characters or fewer" in message
+    # the observability stores' buckets (<name>-obs-metrics-<account>) are longer still
+    assert "observability bucket name" in message and "(88 characters; AWS allows 63)" in message
+    assert "shorten the data plane name to 38 characters or fewer" in message
+    raw["dataplane"]["name"] = "a" * 38
+    assert build_stack(raw).dataplane.name == "a" * 38
+    raw["dataplane"]["observability"] = {"enabled": False}
     raw["dataplane"]["name"] = "a" * 45
     assert build_stack(raw).dataplane.name == "a" * 45
     raw["dataplane"]["name"] = "a" * 63
