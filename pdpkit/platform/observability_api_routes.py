@@ -34,7 +34,7 @@ CORS_MAX_AGE = "600s"
 
 STORE_OF = {
     Signal.LOGS: QueryStore.LOKI,
-    Signal.METRICS: QueryStore.MIMIR,
+    Signal.METRICS: QueryStore.CORTEX,
     Signal.TRACES: QueryStore.TEMPO,
 }
 """Which store keeps each signal in the plane (`ObservabilityQueryBackends`)."""

@@ -170,7 +170,9 @@ def test_no_namespace_is_labelled_stricter_than_its_charts_meet(stack):
 @pytest.mark.slow
 def test_lokis_restricted_level_rests_on_the_values_pdpkit_sets():
     # grafana/loki helm-loki-6.30.1 values.yaml:96-100, 1056-1060: no seccompProfile by default
-    (loki,) = [r for r in plan_of("acme-onprem-local").helm_releases() if r["chart"] == "loki"]
+    # the on-prem log store (pdp-logs); the observability chain's own Loki is checked in
+    # tests/unit/dataplane/test_observability.py
+    (loki,) = [r for r in plan_of("acme-onprem-local").helm_releases() if r["name"] == "loki"]
     assert chart("loki").pod_security is PodSecurity.RESTRICTED
     runtime_default = {"seccompProfile": {"type": "RuntimeDefault"}}
     assert loki["values"]["loki"]["podSecurityContext"] == runtime_default
