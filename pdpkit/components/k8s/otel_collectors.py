@@ -40,7 +40,8 @@ from pdpkit.versions import chart
 # (stored copy at 00dc9449, v0.96.0; not re-read at 0.158.0): the Kubernetes distribution
 # holds every component used here (file_log/filelog, k8sobjects and otlp receivers;
 # k8sattributes, resource, batch, memory_limiter processors; otlp and otlphttp exporters;
-# the routing connector; the file_storage extension). The chart leaves image.repository
+# the routing connector; the file_storage extension; for metrics the kubeletstats and
+# prometheus receivers, manifest.yaml receivers list). The chart leaves image.repository
 # empty (opentelemetry-collector-0.170.0 values.yaml:326-331); the tag defaults to appVersion.
 IMAGE = "otel/opentelemetry-collector-k8s"
 NODE_RELEASE = "otel-node"
@@ -289,6 +290,9 @@ def _ksm_scrape(
                 {
                     "job_name": f"kube-state-metrics/{name}",
                     "scrape_interval": SCRAPE_INTERVAL,
+                    # the chart's selector label app.kubernetes.io/name (prometheus-community/
+                    # helm-charts kube-state-metrics-8.4.0 templates/_helpers.tpl:79-85) and
+                    # its metrics containerPort (templates/deployment.yaml:171-172)
                     "kubernetes_sd_configs": [
                         {
                             "role": "pod",
@@ -351,8 +355,10 @@ def _metrics_config(args: TelemetryCollectorsArgs) -> dict[str, Any]:
         pipeline["processors"] = ["memory_limiter", "batch"]
     return {
         "receivers": receivers,
-        # kubeletstats sets k8s.namespace.name on pod, container and volume metrics; node
-        # metrics have none and go to the system tenant
+        # kubeletstats sets k8s.namespace.name on pod, container and volume metrics (a
+        # resource attribute, enabled by default: open-telemetry/opentelemetry-collector-
+        # contrib receiver/kubeletstatsreceiver/metadata.yaml, stored copy, not re-read at
+        # v0.158.0), from the kubelet's summary; node metrics have none: the system tenant
         "connectors": {
             "routing/metrics": routing_connector(
                 args.tenants, "metrics", unattributed_to_system=True
