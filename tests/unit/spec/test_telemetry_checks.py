@@ -20,8 +20,8 @@ def test_managed_metrics_is_refused_with_its_location(
     stack = tmp_path / "stacks/Pulumi.acme-aws-prod.yaml"
     edit(
         stack,
-        "    production: true\n",
-        "    production: true\n    observability:\n      metricsStore: managed\n",
+        "    observability:\n",
+        "    observability:\n      metricsStore: managed\n",
     )
     code, output = validate(tmp_path, capsys, "--stack", "acme-aws-prod")
     assert code != 0
@@ -32,8 +32,9 @@ def test_managed_metrics_is_refused_with_its_location(
 
 def test_in_cluster_metrics_and_disabled_observability_pass() -> None:
     stack = load_stack(ROOT, "acme-aws-prod")
+    # the query API needs the stores: switched off with them
     off = stack.dataplane.observability.model_copy(
-        update={"enabled": False, "metrics_store": MetricsStore.MANAGED}
+        update={"enabled": False, "metrics_store": MetricsStore.MANAGED, "api": None}
     )
     dataplane = stack.dataplane.model_copy(update={"observability": off})
     assert cross_field_problems(stack.model_copy(update={"dataplane": dataplane})) == []
