@@ -81,6 +81,8 @@ class ObservabilityQueryBackends:
     logs: QueryBackend | None
     metrics: QueryBackend | None
     traces: QueryBackend | None
+    ready: tuple[pulumi.Resource, ...] = ()
+    """What creates the Services and their namespace: objects routed to them wait for it."""
 
     def by_signal(self) -> dict[Signal, QueryBackend]:
         """The signals that have a store, with their backend."""

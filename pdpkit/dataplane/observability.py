@@ -174,7 +174,10 @@ class Observability(pulumi.ComponentResource):
             pulumi.ResourceOptions(parent=self),
         )
         self.query_backends = ObservabilityQueryBackends(
-            logs=LOKI_QUERY, metrics=CORTEX_QUERY, traces=TEMPO_QUERY
+            logs=LOKI_QUERY,
+            metrics=CORTEX_QUERY,
+            traces=TEMPO_QUERY,
+            ready=(ns, loki, cortex, tempo),
         )
         self.telemetry = TelemetryEndpoint(
             otlp_endpoint=collectors.otlp_endpoint,

@@ -90,8 +90,8 @@ def deploy_platform(
     }
     query = dataplane.observability_query
     backends = query.by_signal() if query is not None else {}
-    if observability_api is not None and backends:
-        api = _observability_api(platform, dataplane, observability_api, backends)
+    if observability_api is not None and query is not None and backends:
+        api = _observability_api(platform, dataplane, observability_api, backends, query.ready)
         outputs["observabilityApi"] = {"url": api.url, "tenants": api.tenants}
     return outputs
 
@@ -101,6 +101,7 @@ def _observability_api(
     dataplane: DataPlane,
     spec: ObservabilityApiSpec,
     backends: Mapping[Signal, QueryBackend],
+    stores: tuple[pulumi.Resource, ...],
 ) -> ObservabilityApi:
     """The query API over every tenant here: the tenants the collectors file records under
     (`project_tenants`: each project's namespace in each environment on this data plane)."""
@@ -117,7 +118,7 @@ def _observability_api(
             api=spec,
             backends=backends,
             provider=dataplane.kubernetes,
-            ready=dataplane.ready,
+            ready=(*dataplane.ready, *stores),
         ),
     )
 

@@ -38,16 +38,9 @@ def covers(gateway_hostname: str, hostname: str) -> bool:
 
 def observability_api_problems(dataplane: DataPlaneSpec) -> Iterator[Finding]:
     """Every problem of `dataplane.observability.api`, located."""
-    observability = dataplane.observability
-    api = observability.api
+    api = dataplane.observability.api
     if api is None:
-        return
-    if not observability.enabled:
-        yield (
-            f"{KEY}",
-            "the query API needs the stores, but dataplane.observability.enabled is false; "
-            "remove `api` or set enabled: true",
-        )
+        return  # (with observability off, `api` is kept but nothing is exposed)
     gateway = (
         dataplane.gateways.external if api.gateway == "external" else dataplane.gateways.internal
     )

@@ -334,3 +334,23 @@ def test_stores_run_as_the_accounts_the_target_binds_its_identity_to():
         assert found[release]["namespace"] == OBSERVABILITY_NAMESPACE
         assert values["serviceAccount"]["create"] is True
         assert values["serviceAccount"]["name"] in OBSERVABILITY_STORE_SERVICE_ACCOUNTS
+
+
+def test_the_chains_manifests_pass_the_independent_checkers(tmp_path):
+    from pdpkit.plan.document import to_yaml_documents
+    from tests.checkers import kubernetes_validate_strict, run_checkov
+    from tests.unit.platform.recorded import CORE_KINDS
+
+    for stack in EXAMPLE_STACKS:
+        objects = plan_with_storage(stack).manifests()
+        core = [m for m in objects if m.get("kind") in CORE_KINDS]
+        assert any(
+            m["kind"] == "NetworkPolicy" and "telemetry" in m["metadata"]["name"] for m in core
+        )
+        validated, errors = kubernetes_validate_strict(core, "1.35.0")
+        assert errors == [], stack
+        assert len(validated) == len(core), stack
+        (tmp_path / f"{stack}.yaml").write_text(to_yaml_documents(core))
+    report = run_checkov(tmp_path)
+    assert report.passed > 100
+    assert [(f["check_id"], f["resource"]) for f in report.failed] == []

@@ -4,10 +4,12 @@ gateway. Judged by `gateway_evaluator` (Envoy Gateway's documented semantics).""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
+import pulumi
 import pytest
 
 from pdpkit.dataplane.contract import (
@@ -292,7 +294,11 @@ def test_no_api_without_the_stores() -> None:
 
     recording = record(program, "pdp", "t")
     assert "observabilityApi" not in returned
-    assert not [m for m in Plan(recording, []).manifests() if m["kind"] == "SecurityPolicy"]
+    assert not [
+        m
+        for m in Plan(recording, []).manifests()
+        if m["metadata"].get("namespace") == OBSERVABILITY_NAMESPACE
+    ]
 
 
 def test_the_chosen_gateway_and_hostname() -> None:
@@ -349,27 +355,32 @@ def test_golden_manifests() -> None:
 
 @pytest.mark.parametrize("stack", EXAMPLE_STACKS)
 def test_the_planned_stacks_keep_tenants_apart(stack: str) -> None:
-    """The same judgement over `pdp plan`'s own manifests of each example stack."""
+    """The same judgement over `pdp plan`'s own manifests of each example stack. The API is
+    planned exactly when the plane keeps stores (`DataPlane.observability_query`: the target
+    provides their storage); a plane without them routes nothing to them."""
     api = load_stack(ROOT, stack).dataplane.observability.api
     assert api is not None
-    manifests = plan_of(stack).manifests()
+    plan = plan_of(stack)
+    manifests = plan.manifests()
     objects = [
         m
         for m in manifests
         if m["kind"] in ("HTTPRoute", "SecurityPolicy", "BackendTrafficPolicy")
         and m["metadata"]["namespace"] == OBSERVABILITY_NAMESPACE
     ]
+    stores = [r for r in plan.helm_releases() if r["namespace"] == OBSERVABILITY_NAMESPACE]
     tenants = sorted(
         m["metadata"]["name"]
         for m in manifests
         if m["kind"] == "Namespace" and "pdpkit.io/environment" in m["metadata"]["labels"]
     )
-    assert len(objects) == 3 * len(tenants) and tenants
+    assert tenants
+    assert len(objects) == (3 * len(tenants) if stores else 0), [r["name"] for r in stores]
     gateway = Gateway(api.gateway, objects, ISSUED)
     routed = [
         p for p in read_paths() if gateway.match(api.hostname, f"{tenant_prefix(tenants[0])}{p}")
     ]
-    assert routed  # the stores this plane keeps
+    assert bool(routed) == bool(stores)
     for mine in tenants:
         bearer = token(api, [mine])
         for tenant in tenants:
@@ -382,3 +393,33 @@ def test_the_planned_stacks_keep_tenants_apart(stack: str) -> None:
             for write in paths:
                 response = gateway.serve(get(api, f"{tenant_prefix(mine)}{write}", bearer))
                 assert response.status == 404, write
+
+
+def test_routes_and_policies_wait_for_the_stores() -> None:
+    """Created in the stores' namespace: they wait for what creates it (and the Services);
+    the route also for its policies, so it is never served unguarded."""
+    spec = load_stack(ROOT, "acme-onprem-local")
+    assert spec.platform is not None and spec.dataplane.observability.api is not None
+    platform, api = spec.platform, spec.dataplane.observability.api
+
+    def program() -> Mapping[str, Any]:
+        dataplane = synthetic_dataplane(spec.dataplane.name)
+        stores = pulumi.CustomResource("test:index:Stores", "stores", {})
+        backends = dataclasses.replace(BACKENDS, ready=(stores,))
+        dataplane = dataclasses.replace(dataplane, observability_query=backends)
+        return deploy_platform(platform, dataplane, {}, observability_api=api)
+
+    resources = Plan(record(program, "pdp", "t"), []).resources
+    mine = [
+        r for r in resources if r.parent.endswith("ObservabilityApi::acme-lab-observability-api")
+    ]
+    assert len(mine) == 3 * len(example("acme-onprem-local")[1])
+    for r in mine:
+        assert any(d.endswith("test:index:Stores::stores") for d in r.dependencies), r.name
+    for route in (r for r in mine if r.name.endswith("-route")):
+        tenant = route.name.removeprefix("acme-lab-observability-api-").removesuffix("-route")
+        policies = {d.rsplit("::", 1)[1] for d in route.dependencies}
+        assert {
+            f"acme-lab-observability-api-{tenant}-security",
+            f"acme-lab-observability-api-{tenant}-rate-limit",
+        } <= policies

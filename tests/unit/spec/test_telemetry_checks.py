@@ -32,9 +32,8 @@ def test_managed_metrics_is_refused_with_its_location(
 
 def test_in_cluster_metrics_and_disabled_observability_pass() -> None:
     stack = load_stack(ROOT, "acme-aws-prod")
-    # the query API needs the stores: switched off with them
     off = stack.dataplane.observability.model_copy(
-        update={"enabled": False, "metrics_store": MetricsStore.MANAGED, "api": None}
+        update={"enabled": False, "metrics_store": MetricsStore.MANAGED}
     )
     dataplane = stack.dataplane.model_copy(update={"observability": off})
     assert cross_field_problems(stack.model_copy(update={"dataplane": dataplane})) == []
