@@ -29,7 +29,7 @@ class Signal(StrEnum):
 
 @dataclass(frozen=True)
 class ObservabilityStorage:
-    """Object storage the target provides for the in-plane stores (Loki, Mimir, Tempo).
+    """Object storage the target provides for the in-plane stores (Loki, Cortex, Tempo).
 
     The target creates one private, encrypted bucket (or container) per signal and an
     identity the stores' service accounts assume through the cluster's workload identity;
@@ -75,7 +75,8 @@ class ObservabilityQueryBackends:
     """The in-plane stores' query Services, per signal, for the read-only query API.
 
     Each Service is the store's query front end, which serves reads only: Loki's ``read``
-    target, Tempo's ``query-frontend``. A signal kept nowhere in the plane is None.
+    target, Cortex's and Tempo's ``query-frontend``. A signal kept nowhere in the plane is
+    None.
     """
 
     logs: QueryBackend | None

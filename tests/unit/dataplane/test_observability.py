@@ -354,3 +354,26 @@ def test_the_chains_manifests_pass_the_independent_checkers(tmp_path):
     report = run_checkov(tmp_path)
     assert report.passed > 100
     assert [(f["check_id"], f["resource"]) for f in report.failed] == []
+
+
+def test_cortexs_restricted_level_rests_on_the_values_pdpkit_sets():
+    # cortexproject/cortex-helm-chart v3.3.4 values.yaml: every component's securityContext
+    # is {} (rendered only when `enabled`) and its containerSecurityContext only sets a
+    # read-only root; the image runs as root (cortexproject/cortex v1.21.1 cmd/cortex/Dockerfile)
+    from pdpkit.components.k8s.cortex_store import COMPONENTS, DISABLED
+
+    values = releases(plan_with_storage("acme-onprem-local"))["cortex"]["values"]
+    for component in COMPONENTS:
+        pod = values[component]["securityContext"]
+        assert pod["enabled"] is True and pod["runAsNonRoot"] is True, component
+        assert pod["runAsUser"] != 0
+        assert pod["seccompProfile"] == {"type": "RuntimeDefault"}
+        container = values[component]["containerSecurityContext"]
+        assert container["enabled"] is True
+        assert container["allowPrivilegeEscalation"] is False
+        assert container["capabilities"] == {"drop": ["ALL"]}
+        assert container["readOnlyRootFilesystem"] is True
+    for off in DISABLED:
+        assert values[off] == {"enabled": False}, off
+    # blocks not yet shipped sit on a volume
+    assert values["ingester"]["statefulSet"] == {"enabled": True}
