@@ -1,5 +1,5 @@
 """The stores' HTTP APIs as the observability API sees them: the read paths it routes, the write
-and admin paths it never does (docs/observability-api.md).
+and admin paths it never does (docs/observability.md).
 
 Pure data, read by the route builder (`pdpkit.platform.observability_api_routes`), the policy
 rule (`pdpkit.policy.observability_api`) and the tests. Each path is cited from the store's own
