@@ -128,11 +128,10 @@ class JwtDefaults(SpecModel):
 
 
 class MtlsAuth(SpecModel):
-    """Client certificates signed by a CA (refused for now: Envoy Gateway validates them per
-    gateway listener, `pdpkit.spec.endpoint_checks`)."""
-
-    ca_bundle: SecretRef
-    """PEM bundle of the client CA(s) in the secret store."""
+    """Client certificates: the endpoint is served only on the external gateway's mutual TLS
+    listeners (``dataplane.gateways.external.mtls``), which accept a certificate signed by
+    the data plane's client CA. Envoy Gateway validates client certificates per listener, not
+    per route, so the CA is the data plane's, not the endpoint's. ``mtls: {}``."""
 
 
 class ApiKeyAuth(SpecModel):
@@ -157,8 +156,8 @@ class EndpointAuth(SpecModel):
     jwt: JwtAuth | None = None
     """Bearer tokens from an identity provider."""
     mtls: MtlsAuth | None = None
-    """Client certificates: not enforceable per endpoint yet, `pdp validate` refuses it
-    (docs/ingress-security.md, Decisions)."""
+    """Client certificates from the data plane's client CA, checked by the external
+    gateway's mutual TLS listeners (``mtls: {}``; external endpoints only)."""
     api_key: ApiKeyAuth | None = None
     """API keys from the secret store."""
     public: PublicAccess | None = None
