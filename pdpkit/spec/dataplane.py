@@ -231,9 +231,10 @@ class WafSpec(SpecModel):
 
 
 class MtlsListenerSpec(SpecModel):
-    """HTTPS listeners of the external gateway that require a client certificate signed by
-    the data plane's client CA: endpoints with ``auth: {mtls: {}}`` are served there only
-    (docs/ingress-security.md, "Mutual TLS")."""
+    """External gateway listeners that require a client certificate from the client CA.
+
+    Endpoints with ``auth: {mtls: {}}`` are served there only (docs/ingress-security.md,
+    "Mutual TLS")."""
 
     hostnames: tuple[Hostname, ...] = Field(min_length=1, max_length=8)
     """Hostnames of the mutual TLS listeners (one listener each, no wildcards), distinct from

@@ -128,10 +128,12 @@ class JwtDefaults(SpecModel):
 
 
 class MtlsAuth(SpecModel):
-    """Client certificates: the endpoint is served only on the external gateway's mutual TLS
-    listeners (``dataplane.gateways.external.mtls``), which accept a certificate signed by
-    the data plane's client CA. Envoy Gateway validates client certificates per listener, not
-    per route, so the CA is the data plane's, not the endpoint's. ``mtls: {}``."""
+    """Client certificates, checked on the external gateway's mutual TLS listeners.
+
+    The endpoint is served only on those listeners (``dataplane.gateways.external.mtls``),
+    which accept a certificate signed by the data plane's client CA. Envoy Gateway validates
+    client certificates per listener, not per route, so the CA is the data plane's, not the
+    endpoint's."""
 
 
 class ApiKeyAuth(SpecModel):
