@@ -174,6 +174,11 @@ class GatewayRef:
     name: str
     namespace: str
     hostnames: tuple[str, ...]
+    mtls_listeners: tuple[str, ...] = ()
+    """Listeners (``sectionName``) that require a client certificate: where routes of
+    endpoints with ``auth.mtls`` attach, and only there."""
+    mtls_hostnames: tuple[str, ...] = ()
+    """Their hostnames, in the same order."""
 
 
 @dataclass(frozen=True)

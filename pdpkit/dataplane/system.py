@@ -6,6 +6,10 @@ import pulumi
 
 from pdpkit.components.k8s.cert_manager import CertManager, CertManagerArgs
 from pdpkit.components.k8s.cilium import Cilium, CiliumArgs
+from pdpkit.components.k8s.client_certificates import (
+    ClientCertificates,
+    ClientCertificatesArgs,
+)
 from pdpkit.components.k8s.envoy_gateway import EnvoyGateway, EnvoyGatewayArgs
 from pdpkit.components.k8s.external_secrets import ExternalSecrets, ExternalSecretsArgs
 from pdpkit.components.k8s.flux import Flux, FluxArgs
@@ -100,6 +104,7 @@ class SystemLayer(pulumi.ComponentResource):
             ),
             child,
         )
+        mtls = spec.gateways.external.mtls
         gateways = {}
         for visibility, gateway_spec in (
             ("external", spec.gateways.external),
@@ -126,6 +131,9 @@ class SystemLayer(pulumi.ComponentResource):
                         tuple(spec.gateways.external.source_ranges or ())
                         if visibility == "external"
                         else ()
+                    ),
+                    mtls_hostnames=(
+                        tuple(mtls.hostnames) if visibility == "external" and mtls else ()
                     ),
                     http_listener=visibility == "external" and acme_http01,
                     crds=(envoy.crds, envoy.gateway_class),
@@ -159,6 +167,25 @@ class SystemLayer(pulumi.ComponentResource):
             ),
             child,
         )
+        if mtls is not None:
+            ClientCertificates(
+                f"{name}-external-client-certificates",
+                ClientCertificatesArgs(
+                    provider=provider,
+                    gateway_name=gateways["external"].gateway_name,
+                    namespace=envoy.namespace,
+                    listeners=gateways["external"].mtls_listeners,
+                    ca_key=secret_key(spec.secret_store.secret_prefix, mtls.ca_secret),
+                    secret_store=secrets.store_name,
+                    depends_on=(
+                        secrets.release,
+                        secrets.store,
+                        envoy.crds,
+                        gateways["external"].gateway,
+                    ),
+                ),
+                child,
+            )
         flux = Flux(
             f"{name}-flux",
             FluxArgs(
@@ -217,7 +244,11 @@ class SystemLayer(pulumi.ComponentResource):
             child,
         )
         self.secret_store_name = secrets.store_name
-        self.external_gateway = _ref(gateways["external"], tuple(spec.gateways.external.hostnames))
+        self.external_gateway = _ref(
+            gateways["external"],
+            tuple(spec.gateways.external.hostnames),
+            tuple(mtls.hostnames) if mtls else (),
+        )
         self.internal_gateway = _ref(gateways["internal"], tuple(spec.gateways.internal.hostnames))
         self.ready = (secrets.release, secrets.store, envoy.crds)
         self.api_server_cidrs = tuple(args.api_server_cidrs)
@@ -244,10 +275,26 @@ def _hostnames(integrations: tuple[str, ...], services: tuple[str, ...]) -> tupl
     return tuple(dict.fromkeys((*integrations, *services)))
 
 
-def _ref(gateway: Gateway, hostnames: tuple[str, ...]) -> GatewayRef:
+def _ref(
+    gateway: Gateway, hostnames: tuple[str, ...], mtls_hostnames: tuple[str, ...] = ()
+) -> GatewayRef:
     """The gateway as integrations see it: only the stack's hostnames, not the services'."""
-    return GatewayRef(gateway.gateway_name, gateway.namespace, hostnames)
+    return GatewayRef(
+        gateway.gateway_name,
+        gateway.namespace,
+        hostnames,
+        mtls_listeners=gateway.mtls_listeners,
+        mtls_hostnames=mtls_hostnames,
+    )
 
 
 def _describe(ref: GatewayRef) -> dict[str, object]:
-    return {"name": ref.name, "namespace": ref.namespace, "hostnames": list(ref.hostnames)}
+    described: dict[str, object] = {
+        "name": ref.name,
+        "namespace": ref.namespace,
+        "hostnames": list(ref.hostnames),
+    }
+    if ref.mtls_listeners:
+        described["mtls_listeners"] = list(ref.mtls_listeners)
+        described["mtls_hostnames"] = list(ref.mtls_hostnames)
+    return described

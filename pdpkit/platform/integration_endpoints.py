@@ -120,7 +120,13 @@ class IntegrationEndpoints(pulumi.ComponentResource):
                     "labels": {**args.labels, "pdpkit.io/visibility": endpoint.visibility.value},
                     **({"annotations": annotations} if annotations else {}),
                 },
-                spec=_route_spec(gateway, path, args.name, endpoint.port),
+                spec=_route_spec(
+                    gateway,
+                    path,
+                    args.name,
+                    endpoint.port,
+                    mtls=auth is not None and auth.mtls is not None,
+                ),
                 opts=routes_wait,
             )
             self._policies(
@@ -197,18 +203,32 @@ class IntegrationEndpoints(pulumi.ComponentResource):
         )
 
 
-def _route_spec(gateway: GatewayRef, path: str, service: str, port: int) -> dict[str, object]:
-    """The HTTPRoute: `path` on `gateway`'s hostnames, rewritten to ``/`` for `service`."""
+def _route_spec(
+    gateway: GatewayRef, path: str, service: str, port: int, *, mtls: bool = False
+) -> dict[str, object]:
+    """The HTTPRoute: `path` on `gateway`'s hostnames, rewritten to ``/`` for `service`.
+
+    With `mtls`, the route attaches to the gateway's mutual TLS listeners only (one parentRef
+    each, by ``sectionName``, Gateway API v1.6.1 apis/v1/shared_types.go:95-118: "Gateway:
+    Listener name"; unset, a route attaches to every listener its hostnames fit) and serves
+    their hostnames: no listener without client certificate validation routes to it.
+    """
+    parent = {
+        "group": "gateway.networking.k8s.io",
+        "kind": "Gateway",
+        "name": gateway.name,
+        "namespace": gateway.namespace,
+    }
+    if mtls and not gateway.mtls_listeners:
+        # endpoint_checks refuses an mtls endpoint without listeners: a bug, not bad input
+        raise ValueError(f"gateway {gateway.name} has no mutual TLS listener for {service}")
     return {
-        "parentRefs": [
-            {
-                "group": "gateway.networking.k8s.io",
-                "kind": "Gateway",
-                "name": gateway.name,
-                "namespace": gateway.namespace,
-            }
-        ],
-        "hostnames": list(gateway.hostnames),
+        "parentRefs": (
+            [{**parent, "sectionName": listener} for listener in gateway.mtls_listeners]
+            if mtls
+            else [parent]
+        ),
+        "hostnames": list(gateway.mtls_hostnames if mtls else gateway.hostnames),
         "rules": [
             {
                 "matches": [{"path": {"type": "PathPrefix", "value": path}}],

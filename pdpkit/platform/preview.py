@@ -24,7 +24,11 @@ def preview_dataplane(name: str = "preview") -> DataPlane:
         secret_store="pdp-secret-store",  # noqa: S106 (a store name)
         secret_prefix=f"pdp/{name}/",
         external_gateway=GatewayRef(
-            "external", PREVIEW_GATEWAY_NAMESPACE, (f"*.apps.{name}.example",)
+            "external",
+            PREVIEW_GATEWAY_NAMESPACE,
+            (f"*.apps.{name}.example",),
+            mtls_listeners=("mtls-0",),
+            mtls_hostnames=(f"mtls.apps.{name}.example",),
         ),
         internal_gateway=GatewayRef(
             "internal", PREVIEW_GATEWAY_NAMESPACE, (f"*.internal.{name}.example",)

@@ -22,6 +22,11 @@ from pdpkit.policy.wire import dig, items
 HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"
 SECURITY_POLICY = "kubernetes:gateway.envoyproxy.io/v1alpha1:SecurityPolicy"
 BACKEND_TRAFFIC_POLICY = "kubernetes:gateway.envoyproxy.io/v1alpha1:BackendTrafficPolicy"
+CLIENT_TRAFFIC_POLICY = "kubernetes:gateway.envoyproxy.io/v1alpha1:ClientTrafficPolicy"
+REQUIRED_CLIENT_CERT = (None, "RequireAndVerify")
+"""``clientValidation.mode`` values that refuse a connection without a valid certificate
+(envoyproxy/gateway v1.9.0 api/v1alpha1/tls_types.go:198-202, default RequireAndVerify;
+:250-272 the others, Request, RequireAny and VerifyIfGiven, let such a client in)."""
 EXTERNAL_GATEWAY = "external"
 """Name of the data plane's external Gateway (pdpkit/dataplane/system.py)."""
 VISIBILITY_LABEL = "pdpkit.io/visibility"
@@ -76,6 +81,61 @@ def _policies(attached: dict[tuple[str, ...], list[Resource]], route: Resource) 
     return found
 
 
+def _requires_client_cert(policy: Mapping[str, Any]) -> bool:
+    validation = dig(policy, "spec", "tls", "clientValidation")
+    if not isinstance(validation, Mapping) or not items(validation, "caCertificateRefs"):
+        return False
+    # `optional` (deprecated, tls_types.go:191-196) accepts a client without a certificate
+    return dig(validation, "mode") in REQUIRED_CLIENT_CERT and not dig(validation, "optional")
+
+
+def _validated_listeners(
+    resources: Sequence[Resource], gateway: str, namespace: str
+) -> tuple[set[str], bool]:
+    """Listeners of `gateway` that require a client certificate, and whether every listener
+    does (a ClientTrafficPolicy on the whole Gateway)."""
+    listeners: set[str] = set()
+    whole = False
+    for policy in resources:
+        if policy.type != CLIENT_TRAFFIC_POLICY or namespace_of(policy.inputs) != namespace:
+            continue
+        if not _requires_client_cert(policy.inputs):
+            continue
+        refs = [*items(policy.inputs, "spec", "targetRefs")]
+        single = dig(policy.inputs, "spec", "targetRef")
+        if isinstance(single, Mapping):
+            refs.append(single)
+        for ref in refs:
+            if dig(ref, "kind") == "Gateway" and dig(ref, "name") == gateway:
+                section = dig(ref, "sectionName")
+                if section:
+                    listeners.add(str(section))
+                else:
+                    whole = True
+    return listeners, whole
+
+
+def _client_certificates(resources: Sequence[Resource], route: Resource) -> bool:
+    """Whether every listener `route` attaches to requires a client certificate: each of its
+    parentRefs names a listener (``sectionName``; without one a route attaches to every
+    listener its hostnames fit, Gateway API v1.6.1 apis/v1/shared_types.go:95-118) that a
+    ClientTrafficPolicy with ``tls.clientValidation`` targets (Envoy Gateway v1.9.0 validates
+    client certificates per listener, api/v1alpha1/clienttrafficpolicy_types.go:77)."""
+    parents = [
+        ref
+        for ref in items(route.inputs, "spec", "parentRefs")
+        if dig(ref, "kind") in (None, "Gateway")
+    ]
+    if not parents:
+        return False
+    for ref in parents:
+        namespace = str(dig(ref, "namespace") or namespace_of(route.inputs))
+        listeners, whole = _validated_listeners(resources, str(dig(ref, "name")), namespace)
+        if not whole and str(dig(ref, "sectionName") or "") not in listeners:
+            return False
+    return True
+
+
 def _routes(resources: Sequence[Resource]) -> Iterator[Resource]:
     return (r for r in resources if r.type == HTTP_ROUTE)
 
@@ -85,10 +145,13 @@ def _routes(resources: Sequence[Resource]) -> Iterator[Resource]:
     MANDATORY,
     "Every route on the external gateway authenticates its callers at the gateway: an Envoy "
     "Gateway SecurityPolicy (JWT, API key, basic auth, OIDC or external auth) targets it or "
-    "its gateway, or its definition declares it public with a reason (the route's "
+    "its gateway, or it attaches only to listeners a ClientTrafficPolicy requires client "
+    "certificates on (mutual TLS), or its definition declares it public with a reason (the "
+    "route's "
     "pdpkit.io/public-reason annotation). `pdp validate` already refuses an anonymous "
     "external endpoint in a production environment.",
-    "Declare endpoints[].auth (jwt or apiKey) or the environment's endpointDefaults.jwt; for "
+    "Declare endpoints[].auth (jwt, apiKey or mtls) or the environment's endpointDefaults.jwt; "
+    "for "
     "an endpoint that must be anonymous, auth: {public: {reason: ...}}.",
 )
 def route_authn(
@@ -101,11 +164,14 @@ def route_authn(
         if str(dig(route.inputs, "metadata", "annotations", PUBLIC_REASON) or "").strip():
             continue
         policies = _policies(attached, route)
-        if not any(dig(p.inputs, "spec", field) for p in policies for field in AUTHENTICATION):
+        if any(dig(p.inputs, "spec", field) for p in policies for field in AUTHENTICATION):
+            continue
+        if not _client_certificates(resources, route):
             yield (
                 route,
                 f"external route {namespace_of(route.inputs)}/{name_of(route.inputs)} "
-                "lets anyone call it: no SecurityPolicy authenticates its callers",
+                "lets anyone call it: no SecurityPolicy authenticates its callers, and not "
+                "every listener it attaches to requires a client certificate",
             )
 
 

@@ -67,7 +67,9 @@ def cross_field_problems(stack: StackSpec) -> list[Finding]:
         findings += platform_problems(stack.platform, stack.dataplane.name)
         findings += approver_problems(stack.platform)
         findings += workload_problems(stack.platform)
-        findings += endpoint_problems(stack.platform)
+        findings += endpoint_problems(
+            stack.platform, stack.dataplane.gateways.external.mtls is not None
+        )
     findings += name_problems(stack)
     findings += production_problems(stack)
     findings += credential_problems(stack.platform)

@@ -230,6 +230,20 @@ class WafSpec(SpecModel):
         return WafMode.BLOCKING if production else WafMode.DETECTION
 
 
+class MtlsListenerSpec(SpecModel):
+    """External gateway listeners that require a client certificate from the client CA.
+
+    Endpoints with ``auth: {mtls: {}}`` are served there only (docs/ingress-security.md,
+    "Mutual TLS")."""
+
+    hostnames: tuple[Hostname, ...] = Field(min_length=1, max_length=8)
+    """Hostnames of the mutual TLS listeners (one listener each, no wildcards), distinct from
+    the gateway's other hostnames: ``partners-mtls.apps.example.com``."""
+    ca_secret: NonEmptyStr
+    """Key (under the secret prefix) of the PEM bundle of the client CA(s) in the secret
+    store; any certificate it signs (and not expired) is accepted."""
+
+
 class ExternalGatewaySpec(GatewaySpec):
     """The internet-facing gateway: its hostnames, who may reach it, and its firewall."""
 
@@ -241,6 +255,9 @@ class ExternalGatewaySpec(GatewaySpec):
     production by policy K8S-GW-SOURCE-RANGES unless waived)."""
     waf: WafSpec = WafSpec()
     """The web application firewall; left out: blocking in production, detection elsewhere."""
+    mtls: MtlsListenerSpec | None = None
+    """Listeners requiring client certificates, for endpoints with ``auth.mtls``; left out:
+    none (such endpoints are refused)."""
 
 
 class GatewaysSpec(SpecModel):

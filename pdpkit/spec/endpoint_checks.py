@@ -11,28 +11,38 @@ from pdpkit.spec.enums import GatewayVisibility
 from pdpkit.spec.findings import Finding
 from pdpkit.spec.platform import PlatformSpec
 
-MTLS_NOT_PER_ENDPOINT = (
-    "mtls cannot be enforced per endpoint: Envoy Gateway v1.9.0 validates client "
-    "certificates per Gateway listener (ClientTrafficPolicy tls.clientValidation, "
-    "api/v1alpha1/clienttrafficpolicy_types.go:77 and tls_types.go:190), so it would apply to "
-    "every route of the shared external gateway; use jwt or apiKey (docs/ingress-security.md)"
+MTLS_EXTERNAL_ONLY = (
+    "mtls is served by the external gateway's mutual TLS listeners only (Envoy Gateway v1.9.0 "
+    "validates client certificates per listener: ClientTrafficPolicy tls.clientValidation, "
+    "api/v1alpha1/clienttrafficpolicy_types.go:77 and tls_types.go:190); make the endpoint "
+    "visibility: external, or use jwt or apiKey on the internal gateway"
 )
 
 
-def endpoint_problems(platform: PlatformSpec) -> list[Finding]:
+def endpoint_problems(platform: PlatformSpec, mtls_listeners: bool = False) -> list[Finding]:
     """Every endpoint security problem of the platform (each once), judged in every
-    environment: an environment's defaults can make or break an endpoint."""
-    return list(dict.fromkeys(_problems(platform)))
+    environment: an environment's defaults can make or break an endpoint. `mtls_listeners`:
+    whether the data plane's external gateway declares mutual TLS listeners
+    (``dataplane.gateways.external.mtls``)."""
+    return list(dict.fromkeys(_problems(platform, mtls_listeners)))
 
 
-def _problems(platform: PlatformSpec) -> Iterator[Finding]:
+def _problems(platform: PlatformSpec, mtls_listeners: bool) -> Iterator[Finding]:
     for i, integration in enumerate(platform.integrations):
         for j, endpoint in enumerate(integration.endpoints):
             where = f"platform.integrations[{i}].endpoints[{j}]"
             external = endpoint.visibility is GatewayVisibility.EXTERNAL
             if endpoint.auth is not None and endpoint.auth.mtls is not None:
-                yield f"{where}.auth.mtls", MTLS_NOT_PER_ENDPOINT
-                continue
+                if not external:
+                    yield f"{where}.auth.mtls", MTLS_EXTERNAL_ONLY
+                elif not mtls_listeners:
+                    yield (
+                        f"{where}.auth.mtls",
+                        f"endpoint {endpoint.name} of {integration.name} requires client "
+                        "certificates, but the data plane's external gateway has no mutual "
+                        "TLS listener: declare dataplane.gateways.external.mtls: {hostnames: "
+                        "[<host>], caSecret: <secret store key of the client CA bundle>}",
+                    )
             missing: dict[str, list[str]] = {}
             for k, env in enumerate(platform.environments):
                 auth = effective_auth(endpoint.auth, external, env.endpoint_defaults)

@@ -128,11 +128,12 @@ class JwtDefaults(SpecModel):
 
 
 class MtlsAuth(SpecModel):
-    """Client certificates signed by a CA (refused for now: Envoy Gateway validates them per
-    gateway listener, `pdpkit.spec.endpoint_checks`)."""
+    """Client certificates, checked on the external gateway's mutual TLS listeners.
 
-    ca_bundle: SecretRef
-    """PEM bundle of the client CA(s) in the secret store."""
+    The endpoint is served only on those listeners (``dataplane.gateways.external.mtls``),
+    which accept a certificate signed by the data plane's client CA. Envoy Gateway validates
+    client certificates per listener, not per route, so the CA is the data plane's, not the
+    endpoint's."""
 
 
 class ApiKeyAuth(SpecModel):
@@ -157,8 +158,8 @@ class EndpointAuth(SpecModel):
     jwt: JwtAuth | None = None
     """Bearer tokens from an identity provider."""
     mtls: MtlsAuth | None = None
-    """Client certificates: not enforceable per endpoint yet, `pdp validate` refuses it
-    (docs/ingress-security.md, Decisions)."""
+    """Client certificates from the data plane's client CA, checked by the external
+    gateway's mutual TLS listeners (``mtls: {}``; external endpoints only)."""
     api_key: ApiKeyAuth | None = None
     """API keys from the secret store."""
     public: PublicAccess | None = None

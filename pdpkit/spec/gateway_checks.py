@@ -12,19 +12,40 @@ Finding = tuple[str, str]
 
 
 def gateway_problems(gateways: GatewaysSpec) -> Iterator[Finding]:
-    """Hostnames outside `dnsZone` when certificates come from Let's Encrypt."""
+    """Mutual TLS hostnames that collide with the gateway's others; hostnames outside
+    `dnsZone` when certificates come from Let's Encrypt."""
+    mtls = gateways.external.mtls
+    mtls_hostnames = () if mtls is None else mtls.hostnames
+    for i, hostname in enumerate(mtls_hostnames):
+        # Gateway API v1.6.1 apis/v1/gateway_types.go:119-125: HTTPS listeners on one port
+        # are distinct only with different hostnames (indistinct ones are not accepted,
+        # :168-186); Envoy Gateway v1.9.0 internal/xds/translator/listener.go:590-593 builds
+        # one TLS filter chain and one route table per HTTPS listener on that basis.
+        if hostname.lower() in (
+            h.lower() for h in (*gateways.external.hostnames, *mtls_hostnames[:i])
+        ):
+            yield (
+                f"dataplane.gateways.external.mtls.hostnames[{i}]",
+                f"{hostname} is already a hostname of the external gateway; a mutual TLS "
+                "listener needs its own hostname (e.g. partners-mtls.<your domain>)",
+            )
     if not gateways.tls_issuer.startswith("letsencrypt"):
         return  # a self-signed issuer certifies any name
     zone = gateways.dns_zone.rstrip(".").lower()
-    for visibility, gateway in (("external", gateways.external), ("internal", gateways.internal)):
-        for i, hostname in enumerate(gateway.hostnames):
+    for visibility, gateway_hostnames in (
+        ("external", gateways.external.hostnames),
+        ("external.mtls", mtls_hostnames),
+        ("internal", gateways.internal.hostnames),
+    ):
+        for i, hostname in enumerate(gateway_hostnames):
             name = hostname.removeprefix("*.").lower()
             if name != zone and not name.endswith("." + zone):
                 yield (
                     f"dataplane.gateways.{visibility}.hostnames[{i}]",
                     f"{hostname} is outside dnsZone {gateways.dns_zone}, so the ACME DNS-01 "
                     f"challenge cannot prove it; use a name under {gateways.dns_zone} "
-                    f"(e.g. *.{visibility}.{gateways.dns_zone}) or tlsIssuer: selfsigned",
+                    f"(e.g. *.{visibility.split('.')[0]}.{gateways.dns_zone}) or tlsIssuer: "
+                    "selfsigned",
                 )
 
 

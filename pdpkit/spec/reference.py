@@ -39,6 +39,9 @@ def render_reference() -> str:
         doc = next(iter((model.__doc__ or "").strip().splitlines()), "")
         if doc:
             parts.append(f"\n{doc}\n")
+        if not model.model_fields:
+            parts.append("\nNo keys: write ``{}``.\n")
+            continue
         parts.append("\n| key | type | default | description |\n| --- | --- | --- | --- |\n")
         for name, field in model.model_fields.items():
             default = "**required**" if field.is_required() else _default(field.default)

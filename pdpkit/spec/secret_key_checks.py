@@ -36,6 +36,8 @@ def _keys(stack: StackSpec) -> Iterator[tuple[str, str]]:
         yield "dataplane.agent.imagePullSecret", dp.agent.image_pull_secret
     if dp.flux.credentials_secret is not None:
         yield "dataplane.flux.credentialsSecret", dp.flux.credentials_secret
+    if dp.gateways.external.mtls is not None:
+        yield "dataplane.gateways.external.mtls.caSecret", dp.gateways.external.mtls.ca_secret
     if dp.onprem is not None:
         yield (
             "dataplane.onprem.storage.credentialsSecretKey",

@@ -33,6 +33,9 @@ class GatewayArgs:
     """Client CIDRs the load balancer accepts (Service ``loadBalancerSourceRanges``, which the
     cloud turns into firewall rules); empty: whatever the load balancer's default is (open on
     an internet-facing one)."""
+    mtls_hostnames: tuple[str, ...] = ()
+    """One more HTTPS listener per hostname (``mtls-0``, ``mtls-1``…) for routes that require
+    a client certificate (`ClientCertificates` sets the validation on them); same certificate."""
     http_listener: bool = False
     """Also listen on port 80 for routes of the gateway's own namespace only (ACME HTTP-01)."""
     replicas: int = 2
@@ -52,6 +55,8 @@ class Gateway(pulumi.ComponentResource):
     gateway_name: str
     namespace: str
     hostnames: tuple[str, ...]
+    mtls_listeners: tuple[str, ...]
+    """Names of the mutual TLS listeners, in the order of `GatewayArgs.mtls_hostnames`."""
 
     def __init__(self, name: str, args: GatewayArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("pdpkit:k8s:Gateway", name, None, opts)
@@ -68,7 +73,7 @@ class Gateway(pulumi.ComponentResource):
             args.namespace,
             {
                 "secretName": tls_secret,
-                "dnsNames": list(args.hostnames),
+                "dnsNames": list(dict.fromkeys((*args.hostnames, *args.mtls_hostnames))),
                 "issuerRef": {
                     "kind": "ClusterIssuer",
                     "name": args.cluster_issuer,
@@ -132,6 +137,26 @@ class Gateway(pulumi.ComponentResource):
             }
             for index, hostname in enumerate(args.hostnames)
         ]
+        self.mtls_listeners = tuple(f"mtls-{i}" for i in range(len(args.mtls_hostnames)))
+        # Own listeners (Gateway API v1.6.1 apis/v1/gateway_types.go:119-125: distinct by
+        # hostname on one port): Envoy Gateway v1.9.0 gives each HTTPS listener its own TLS
+        # filter chain, matched by SNI, and its own route table
+        # (internal/xds/translator/listener.go:573-594), so a route attached to these only is
+        # not served over a connection made to another listener without a client certificate.
+        listeners += [
+            {
+                "name": listener,
+                "protocol": "HTTPS",
+                "port": 443,
+                "hostname": hostname,
+                "tls": {
+                    "mode": "Terminate",
+                    "certificateRefs": [{"kind": "Secret", "name": tls_secret}],
+                },
+                "allowedRoutes": {"namespaces": {"from": "All"}},
+            }
+            for listener, hostname in zip(self.mtls_listeners, args.mtls_hostnames, strict=True)
+        ]
         if args.http_listener:
             listeners.append(
                 {
@@ -174,5 +199,6 @@ class Gateway(pulumi.ComponentResource):
                 "gateway_name": self.gateway_name,
                 "namespace": self.namespace,
                 "hostnames": list(self.hostnames),
+                "mtls_listeners": list(self.mtls_listeners),
             }
         )

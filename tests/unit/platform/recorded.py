@@ -45,7 +45,9 @@ def synthetic_dataplane(name: str) -> DataPlane:
         kubernetes=provider,
         secret_store="vault-backend",
         secret_prefix=f"pdp/{name}/",
-        external_gateway=GatewayRef("external", GATEWAYS, ("*.apps.example",)),
+        external_gateway=GatewayRef(
+            "external", GATEWAYS, ("*.apps.example",), ("mtls-0",), ("partners-mtls.apps.example",)
+        ),
         internal_gateway=GatewayRef("internal", "gateway-internal", ("*.internal.example",)),
         registry=pulumi.Output.from_input("registry.example"),
         zones=("a", "b"),

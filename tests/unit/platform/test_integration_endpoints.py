@@ -16,7 +16,12 @@ def test_routes_carry_the_track_version_and_attach_by_visibility() -> None:
     routes = {
         r["metadata"]["name"]: r["spec"] for r in objects(onprem(), "HTTPRoute", "orders-dev")
     }
-    assert set(routes) == {"order-api-orders", "order-api-admin", "order-api-payment-events"}
+    assert set(routes) == {
+        "order-api-orders",
+        "order-api-admin",
+        "order-api-payment-events",
+        "order-api-shipments",
+    }
     orders = routes["order-api-orders"]
     assert (
         orders["parentRefs"][0]["name"] == "external"
@@ -30,6 +35,16 @@ def test_routes_carry_the_track_version_and_attach_by_visibility() -> None:
     assert admin["parentRefs"][0]["name"] == "internal"
     assert admin["hostnames"] == ["*.internal.example"]
     assert admin["rules"][0]["matches"][0]["path"]["value"] == "/orders-admin/v1.2"
+    # client certificates: the mutual TLS listeners only, with their hostnames
+    shipments = routes["order-api-shipments"]
+    assert [(p["name"], p.get("sectionName")) for p in shipments["parentRefs"]] == [
+        ("external", "mtls-0")
+    ]
+    assert shipments["hostnames"] == ["partners-mtls.apps.example"]
+    assert "sectionName" not in orders["parentRefs"][0]
+    assert "order-api-shipments" not in {
+        p["metadata"]["name"] for p in objects(onprem(), "SecurityPolicy", "orders-dev")
+    }
 
 
 def test_service_is_cluster_ip_over_every_endpoint_port() -> None:

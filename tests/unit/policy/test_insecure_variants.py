@@ -301,6 +301,38 @@ def test_tampered_resources_are_caught(
     assert rules <= after - before, f"{label}: {sorted(after - before)}"
 
 
+def drop_client_validation(resources: list[PolicyResource]) -> list[PolicyResource]:
+    return [r for r in resources if kind_of(r) != "ClientTrafficPolicy"]
+
+
+def mtls_route_on_every_listener(resources: list[PolicyResource]) -> list[PolicyResource]:
+    for r in resources:
+        if kind_of(r) == "HTTPRoute":
+            for parent in r.inputs["spec"]["parentRefs"]:
+                parent.pop("sectionName", None)
+    return resources
+
+
+def optional_client_certificates(resources: list[PolicyResource]) -> list[PolicyResource]:
+    for r in resources:
+        if kind_of(r) == "ClientTrafficPolicy":
+            r.inputs["spec"]["tls"]["clientValidation"]["mode"] = "VerifyIfGiven"
+    return resources
+
+
+@pytest.mark.parametrize(
+    "tamper", [drop_client_validation, mtls_route_on_every_listener, optional_client_certificates]
+)
+def test_an_mtls_route_reachable_without_a_client_certificate_is_caught(
+    tamper: Callable[[list[PolicyResource]], list[PolicyResource]],
+) -> None:
+    stack = "acme-onprem-local"  # the example with a mutual TLS listener and endpoint
+    plan = planned(stack)
+    spec = load_stack(ROOT, stack)
+    assert "K8S-ROUTE-AUTHN" not in unwaived(evaluate(views(plan), spec))
+    assert "K8S-ROUTE-AUTHN" in unwaived(evaluate(tamper(views(plan)), spec))
+
+
 @pytest.mark.parametrize("stack", EXAMPLE_STACKS)
 def test_an_external_endpoint_without_rate_limit_is_warned_about(stack: str) -> None:
     plan = planned(stack)

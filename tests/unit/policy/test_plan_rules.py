@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from pdpkit.policy import RULES_BY_ID, PlanRule, PolicyContext, PolicyResource
 from tests.unit.policy.policy_cases import container, deployment, pod
 
@@ -511,11 +513,81 @@ def test_an_external_route_without_authentication_is_flagged() -> None:
     api = route("api", "external", "external")
     assert flagged("K8S-ROUTE-AUTHN", [api]) == [
         "api: external route orders-prod/api lets anyone call it: no SecurityPolicy "
-        "authenticates its callers"
+        "authenticates its callers, and not every listener it attaches to requires a client "
+        "certificate"
     ]
     assert flagged("K8S-ROUTE-AUTHN", [api, policy(SP, "api", JWT_SPEC)]) == []
     api_keys = {"apiKeyAuth": {"credentialRefs": [{"name": "k"}], "extractFrom": []}}
     assert flagged("K8S-ROUTE-AUTHN", [api, policy(SP, "api", api_keys)]) == []
+
+
+CTP = "kubernetes:gateway.envoyproxy.io/v1alpha1:ClientTrafficPolicy"
+
+
+def mtls_route(name: str, *sections: str) -> PolicyResource:
+    r = route(name, "external", "external")
+    parent = {"kind": "Gateway", "name": "external", "namespace": "gw"}
+    r.inputs["spec"]["parentRefs"] = [{**parent, "sectionName": s} for s in sections] or [parent]
+    return r
+
+
+def client_validation(*sections: str, **validation: Any) -> PolicyResource:
+    refs = [{"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "external"}]
+    return res(
+        CTP,
+        "external-mtls",
+        {
+            "metadata": {"name": "external-mtls", "namespace": "gw"},
+            "spec": {
+                "targetRefs": [{**refs[0], "sectionName": s} for s in sections] or refs,
+                "tls": {
+                    "clientValidation": {
+                        "caCertificateRefs": [{"kind": "Secret", "name": "ca"}],
+                        **validation,
+                    }
+                },
+            },
+        },
+    )
+
+
+def test_a_route_on_client_certificate_listeners_only_is_authenticated() -> None:
+    shipments = mtls_route("shipments", "mtls-0")
+    assert flagged("K8S-ROUTE-AUTHN", [shipments, client_validation("mtls-0")]) == []
+    required = client_validation("mtls-0", mode="RequireAndVerify")
+    assert flagged("K8S-ROUTE-AUTHN", [shipments, required]) == []
+    # a policy on the whole gateway validates every listener
+    assert flagged("K8S-ROUTE-AUTHN", [mtls_route("any"), client_validation()]) == []
+
+
+@pytest.mark.parametrize(
+    ("why", "resources"),
+    [
+        ("no ClientTrafficPolicy", [mtls_route("shipments", "mtls-0")]),
+        ("another listener", [mtls_route("shipments", "mtls-0"), client_validation("mtls-1")]),
+        (
+            "also on a listener without validation",
+            [mtls_route("shipments", "mtls-0", "https-0"), client_validation("mtls-0")],
+        ),
+        ("no sectionName", [mtls_route("shipments"), client_validation("mtls-0")]),
+        (
+            "certificate optional",
+            [mtls_route("shipments", "mtls-0"), client_validation("mtls-0", mode="VerifyIfGiven")],
+        ),
+        (
+            "deprecated optional",
+            [mtls_route("shipments", "mtls-0"), client_validation("mtls-0", optional=True)],
+        ),
+    ],
+)
+def test_client_certificates_count_only_when_required_on_every_listener(
+    why: str, resources: list[PolicyResource]
+) -> None:
+    assert flagged("K8S-ROUTE-AUTHN", resources), why
+    # no CA to verify against
+    bare = client_validation("mtls-0")
+    del bare.inputs["spec"]["tls"]["clientValidation"]["caCertificateRefs"]
+    assert flagged("K8S-ROUTE-AUTHN", [mtls_route("shipments", "mtls-0"), bare])
 
 
 def test_a_policy_elsewhere_or_without_authentication_does_not_count() -> None:
@@ -533,7 +605,8 @@ def test_a_public_route_with_a_reason_and_internal_routes_pass() -> None:
     internal = route("admin", "internal", "internal")
     assert flagged("K8S-ROUTE-AUTHN", [webhook, blank, internal]) == [
         "blank: external route orders-prod/blank lets anyone call it: no SecurityPolicy "
-        "authenticates its callers"
+        "authenticates its callers, and not every listener it attaches to requires a client "
+        "certificate"
     ]
 
 

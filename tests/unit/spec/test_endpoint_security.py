@@ -145,10 +145,73 @@ def test_a_jwt_endpoint_needs_an_issuer_somewhere() -> None:
     assert "no JWT issuer for dev (environments[0]), prod (environments[1])" in problems[0][1]
 
 
-def test_mtls_is_refused_with_the_reason() -> None:
-    [(path, message)] = _problems(_platform({"auth": {"mtls": {"caBundle": {"key": "ca"}}}}))
-    assert path.endswith("endpoints[0].auth.mtls")
-    assert "per Gateway listener" in message and "use jwt or apiKey" in message
+def test_mtls_needs_the_data_planes_mutual_tls_listener() -> None:
+    from pdpkit.spec.endpoint_checks import endpoint_problems
+
+    platform = _platform({"auth": {"mtls": {}}})
+    [(path, message)] = endpoint_problems(platform)
+    assert path == "platform.integrations[0].endpoints[0].auth.mtls"
+    assert "no mutual TLS listener" in message and "gateways.external.mtls" in message
+    assert endpoint_problems(platform, mtls_listeners=True) == []
+
+
+def test_mtls_is_for_external_endpoints_only() -> None:
+    from pdpkit.spec.endpoint_checks import endpoint_problems
+
+    platform = _platform({"auth": {"mtls": {}}, "visibility": "internal"})
+    [(path, message)] = endpoint_problems(platform, mtls_listeners=True)
+    assert path == "platform.integrations[0].endpoints[0].auth.mtls"
+    assert "external gateway's mutual TLS listeners only" in message
+
+
+def test_mtls_listener_hostnames_are_their_own_and_certifiable() -> None:
+    from pdpkit.spec.dataplane import GatewaysSpec
+    from pdpkit.spec.gateway_checks import gateway_problems
+
+    def gateways(*hostnames: str, issuer: str = "letsencrypt") -> GatewaysSpec:
+        return GatewaysSpec.model_validate(
+            {
+                "external": {
+                    "hostnames": ["*.apps.example.com", "api.example.com"],
+                    "mtls": {"hostnames": list(hostnames), "caSecret": "gateway/client-ca"},
+                },
+                "internal": {"hostnames": ["*.internal.example.com"]},
+                "tlsIssuer": issuer,
+                "dnsZone": "example.com",
+            }
+        )
+
+    assert list(gateway_problems(gateways("partners-mtls.apps.example.com"))) == []
+    [(path, message)] = gateway_problems(gateways("b2b.example.com", "API.example.com"))
+    assert path == "dataplane.gateways.external.mtls.hostnames[1]"
+    assert "already a hostname of the external gateway" in message
+    [(path, message)] = gateway_problems(gateways("b2b.example.org"))
+    assert path == "dataplane.gateways.external.mtls.hostnames[0]"
+    assert "outside dnsZone" in message
+    assert list(gateway_problems(gateways("b2b.example.org", issuer="selfsigned"))) == []
+    with pytest.raises(ValidationError, match="hostname"):
+        gateways("*.b2b.example.com")
+
+
+def test_an_mtls_endpoint_without_the_listener_is_refused_at_its_line(tmp_path: Path) -> None:
+    root = scratch_project(tmp_path)
+    stack = root / "stacks" / "Pulumi.acme-onprem-local.yaml"
+    text = stack.read_text()
+    listener = (
+        "        mtls:\n"
+        "          hostnames: [partners-mtls.apps.lab.acme.example]\n"
+        "          caSecret: gateway/partner-client-ca\n"
+    )
+    assert listener in text
+    stack.write_text(text.replace(listener, ""))
+    with pytest.raises(SpecError) as refused:
+        load_stack_file(stack, root=root)
+    message = str(refused.value)
+    assert "auth.mtls" in message and "no mutual TLS listener" in message
+    line = next(
+        n for n, row in enumerate(text.replace(listener, "").splitlines(), 1) if "mtls: {}" in row
+    )
+    assert f":{line}" in message
 
 
 def test_a_per_client_unit_shorter_than_the_endpoint_unit_is_refused() -> None:

@@ -195,6 +195,7 @@ def test_every_field_that_holds_a_secret_is_declared_as_one() -> None:
         "soft_delete_days",
         "api_key",  # endpoint auth: `ApiKeyAuth`, whose keys are a secret-store reference
         "keys",  # that reference (`SecretRef`)
+        "ca_secret",  # gateways.external.mtls: a secret-store key of the client CA bundle
     }
     secretish = ("password", "passphrase", "token", "secret", "external_id", "key", "credential")
     seen: set[type[BaseModel]] = set()
