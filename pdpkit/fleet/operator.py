@@ -30,7 +30,7 @@ from typing import Any
 
 from pdpkit.fleet.loader import Fleet
 from pdpkit.fleet.locations import backend_location
-from pdpkit.fleet.model import CustomerSpec, OperatorSpec
+from pdpkit.fleet.model import CustomerSpec, Engine, OperatorSpec
 from pdpkit.spec.base import duration_seconds
 from pdpkit.spec.errors import Problem, SpecError
 from pdpkit.spec.stack import StackSpec
@@ -87,15 +87,21 @@ def render_operator(fleet: Fleet, revision: str, wave: str | None = None) -> dic
     if problem:
         raise SpecError([Problem("--revision", None, "", problem)])
     settings = fleet.spec.operator
-    if settings is None:
+    if fleet.spec.engine is not Engine.OPERATOR or settings is None:
+        # one engine per fleet: objects rendered for a fleet the workflows apply would
+        # apply every stack a second time
         raise SpecError(
             [
                 Problem(
                     "fleet.yaml",
                     None,
-                    "operator",
-                    "`pdp fleet render` needs the `operator:` section (at least "
-                    "`repositoryUrl:`, this repository as the management cluster clones it)",
+                    "engine",
+                    f"the fleet's engine is {fleet.spec.engine.value!r}: its stacks are "
+                    "applied by the workflows of `pdp fleet ci generate`, and operator "
+                    "objects would apply them a second time; to move the fleet to the "
+                    "operator set `engine: operator` with an `operator:` section (at least "
+                    "`repositoryUrl:`), run `pdp fleet ci generate` (it removes fleet-up.yml "
+                    "and fleet-drift.yml) and render again (docs/fleet.md)",
                 )
             ]
         )

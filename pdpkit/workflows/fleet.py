@@ -1,5 +1,10 @@
 """The fleet's GitHub workflows (`pdp fleet ci generate`): the CI engine of issue 19.
 
+They are the fleet's only workflows: `pdp ci generate` leaves the fleet's stacks out of its
+per-stack ``pdp-*.yml``. With ``engine: operator`` in fleet.yaml only ``fleet-preview.yml``
+is written (the operator's ``Stack`` objects apply and check drift), so every stack is
+applied, previewed and checked for drift by exactly one engine.
+
 - ``fleet-preview.yml`` (pull requests from this repository; forks get nothing): one job
   finds the stacks the change affects (`pdpkit.fleet.affected`), a matrix previews each as
   its customer (``pulumi preview --json``, uploaded as an artifact with its run record), and
@@ -28,6 +33,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pdpkit.fleet.loader import Fleet
+from pdpkit.fleet.model import Engine
 from pdpkit.fleet.summary import MARKER
 from pdpkit.workflows.fleet_matrix import MATRIX_LIMIT, Shard, entry, job_id, rollout, shards
 from pdpkit.workflows.steps import (
@@ -463,8 +469,8 @@ def up_workflow(fleet: Fleet, pulumi_version: str) -> dict[str, Any]:
                 permissions={"contents": "read", "id-token": "write"},
             )
             jobs[name]["concurrency"] = {
-                # the per-stack workflows (pdp-up.yml) use the same group: never two runs
-                # of one stack at once
+                # the group pdp-up.yml uses for a stack outside the fleet: never two runs of
+                # one stack at once, should a stack move in or out of the fleet mid-run
                 "group": "pdp-stack-${{ matrix.stack }}",
                 "cancel-in-progress": False,
             }
@@ -614,12 +620,13 @@ def fleet_dump(workflow: Mapping[str, Any]) -> str:
 
 
 def generate_fleet(fleet: Fleet, pulumi_version: str) -> dict[str, str]:
-    """File name → text of the fleet workflows (deterministic)."""
-    workflows = {
-        "fleet-preview.yml": preview_workflow(fleet, pulumi_version),
-        "fleet-up.yml": up_workflow(fleet, pulumi_version),
-        "fleet-drift.yml": drift_workflow(fleet, pulumi_version),
-    }
+    """File name → text of the fleet workflows (deterministic): the pull-request preview
+    always; the rollout and the drift check only when the workflows are the fleet's engine
+    (with ``engine: operator`` its ``Stack`` objects apply and check drift)."""
+    workflows = {"fleet-preview.yml": preview_workflow(fleet, pulumi_version)}
+    if fleet.spec.engine is Engine.GITHUB_ACTIONS:
+        workflows["fleet-up.yml"] = up_workflow(fleet, pulumi_version)
+        workflows["fleet-drift.yml"] = drift_workflow(fleet, pulumi_version)
     for workflow in workflows.values():
         scripts_without_expressions(workflow)
     return {name: fleet_dump(workflows[name]) for name in sorted(workflows)}
