@@ -122,6 +122,15 @@ def test_the_repositorys_workflows_and_fleet_apply_each_stack_once() -> None:
         assert found[stack]["apply"][0].startswith("fleet-up.yml/wave-")
         assert found[stack]["preview"] == ["fleet-preview.yml"]
         assert found[stack]["drift"] == ["fleet-drift.yml/drift"]
+    # a ledger pull request (opened by the promote, release and build workflows) deploys on
+    # merge: its push to the default branch starts the rollout
+    shipped = ROOT / ".github" / "workflows"
+    up = yaml.safe_load((shipped / "fleet-up.yml").read_text(encoding="utf-8"))
+    assert (up.get("on") or up[True])["push"] == {"branches": ["main"]}
+    assert sorted(p.name for p in shipped.glob("pdp-promote-*.yml")) == [
+        "pdp-promote-acme-lab.yml",
+        "pdp-promote-acme.yml",
+    ]
 
 
 @pytest.mark.parametrize("engine", ["githubActions", "operator"])
@@ -193,10 +202,18 @@ def test_moving_a_fleet_to_the_operator_removes_the_rollout_and_drift_workflows(
     root = fleet_project(tmp_path)
     out = _generate(root, monkeypatch)
     assert {"fleet-up.yml", "fleet-drift.yml"} <= {p.name for p in out.iterdir()}
+    assert main(["fleet", "ci", "generate", "--check"]) == 0
     use_operator(root)
+    capsys.readouterr()
+    assert main(["fleet", "ci", "generate", "--check"]) == 1
+    err = capsys.readouterr().err
+    assert "fleet-up.yml is no longer generated" in err
+    assert "fleet-drift.yml is no longer generated" in err
+    assert "fleet-preview.yml" not in err  # the preview stays as it was
     assert main(["fleet", "ci", "generate"]) == 0
     assert sorted(p.name for p in out.glob("fleet-*.yml")) == ["fleet-preview.yml"]
     assert "removed" in capsys.readouterr().out
+    assert main(["fleet", "ci", "generate", "--check"]) == 0
 
 
 def test_a_broken_fleet_yaml_stops_pdp_ci_generate(
