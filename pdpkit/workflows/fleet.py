@@ -5,10 +5,12 @@ per-stack ``pdp-*.yml``. With ``engine: operator`` in fleet.yaml only ``fleet-pr
 is written (the operator's ``Stack`` objects apply and check drift), so every stack is
 applied, previewed and checked for drift by exactly one engine.
 
-- ``fleet-preview.yml`` (pull requests from this repository; forks get nothing): one job
-  finds the stacks the change affects (`pdpkit.fleet.affected`), a matrix previews each as
-  its customer (``pulumi preview --json``, uploaded as an artifact with its run record), and
-  one job posts or edits **one** comment summing them all up (``pdp fleet summary``).
+- ``fleet-preview.yml`` (pull requests): one job finds the stacks the change affects
+  (`pdpkit.fleet.affected`) and a matrix runs each one's offline plan (``pdp plan``: no
+  credential, forks included); for pull requests from this repository only, a matrix
+  previews each as its customer (``pulumi preview --json``, uploaded as an artifact with its
+  run record), and one job posts or edits **one** comment summing them all up
+  (``pdp fleet summary``).
 - ``fleet-up.yml`` (push to the default branch, a dispatch, and hourly when a customer
   has a maintenance window): ``pulumi up`` in waves. Each wave is one matrix job (several
   beyond 256 stacks) with the wave's ``maxParallel``; a wave starts only when every job of
@@ -248,8 +250,8 @@ def preview_workflow(fleet: Fleet, pulumi_version: str) -> dict[str, Any]:
     count = math.ceil(len(fleet.stacks) / MATRIX_LIMIT)
     jobs: dict[str, Any] = {
         "affected": {
+            # no credential: runs for forks too (their offline plans need it)
             "name": "stacks this change affects",
-            "if": SAME_REPOSITORY,
             "runs-on": "ubuntu-latest",
             "permissions": {"contents": "read"},
             "outputs": {
@@ -291,6 +293,28 @@ def preview_workflow(fleet: Fleet, pulumi_version: str) -> dict[str, Any]:
         ),
         _upload(f"pdp-fleet-preview-{_m('stack')}", OUT, 14),
     ]
+    for i in range(count):
+        # The offline plan needs no credential and no network path to a cluster: a
+        # GitHub-hosted runner, read-only token, for every pull request (forks too), as
+        # pdp-preview.yml gives the stacks outside a fleet.
+        output = f"needs.affected.outputs.shard{i + 1}"
+        jobs["plan" if count == 1 else f"plan-{i + 1}"] = {
+            "name": "offline plan ${{ matrix.stack }}",
+            "needs": ["affected"],
+            "if": f"{output} != ''",
+            "runs-on": "ubuntu-latest",
+            "permissions": {"contents": "read"},
+            "strategy": {"fail-fast": False, "matrix": f"${{{{ fromJSON({output}) }}}}"},
+            "steps": [
+                checkout(keep_token=False),
+                *setup_pdpkit(),
+                {
+                    "name": "Offline plan and policy verdicts",
+                    "env": {"STACK": _m("stack")},
+                    "run": '.venv/bin/pdp plan --stack "$STACK"\n',
+                },
+            ],
+        }
     shard_jobs = []
     for i in range(count):
         name = "preview" if count == 1 else f"preview-{i + 1}"
