@@ -34,7 +34,8 @@ TARGETS = (Target.AWS, Target.AZURE, Target.GCP)
 
 def generate_fleet(target: Path, stacks: int) -> None:
     """A project of `stacks` generated customers, one stack each, and its fleet.yaml."""
-    shutil.copy(ROOT / "Pulumi.yaml", target)
+    for name in ("Pulumi.yaml", "requirements.txt", "requirements-ci.txt"):
+        shutil.copy(ROOT / name, target)  # what each workspace's `pulumi install` reads
     (target / "stacks").mkdir()
     entries = []
     for i in range(stacks):

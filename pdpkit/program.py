@@ -10,6 +10,7 @@ from typing import Any
 import pulumi
 
 from pdpkit.dataplane import build_dataplane
+from pdpkit.dataplane.observability import with_observability
 from pdpkit.spec.errors import SpecError
 from pdpkit.spec.loader import (
     build_stack,
@@ -31,6 +32,11 @@ def deploy(
     `now` (default: the system clock) is the time the ledger's releases are verified at.
     """
     dataplane = build_dataplane(spec.dataplane)
+    from pdpkit.platform.tenancy import project_tenants
+
+    dataplane = with_observability(
+        spec.dataplane, dataplane, project_tenants(spec.platform, spec.dataplane.name)
+    )
     exports: dict[str, Any] = {
         "dataPlane": dataplane.name,
         "target": dataplane.target.value,
@@ -44,8 +50,15 @@ def deploy(
         releases = deployed_releases(
             spec.platform, root or find_project_root(), now=now or datetime.now(UTC)
         )
+        observability = spec.dataplane.observability
         exports.update(
-            deploy_platform(spec.platform, dataplane, releases.images, releases.problems)
+            deploy_platform(
+                spec.platform,
+                dataplane,
+                releases.images,
+                releases.problems,
+                observability_api=observability.api if observability.enabled else None,
+            )
         )
     for key, value in exports.items():
         pulumi.export(key, value)

@@ -122,6 +122,7 @@ class ChartVersion:
 
 
 _EG = "envoyproxy/gateway"
+_OTEL = "open-telemetry/opentelemetry-helm-charts opentelemetry-collector-0.170.0"
 _EG_MATRIX = (
     "envoyproxy/gateway main@d32f282 site/content/en/news/releases/matrix.md:11 "
     "(row v1.9: Kubernetes v1.33-v1.36, end of life 2027/02/14; v1.9.0 is the newest tag "
@@ -317,6 +318,68 @@ CHARTS: tuple[ChartVersion, ...] = (
         crds=CrdInstall.NONE,
         crds_source="grafana/loki helm-loki-6.30.1 production/helm/loki (no crds/)",
     ),
+    # The in-plane observability chain (docs/observability.md): collectors and stores.
+    ChartVersion(
+        "otelNodeCollector",
+        "https://open-telemetry.github.io/opentelemetry-helm-charts",
+        "opentelemetry-collector",
+        "0.170.0",
+        component="OpenTelemetry Collector 0.158 (node agent)",
+        app_version="0.158.0",
+        app_version_source=f"{_OTEL} charts/opentelemetry-collector/Chart.yaml:15",
+        kubernetes=None,
+        pod_security=PodSecurity.PRIVILEGED,
+        pod_security_source=f"{_OTEL} charts/opentelemetry-collector/templates/_pod.tpl:"
+        "247-259 (presets.logsCollection mounts the hostPaths /var/log/pods, "
+        "/var/lib/docker/containers and, with storeCheckpoints, /var/lib/otelcol: baseline "
+        "forbids hostPath volumes); it runs as user 0 to read the kubelet's root-owned log "
+        "files, every capability dropped, read-only root (pdpkit's values)",
+        crds=CrdInstall.NONE,
+        crds_source=f"{_OTEL} charts/opentelemetry-collector (no crds/)",
+    ),
+    ChartVersion(
+        "otelClusterCollector",
+        "https://open-telemetry.github.io/opentelemetry-helm-charts",
+        "opentelemetry-collector",
+        "0.170.0",
+        component="OpenTelemetry Collector 0.158 (OTLP and events gateway)",
+        app_version="0.158.0",
+        app_version_source=f"{_OTEL} charts/opentelemetry-collector/Chart.yaml:15",
+        kubernetes=None,
+        pod_security=PodSecurity.RESTRICTED,
+        pod_security_source=f"{_OTEL} charts/opentelemetry-collector/values.yaml:386-387 "
+        "(podSecurityContext and securityContext empty: pdpkit sets non-root, RuntimeDefault, "
+        "no escalation, ALL dropped, read-only root; templates/_pod.tpl:8-9,30-52 render them); "
+        "no hostPath without presets.logsCollection/hostMetrics (_pod.tpl:247-265)",
+        crds=CrdInstall.NONE,
+        crds_source=f"{_OTEL} charts/opentelemetry-collector (no crds/)",
+    ),
+    ChartVersion(
+        "tempo",
+        "https://grafana.github.io/helm-charts",
+        "tempo-distributed",
+        "1.61.3",
+        component="Tempo 2.9 (distributed)",
+        app_version="2.9.0",
+        app_version_source="grafana/helm-charts tempo-distributed-1.61.3 "
+        "charts/tempo-distributed/Chart.yaml:6; the chart is marked deprecated there (:7, "
+        "commit 8ccc51be9 'deprecate chart tempo-distributed (#4106)', 2026-01-30; README.md: "
+        "migrated to grafana-community/helm-charts). Kept: the successor there, "
+        "tempo-distributed-3.3.0 (Tempo 3.0.3), replaces ingesters and compactor with "
+        "Kafka-fed block builders and live stores (its values.yaml:547-1139: backendScheduler, "
+        "backendWorker, ingest, blockBuilder, liveStore), a migration of its own",
+        kubernetes=None,
+        pod_security=PodSecurity.RESTRICTED,
+        pod_security_source="grafana/helm-charts tempo-distributed-1.61.3 charts/"
+        "tempo-distributed/values.yaml:95-106 (tempo.securityContext: non-root 1000, no "
+        "escalation, ALL dropped, read-only root; tempo.podSecurityContext has no "
+        "seccompProfile: pdpkit sets RuntimeDefault), used by every component's pod "
+        "(templates/*/deployment-*.yaml, statefulset-*.yaml, memcached/statefulset-memcached."
+        "yaml:45,105,128); gateway and metaMonitoring stay disabled (values.yaml:2062, 1904)",
+        crds=CrdInstall.NONE,
+        crds_source="grafana/helm-charts tempo-distributed-1.61.3 charts/tempo-distributed "
+        "(no crds/)",
+    ),
     ChartVersion(
         "opensearch",
         "https://opensearch-project.github.io/helm-charts",
@@ -404,7 +467,7 @@ CORAZA_WASM = WasmModule(
     "image.url `registry/image:tag` or `@sha256:digest`, image.sha256 must match the image "
     "digest; failOpen default false: a failing module answers 5xx)",
 )
-"""The web application firewall on the external gateway (docs/ingress-firewall.md)."""
+"""The web application firewall on the external gateway (docs/ingress-security.md)."""
 
 WASM_MODULES: tuple[WasmModule, ...] = (CORAZA_WASM,)
 
@@ -427,14 +490,17 @@ EVERY_DATA_PLANE = (
     "externalSecrets",
     "flux",
     "logAgent",
+    "otelNodeCollector",
+    "otelClusterCollector",
 )
 """Charts every data plane installs, whatever the target."""
 
+
 TARGET_CHARTS: dict[str, tuple[str, ...]] = {
-    "azure": EVERY_DATA_PLANE,  # AKS runs its own Cilium (networkDataplane: cilium)
-    "gcp": EVERY_DATA_PLANE,  # Dataplane V2 is Google's Cilium
-    "aws": ("cilium", *EVERY_DATA_PLANE),
-    "onprem": ("cilium", *EVERY_DATA_PLANE, "loki", "opensearch", "harbor"),
+    "azure": (*EVERY_DATA_PLANE, "loki", "tempo"),  # AKS runs its own Cilium
+    "gcp": (*EVERY_DATA_PLANE, "loki", "tempo"),  # Dataplane V2 is Google's Cilium
+    "aws": ("cilium", *EVERY_DATA_PLANE, "loki", "tempo"),
+    "onprem": ("cilium", *EVERY_DATA_PLANE, "loki", "opensearch", "harbor", "tempo"),
 }
 """Per target (``Target`` value): the charts whose Kubernetes range applies to it."""
 
@@ -457,6 +523,12 @@ class FleetEngine:
     workspace_image: str
     """Image of each stack's workspace pod: the Pulumi CLI matching the pinned SDK, non-root."""
     workspace_image_source: str
+    workspace_python: str
+    """The Python (a pyenv version prefix) the workspace's ``pulumi install`` runs: the one
+    the hashed lock requirements-ci.txt was resolved for (its binary wheels' hashes)."""
+    workspace_arch: str
+    """The node architecture (``kubernetes.io/arch``) of the lock's binary wheels."""
+    workspace_python_source: str
 
 
 PULUMI_KUBERNETES_OPERATOR = FleetEngine(
@@ -480,6 +552,18 @@ PULUMI_KUBERNETES_OPERATOR = FleetEngine(
     "default is `latest-nonroot` (operator/internal/webhook/auto/v1alpha1/"
     "workspace_webhook.go:33), never used here. Not checked against Docker Hub from here: pin "
     "its digest when you mirror it",
+    workspace_python="3.11",
+    workspace_arch="amd64",
+    workspace_python_source="requirements-ci.txt holds CPython 3.11 Linux x86_64 wheels' hashes "
+    "(scripts/lock-ci-requirements.sh); the image's default Python is 3.13, with 3.10-3.14 "
+    "installed by pyenv, whose shims are first on PATH (pulumi/pulumi-docker-containers "
+    "3.259.0-nonroot docker/pulumi/Dockerfile:139-147; the newest stored tag, 3.272.0 not "
+    "re-read). PYENV_VERSION selects the version before any .python-version file, a prefix "
+    "resolving to the newest installed match (pyenv/pyenv libexec/pyenv-version-name, "
+    "commit 024e29e), and Pulumi runs the `python3` it finds on PATH unless PULUMI_PYTHON_CMD "
+    "is set (pulumi/pulumi v3.259.0 sdk/python/toolchain/pip.go:304-345). On Python 3.13 "
+    "pip refuses the lock (charset-normalizer's cp313 wheel does not match its hash: checked "
+    "with `pip install --dry-run --only-binary=:all: --python-version 3.13`)",
 )
 """The fleet's in-cluster engine, pinned (`pdpkit.fleet.operator`)."""
 
@@ -623,6 +707,8 @@ def render_table() -> str:
         f"(`{engine.stack_api_version}` Stack): {engine.operator_source}",
         f"- Flux `{engine.flux_source_api_version}` GitRepository: {engine.flux_source}",
         f"- workspace image `{engine.workspace_image}`: {engine.workspace_image_source}",
+        f"- workspace Python {engine.workspace_python} on `{engine.workspace_arch}` nodes "
+        f"(`PYENV_VERSION`, `nodeSelector`): {engine.workspace_python_source}",
     ]
     return "\n".join(lines) + "\n"
 

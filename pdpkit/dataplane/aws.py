@@ -295,6 +295,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         registry=infrastructure.registry.registry_host,
         zones=tuple(infrastructure.network.private_subnet_ids_by_zone),
         ready=system.ready,
+        flux_ready=system.flux_ready,
         api_server_cidrs=system.api_server_cidrs,
         api_server_entity=system.api_server_entity,
         observability_storage=infrastructure.observability,

@@ -233,6 +233,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         registry=registry.login_server,
         zones=tuple(f"{spec.region}-{z}" for z in spec.network.availability_zones),
         ready=system.ready,
+        flux_ready=system.flux_ready,
         api_server_cidrs=system.api_server_cidrs,
         api_server_entity=system.api_server_entity,
         observability_storage=observability,

@@ -57,6 +57,93 @@ class ObservabilityStorage:
 
 
 @dataclass(frozen=True)
+class QueryBackend:
+    """One store's read path inside the cluster: the Service its query API answers on."""
+
+    service: str
+    namespace: str
+    port: int
+    path_prefixes: tuple[str, ...]
+    """Path prefixes of the store's read APIs (matched as prefixes); nothing else of the
+    store (push, delete, rules, admin) is among them."""
+    tenant_header: str = "X-Scope-OrgID"
+    """Header the store reads the tenant (``<project>-<environment>``) from."""
+
+
+@dataclass(frozen=True)
+class ObservabilityQueryBackends:
+    """The in-plane stores' query Services, per signal, for the read-only query API.
+
+    Each Service is the store's query front end, which serves reads only: Loki's ``read``
+    target, Tempo's ``query-frontend``. A signal kept nowhere in the plane is None.
+    """
+
+    logs: QueryBackend | None
+    metrics: QueryBackend | None
+    traces: QueryBackend | None
+    ready: tuple[pulumi.Resource, ...] = ()
+    """What creates the Services and their namespace: objects routed to them wait for it."""
+
+    def by_signal(self) -> dict[Signal, QueryBackend]:
+        """The signals that have a store, with their backend."""
+        pairs = {Signal.LOGS: self.logs, Signal.METRICS: self.metrics, Signal.TRACES: self.traces}
+        return {signal: backend for signal, backend in pairs.items() if backend is not None}
+
+
+LOKI_QUERY = QueryBackend(
+    # Simple scalable mode: the read Service is "<chart name>-read" whatever the release name
+    # (grafana/loki helm-loki-6.30.1 production/helm/loki/templates/read/_helpers-read.tpl:4,
+    # read/service-read.yaml:7,27-28, port loki.server.http_listen_port = 3100, values.yaml:338)
+    service="loki-read",
+    namespace=OBSERVABILITY_NAMESPACE,
+    port=3100,
+    # the query-frontend's routes (grafana/loki v3.5.0 pkg/loki/modules.go:1359-1372); push
+    # (:407), tail (:1382), rules (:1492-1495) and delete (:1680-1683) are left out
+    path_prefixes=(
+        "/loki/api/v1/query",  # also matches query_range
+        "/loki/api/v1/label",  # label, labels, label/{name}/values
+        "/loki/api/v1/series",
+        "/loki/api/v1/index/",
+        "/loki/api/v1/patterns",
+        "/loki/api/v1/detected_",
+    ),
+)
+"""Loki's read path as pdpkit installs it (docs/observability.md)."""
+
+TEMPO_QUERY = QueryBackend(
+    # release "tempo": fullname "tempo" (grafana/helm-charts tempo-distributed-1.61.3
+    # charts/tempo-distributed/templates/_helpers.tpl:14-25, resourceName :182-184),
+    # query-frontend/service-query-frontend.yaml:4,20-22 (port 3200, values.yaml:1054)
+    service="tempo-query-frontend",
+    namespace=OBSERVABILITY_NAMESPACE,
+    port=3200,
+    # the query-frontend's routes (grafana/tempo v2.9.0 cmd/tempo/app/modules.go:558-571,
+    # paths pkg/api/http.go:73-91); overrides (writable, :87), mcp and echo are left out
+    path_prefixes=(
+        "/api/traces/",
+        "/api/v2/traces/",
+        "/api/search",  # search, search/tags, search/tag/{name}/values
+        "/api/v2/search/",
+        "/api/metrics/",
+    ),
+)
+"""Tempo's read path as pdpkit installs it (docs/observability.md)."""
+
+
+@dataclass(frozen=True)
+class TelemetryEndpoint:
+    """Where integrations send OTLP: the gateway collector, and how policy selects it."""
+
+    otlp_endpoint: str
+    """OTLP/HTTP base URL (``OTEL_EXPORTER_OTLP_ENDPOINT``)."""
+    namespace: str
+    pod_labels: Mapping[str, str]
+    """Labels selecting the collector's pods (project namespaces' egress policy)."""
+    ports: tuple[int, ...]
+    """OTLP gRPC and HTTP ports."""
+
+
+@dataclass(frozen=True)
 class GatewayRef:
     """A Gateway API gateway integrations attach HTTPRoutes to."""
 
@@ -91,9 +178,15 @@ class DataPlane:
     api_server_entity: bool = False
     """Whether a CiliumNetworkPolicy may allow the API server by Cilium's ``kube-apiserver``
     entity (pdpkit installed Cilium, so the CRD exists)."""
+    flux_ready: tuple[pulumi.Resource, ...] = ()
+    """The Flux release: what a HelmRelease of the data plane's own charts waits for."""
     observability_storage: ObservabilityStorage | None = None
-    """Object storage and identity of the in-plane observability stores (what the system
-    layer's Loki, Mimir and Tempo are configured with); None: observability is off."""
+    """The target's buckets and workload identity for the observability stores; None: the
+    target provides none yet, and no observability chain is installed."""
+    telemetry: TelemetryEndpoint | None = None
+    """The OTLP endpoint integrations send to; None: no collector in the plane."""
+    observability_query: ObservabilityQueryBackends | None = None
+    """The stores' read-only query Services (for the query API); None: no stores."""
     registry_pull_secret: str | None = None
     """A ``kubernetes.io/dockerconfigjson`` Secret for `registry` present in every namespace
     pdpkit creates, which pods name in ``imagePullSecrets``; None: the nodes pull from

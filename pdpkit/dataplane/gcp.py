@@ -101,6 +101,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         registry=infra.registry.host,
         zones=infra.zones,
         ready=system.ready,
+        flux_ready=system.flux_ready,
         api_server_cidrs=system.api_server_cidrs,
         api_server_entity=system.api_server_entity,
         observability_storage=infra.observability,

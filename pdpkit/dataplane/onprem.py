@@ -212,6 +212,7 @@ def build(spec: DataPlaneSpec) -> DataPlane:
         registry=pulumi.Output.from_input(_registry_host(onprem)),
         zones=tuple(spec.network.availability_zones),
         ready=system.ready,
+        flux_ready=system.flux_ready,
         api_server_cidrs=system.api_server_cidrs,
         registry_pull_secret=None if pull is None else pull.secret_name,
         api_server_entity=system.api_server_entity,

@@ -188,6 +188,22 @@ def _matches_target(
                     "aws.assumeRoleArn and the customer's identity the same role",
                 )
             )
+        source = identity.aws.source_role_arn
+        ci = plane.ci.identity.role_arn if plane.ci and plane.ci.identity else None
+        if (
+            source is not None
+            and plane.aws.assume_role_arn is not None
+            and ci not in {None, source}
+        ):
+            found.append(
+                (
+                    (*where[:2], "identity", "aws", "sourceRoleArn"),
+                    f"stack {name!r} runs CI as {ci} (ci.identity.roleArn), but {role} trusts "
+                    f"only the customer's source role {source}; set the stack's "
+                    "ci.identity.roleArn to it (one vendor role per customer: a role shared by "
+                    "customers would reach every customer's deployer)",
+                )
+            )
         if (
             customer.management is ManagementModel.CUSTOMER_SUBSCRIPTION
             and plane.aws.external_id is None

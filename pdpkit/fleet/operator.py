@@ -21,11 +21,21 @@ Ordering: a production stack (``dataplane.production``) lists its customer's non
 stacks as ``prerequisites`` with ``succeededWithinDuration``: the operator runs it only when
 they succeeded on their last run, and re-runs them first when that was too long ago
 (stack_controller.go:291-313 at v2.9.0). The drift check waits for its own stack.
+
+Dependencies: before its first operation a workspace runs ``pulumi install``
+(workspace_controller.go:317-324 at v2.9.0), which installs the project's root
+``requirements.txt`` into ``.venv`` (pulumi/pulumi v3.259.0 sdk/python/toolchain/pip.go:551):
+the hashed lock of every cloud's SDK, whose binary wheels are CPython 3.11 Linux x86_64's. So
+every workspace selects that Python (``PYENV_VERSION``: the image's pyenv) and runs on
+``amd64`` nodes; on another Python pip refuses the lock's hashes. Nothing selects a stack's
+extra: ``pulumi install`` passes no argument to pip (docs/fleet.md, "The workspace's
+dependencies").
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from pdpkit.fleet.loader import Fleet
@@ -46,6 +56,8 @@ PULUMI_CLOUD_TOKEN = "pulumi-access-token"  # noqa: S105 (a Secret's name)
 """Secret (key ``accessToken``) a Pulumi Cloud backend's stacks read their token from."""
 MANAGED_BY = {"app.kubernetes.io/managed-by": "pdpkit"}
 _REVISION = re.compile(r"^([0-9a-f]{40}|[0-9a-f]{64})$")
+REQUIREMENTS = "requirements.txt"
+"""What each workspace's ``pulumi install`` installs (pip toolchain: the project root's)."""
 
 # Service account annotations of each cloud's workload identity:
 # - IRSA: eks.amazonaws.com/role-arn (docs.aws.amazon.com/eks/latest/userguide/
@@ -63,6 +75,9 @@ AZURE_TENANT_ANNOTATION = "azure.workload.identity/tenant-id"
 AZURE_USE_LABEL = "azure.workload.identity/use"
 GKE_SA_ANNOTATION = "iam.gke.io/gcp-service-account"
 KUBECONFIG_MOUNT = "/var/run/pdp/kubeconfig"
+ARCH_LABEL = "kubernetes.io/arch"
+PYTHON_SELECTOR = "PYENV_VERSION"
+"""The variable the workspace image's pyenv shims choose the Python by (versions.py)."""
 
 
 def namespace_of(customer: str) -> str:
@@ -81,11 +96,23 @@ def revision_problem(revision: str) -> str | None:
     )
 
 
+def install_problem(root: Path) -> str | None:
+    """Why the workspaces' ``pulumi install`` would leave them without pulumi (None: it won't).
+
+    Without a root requirements.txt Pulumi's pip toolchain creates an empty ``.venv`` and
+    reports success (pulumi/pulumi v3.259.0 sdk/python/toolchain/pip.go:543-547); the program
+    then fails at ``import pulumi`` on every stack."""
+    if (root / REQUIREMENTS).is_file():
+        return None
+    return (
+        f"no {REQUIREMENTS} at the project root: each workspace runs `pulumi install`, which "
+        f"installs only {REQUIREMENTS} into .venv, so every stack would fail at `import "
+        "pulumi`; restore it (`--require-hashes`, `-r requirements-ci.txt`: docs/fleet.md)"
+    )
+
+
 def render_operator(fleet: Fleet, revision: str, wave: str | None = None) -> dict[str, list[Any]]:
     """File name -> the objects it holds: one file per customer (of `wave`, or all)."""
-    problem = revision_problem(revision)
-    if problem:
-        raise SpecError([Problem("--revision", None, "", problem)])
     settings = fleet.spec.operator
     if fleet.spec.engine is not Engine.OPERATOR or settings is None:
         # one engine per fleet: objects rendered for a fleet the workflows apply would
@@ -105,6 +132,12 @@ def render_operator(fleet: Fleet, revision: str, wave: str | None = None) -> dic
                 )
             ]
         )
+    problem = revision_problem(revision)
+    if problem:
+        raise SpecError([Problem("--revision", None, "", problem)])
+    problem = install_problem(fleet.root)
+    if problem:
+        raise SpecError([Problem(str(fleet.root / REQUIREMENTS), None, "", problem)])
     waves = [w.name for w in fleet.spec.waves]
     if wave is not None and wave not in waves:
         raise SpecError(
@@ -238,7 +271,10 @@ def _common_spec(customer: CustomerSpec, settings: OperatorSpec, name: str) -> d
 
 
 def _workspace(customer: CustomerSpec, settings: OperatorSpec, stack: StackSpec) -> Any:
-    container: dict[str, Any] = {}
+    # The pod template merges into the workspace's pod by container name; the CRD requires
+    # `containers` in it (deploy/crds/pulumi.com_stacks.yaml:10306-10307 at v2.9.0), so the
+    # workspace's own container is always named (workspace_controller.go:481, v2.9.0).
+    container: dict[str, Any] = {"name": "pulumi"}
     pod: dict[str, Any] = {}
     spec: dict[str, Any] = {
         "image": ENGINE.workspace_image,
@@ -247,24 +283,28 @@ def _workspace(customer: CustomerSpec, settings: OperatorSpec, stack: StackSpec)
             "requests": {"cpu": settings.workspace_cpu, "memory": settings.workspace_memory},
             "limits": {"memory": settings.workspace_memory},
         },
+        # The Python the lock's hashes are for (`pulumi install` runs the first `python3` on
+        # PATH: the image's pyenv shim). The operator puts spec.env on the workspace's
+        # container (workspace_controller.go:536,632 at v2.9.0).
+        "env": [{"name": PYTHON_SELECTOR, "value": ENGINE.workspace_python}],
+    }
+    pod_spec: dict[str, Any] = {
+        "nodeSelector": {ARCH_LABEL: ENGINE.workspace_arch},  # the lock's wheels' platform
+        "containers": [container],
     }
     if stack.dataplane.azure is not None:
         pod["metadata"] = {"labels": {AZURE_USE_LABEL: "true"}}
     onprem = customer.identity.onprem
     if stack.dataplane.onprem is not None and onprem is not None:
-        container = {
-            "name": "pulumi",  # the workspace's container (workspace_controller.go:481, v2.9.0)
-            "env": [{"name": "KUBECONFIG", "value": f"{KUBECONFIG_MOUNT}/kubeconfig"}],
-            "volumeMounts": [
-                {"name": "kubeconfig", "mountPath": KUBECONFIG_MOUNT, "readOnly": True}
-            ],
-        }
-        pod["spec"] = {
-            "containers": [container],
-            "volumes": [{"name": "kubeconfig", "secret": {"secretName": onprem.kubeconfig_secret}}],
-        }
-    if pod:
-        spec["podTemplate"] = pod
+        container["env"] = [{"name": "KUBECONFIG", "value": f"{KUBECONFIG_MOUNT}/kubeconfig"}]
+        container["volumeMounts"] = [
+            {"name": "kubeconfig", "mountPath": KUBECONFIG_MOUNT, "readOnly": True}
+        ]
+        pod_spec["volumes"] = [
+            {"name": "kubeconfig", "secret": {"secretName": onprem.kubeconfig_secret}}
+        ]
+    pod["spec"] = pod_spec
+    spec["podTemplate"] = pod
     return {"spec": spec}
 
 

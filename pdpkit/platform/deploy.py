@@ -13,12 +13,15 @@ from typing import Any
 
 import pulumi
 
-from pdpkit.dataplane.contract import DataPlane
+from pdpkit.dataplane.contract import DataPlane, QueryBackend, Signal
 from pdpkit.platform.effective import effective_integration
 from pdpkit.platform.environment_namespace import EnvironmentNamespace, EnvironmentNamespaceArgs
 from pdpkit.platform.integration_endpoints import versioned_path
 from pdpkit.platform.integration_workload import IntegrationWorkload, IntegrationWorkloadArgs
 from pdpkit.platform.names import namespace_name
+from pdpkit.platform.observability_api import ObservabilityApi, ObservabilityApiArgs
+from pdpkit.platform.tenancy import project_tenants
+from pdpkit.spec.observability import ObservabilityApiSpec
 from pdpkit.spec.platform import EnvironmentSpec, IntegrationSpec, PlatformSpec
 
 
@@ -27,6 +30,7 @@ def deploy_platform(
     dataplane: DataPlane,
     images: Mapping[tuple[str, str], str],
     unverified: Mapping[tuple[str, str], str] | None = None,
+    observability_api: ObservabilityApiSpec | None = None,
 ) -> Mapping[str, Any]:
     """Declare the platform's resources on `dataplane`; return stack outputs to export.
 
@@ -35,6 +39,8 @@ def deploy_platform(
     without that the integration is left out of the environment (the outputs say why).
     `unverified` says why a release fails the ledger's verification (`verify_ledger`);
     such a workload is marked, and the policy refuses it (K8S-RELEASE-VERIFIED).
+    `observability_api` (``dataplane.observability.api``) exposes the stores' query APIs to
+    the console, one tenant per project and environment here (`ObservabilityApi`).
     """
     environments = [e for e in platform.environments if dataplane.name in e.data_planes]
     gateways = (dataplane.external_gateway.namespace, dataplane.internal_gateway.namespace)
@@ -62,6 +68,7 @@ def deploy_platform(
                     ready=dataplane.ready,
                     api_server_cidrs=dataplane.api_server_cidrs,
                     api_server_entity=dataplane.api_server_entity,
+                    telemetry=dataplane.telemetry,
                 ),
             )
             namespaces.setdefault(environment.name, {})[project.name] = ns
@@ -75,12 +82,45 @@ def deploy_platform(
                 namespace=created[integration.project],
                 problem=(unverified or {}).get((integration.name, environment.name)),
             )
-    return {
+    outputs: dict[str, Any] = {
         "platform": platform.name,
         "environments": [e.name for e in environments],
         "namespaces": namespaces,
         "integrations": deployments,
     }
+    query = dataplane.observability_query
+    backends = query.by_signal() if query is not None else {}
+    if observability_api is not None and query is not None and backends:
+        api = _observability_api(platform, dataplane, observability_api, backends, query.ready)
+        outputs["observabilityApi"] = {"url": api.url, "tenants": api.tenants}
+    return outputs
+
+
+def _observability_api(
+    platform: PlatformSpec,
+    dataplane: DataPlane,
+    spec: ObservabilityApiSpec,
+    backends: Mapping[Signal, QueryBackend],
+    stores: tuple[pulumi.Resource, ...],
+) -> ObservabilityApi:
+    """The query API over every tenant here: the tenants the collectors file records under
+    (`project_tenants`: each project's namespace in each environment on this data plane)."""
+    gateway = (
+        dataplane.external_gateway if spec.gateway == "external" else dataplane.internal_gateway
+    )
+    tenants = tuple(sorted(set(project_tenants(platform, dataplane.name).values())))
+    return ObservabilityApi(
+        f"{platform.name}-observability-api",
+        ObservabilityApiArgs(
+            tenants=tenants,
+            namespace=next(iter(backends.values())).namespace,
+            gateway=gateway,
+            api=spec,
+            backends=backends,
+            provider=dataplane.kubernetes,
+            ready=(*dataplane.ready, *stores),
+        ),
+    )
 
 
 def _deploy_integration(
@@ -113,6 +153,9 @@ def _deploy_integration(
             namespace=namespace,
             ready=dataplane.ready,
             registry_pull_secret=dataplane.registry_pull_secret,
+            otlp_endpoint=None
+            if dataplane.telemetry is None
+            else dataplane.telemetry.otlp_endpoint,
             release_problem=problem,
         ),
         opts=pulumi.ResourceOptions(depends_on=[namespace]),

@@ -9,7 +9,8 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from pdpkit.components.k8s.api_server_egress import API_SERVER_PORTS, cilium_api_server_spec
-from pdpkit.platform.names import API_ACCESS_LABEL, labels, remote_key
+from pdpkit.dataplane.contract import TelemetryEndpoint
+from pdpkit.platform.names import API_ACCESS_LABEL, TENANT_LABEL, labels, remote_key
 from pdpkit.spec.platform import EgressRule, QuotaSpec, SecretRef
 from pdpkit.spec.workload_checks import LIMIT_RANGE_DEFAULT, LIMIT_RANGE_DEFAULT_REQUEST
 
@@ -45,6 +46,8 @@ class EnvironmentNamespaceArgs:
     api_server_entity: bool = False
     """Also allow those pods the API server by Cilium's ``kube-apiserver`` entity (a
     CiliumNetworkPolicy; only where the data plane says its CRD exists)."""
+    telemetry: TelemetryEndpoint | None = None
+    """The plane's OTLP collector: every pod may send to it; None: no such egress."""
 
 
 class EnvironmentNamespace(pulumi.ComponentResource):
@@ -71,6 +74,7 @@ class EnvironmentNamespace(pulumi.ComponentResource):
                 "labels": {
                     **common,
                     "pdpkit.io/production": str(args.production).lower(),
+                    TENANT_LABEL: ns,
                     **{
                         f"pod-security.kubernetes.io/{mode}": "restricted"
                         for mode in ("enforce", "audit", "warn")
@@ -245,6 +249,27 @@ def _network_policies(args: EnvironmentNamespaceArgs) -> dict[str, dict[str, Any
                     "to": [{"ipBlock": {"cidr": cidr}} for cidr in args.api_server_cidrs],
                     # the endpoints' own ports: policy sees the translated destination
                     "ports": [{"protocol": "TCP", "port": port} for port in API_SERVER_PORTS],
+                }
+            ],
+        }
+    if args.telemetry is not None:
+        # OTLP to the gateway collector only (its pods, its ports), never the stores
+        policies["allow-telemetry"] = {
+            "podSelector": every_pod,
+            "policyTypes": ["Egress"],
+            "egress": [
+                {
+                    "to": [
+                        {
+                            "namespaceSelector": {
+                                "matchLabels": {
+                                    "kubernetes.io/metadata.name": args.telemetry.namespace
+                                }
+                            },
+                            "podSelector": {"matchLabels": dict(args.telemetry.pod_labels)},
+                        }
+                    ],
+                    "ports": [{"protocol": "TCP", "port": port} for port in args.telemetry.ports],
                 }
             ],
         }

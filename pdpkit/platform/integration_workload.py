@@ -35,6 +35,8 @@ class IntegrationWorkloadArgs:
     """What custom resources (ExternalSecret, HTTPRoute) wait for."""
     registry_pull_secret: str | None = None
     """The data plane's pull secret for its own registry, if it has one (`DataPlane`)."""
+    otlp_endpoint: str | None = None
+    """The plane's OTLP collector (`DataPlane.telemetry`); None: no OTEL_* variables."""
     release_problem: str | None = None
     """Why the ledger's release of this integration here fails verification, if it does;
     the workload carries it as an annotation the policy refuses (K8S-RELEASE-VERIFIED)."""
@@ -136,6 +138,7 @@ class IntegrationWorkload(pulumi.ComponentResource):
             pull_name,
             tuple(env_from_secrets),
             registry_pull_secret=args.registry_pull_secret,
+            otlp_endpoint=args.otlp_endpoint,
         )
         revision = content_hash([it.image, config_name, files_name, secrets_name, env_from_secrets])
         template = pod_template(

@@ -17,6 +17,9 @@ LABEL_PREFIX = "pdpkit.io"
 API_ACCESS_LABEL = f"{LABEL_PREFIX}/api-access"
 """Pod label of integrations that may reach the Kubernetes API (they mount a token)."""
 """Prefix of the labels the platform layer puts on its objects."""
+TENANT_LABEL = f"{LABEL_PREFIX}/tenant"
+"""Label on a project's namespace and pods: the observability tenant (``<project>-
+<environment>``, the namespace's name) its logs, traces and metrics are kept in."""
 MAX_NAME = 63
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pdpkit.platform.effective import EffectiveIntegration
-from pdpkit.platform.names import API_ACCESS_LABEL, file_key
+from pdpkit.platform.names import API_ACCESS_LABEL, TENANT_LABEL, file_key, namespace_name
 from pdpkit.spec.platform import ProbeSpec
 
 ZONE_KEY = "topology.kubernetes.io/zone"
@@ -30,6 +30,9 @@ class PodObjects:
     env_from_secrets: tuple[str, ...] = ()
     registry_pull_secret: str | None = None
     """The data plane's pull secret for its own registry (on-prem existing registry)."""
+    otlp_endpoint: str | None = None
+    """The plane's OTLP/HTTP collector, given to the container as the OpenTelemetry SDKs'
+    ``OTEL_EXPORTER_OTLP_*`` variables; None: no collector, no variables."""
 
 
 def selector_labels(integration: EffectiveIntegration) -> dict[str, str]:
@@ -89,7 +92,7 @@ def pod_template(
         container["ports"] = [
             {"containerPort": p, "name": f"p{p}", "protocol": "TCP"} for p in ports
         ]
-    if env := _env(integration, objects):
+    if env := _env(integration, objects) + _telemetry_env(integration, objects):
         container["env"] = env
     if env_from := _env_from(integration, objects):
         container["envFrom"] = env_from
@@ -125,7 +128,12 @@ def pod_template(
         ]
     else:
         spec["restartPolicy"] = "Never"
-    labels = {**selector_labels(integration), "pdpkit.io/environment": integration.environment}
+    labels = {
+        **selector_labels(integration),
+        "pdpkit.io/environment": integration.environment,
+        # the observability tenant its logs, traces and metrics are kept in
+        TENANT_LABEL: namespace_name(integration.project, integration.environment),
+    }
     if integration.service_account_token:
         labels[API_ACCESS_LABEL] = "true"  # the namespace's allow-api-server policy selects it
     return {"metadata": {"labels": labels, "annotations": dict(annotations)}, "spec": spec}
@@ -153,6 +161,25 @@ def _env(integration: EffectiveIntegration, objects: PodObjects) -> list[dict[st
                 }
             )
     return env
+
+
+def _telemetry_env(integration: EffectiveIntegration, objects: PodObjects) -> list[dict[str, Any]]:
+    """The OpenTelemetry SDKs' standard variables (opentelemetry-specification
+    specification/configuration/sdk-environment-variables.md, protocol/exporter.md), unless
+    the integration sets one itself: its own value wins."""
+    if objects.otlp_endpoint is None:
+        return []
+    own = {variable.name for variable in integration.env}
+    values = {
+        "OTEL_EXPORTER_OTLP_ENDPOINT": objects.otlp_endpoint,
+        "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+        "OTEL_SERVICE_NAME": integration.name,
+        "OTEL_RESOURCE_ATTRIBUTES": (
+            f"service.namespace={integration.project},"
+            f"deployment.environment.name={integration.environment}"
+        ),
+    }
+    return [{"name": name, "value": value} for name, value in values.items() if name not in own]
 
 
 def _env_from(integration: EffectiveIntegration, objects: PodObjects) -> list[dict[str, Any]]:

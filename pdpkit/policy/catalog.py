@@ -16,6 +16,7 @@ from pdpkit.policy import (
     kubernetes,
     kubernetes_plan,
     object_storage,
+    observability_api,
     references,
     releases,
 )
@@ -98,6 +99,7 @@ RULES: tuple[Rule, ...] = (
             kubernetes_plan,
             ingress,
             gateway_routes,
+            observability_api,
             releases,
             data_protection,
             references,

@@ -35,8 +35,11 @@ DATA_HOLDING = frozenset(
     }
 )
 """Resource types whose deletion loses data (or makes data unreadable, for keys)."""
-DATA_HOLDING_CHARTS = frozenset({"harbor", "loki", "opensearch", "vault", "minio"})
-"""Helm charts that store data in the cluster (on-prem registry, log store, vault, storage)."""
+DATA_HOLDING_CHARTS = frozenset(
+    {"harbor", "loki", "opensearch", "vault", "minio", "tempo-distributed"}
+)
+"""Helm charts that store data in the cluster (on-prem registry, log and trace stores, vault,
+storage)."""
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 FLUX_HELM_RELEASE = ("kubernetes:helm.toolkit.fluxcd.io/", ":HelmRelease")
 """A Flux HelmRelease (any API version): Flux uninstalls the chart when it is deleted."""

@@ -1,5 +1,5 @@
 """Rules over what stands in front of the external gateway: the source ranges its load
-balancer accepts, and the web application firewall on its listeners (docs/ingress-firewall.md).
+balancer accepts, and the web application firewall on its listeners (docs/ingress-security.md).
 
 The gateway's own objects carry the label ``pdpkit.io/gateway: <name>``; the external one is
 ``external``.
@@ -19,6 +19,8 @@ from pdpkit.spec.gateway_checks import is_open
 GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway"
 ENVOY_PROXY = "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy"
 EXTENSION_POLICY = "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyExtensionPolicy"
+HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"
+ROUTE_KINDS = frozenset({"HTTPRoute", "GRPCRoute", "UDPRoute", "TCPRoute", "TLSRoute"})
 GATEWAY_LABEL = "pdpkit.io/gateway"
 EXTERNAL = "external"
 CORE_RULE_SET = "Include @owasp_crs/"
@@ -63,9 +65,11 @@ def gateway_source_ranges(
     "In a production data plane a web application firewall with the OWASP Core Rule Set "
     "blocks attacks on every listener of the external gateway: an EnvoyExtensionPolicy "
     "targeting the Gateway loads Coraza with the CRS and SecRuleEngine On (not DetectionOnly, "
-    "not off).",
+    "not off), and no EnvoyExtensionPolicy on one of its routes replaces it (without "
+    "mergeType only the most specific policy takes effect).",
     "Leave dataplane.gateways.external.waf.mode out (blocking in production) or set it to "
-    "blocking; tune false positives in a non-production data plane in detection mode.",
+    "blocking; tune false positives in a non-production data plane in detection mode. Give a "
+    "route-level EnvoyExtensionPolicy mergeType: StrategicMerge so the gateway's WAF stays.",
 )
 def gateway_waf(
     resources: Sequence[Resource], ctx: PolicyContext
@@ -93,6 +97,51 @@ def gateway_waf(
                     f"{engines[-1] or 'unset'}): attacks reach the integrations"
                 ),
             )
+        yield from _shadowing_policies(resources, name, namespace)
+
+
+def _shadowing_policies(
+    resources: Sequence[Resource], gateway: str, namespace: str
+) -> Iterator[tuple[Resource, str]]:
+    """Route-level EnvoyExtensionPolicies that replace the gateway's (its WAF) on a route of
+    `gateway`: without ``mergeType`` "only the most specific configuration takes effect"
+    (envoyproxy/gateway v1.9.0 api/v1alpha1/envoyextensionypolicy_types.go:48-58)."""
+    routes = {
+        (namespace_of(r.inputs), name_of(r.inputs))
+        for r in resources
+        if r.type == HTTP_ROUTE and _attached(r.inputs, gateway, namespace)
+    }
+    for policy in resources:
+        if policy.type != EXTENSION_POLICY or dig(policy.inputs, "spec", "mergeType"):
+            continue
+        where = namespace_of(policy.inputs)
+        shadowed = sorted(
+            str(dig(ref, "name"))
+            for ref in _refs(policy.inputs)
+            if dig(ref, "kind") in ROUTE_KINDS and (where, dig(ref, "name")) in routes
+        )
+        selects_routes = any(
+            dig(selector, "kind") in ROUTE_KINDS
+            for selector in items(policy.inputs, "spec", "targetSelectors")
+        )
+        if shadowed or selects_routes:
+            what = f"route(s) {', '.join(shadowed)}" if shadowed else "the routes it selects"
+            yield (
+                policy,
+                f"EnvoyExtensionPolicy {name_of(policy.inputs)} replaces Gateway {gateway}'s "
+                f"web application firewall on {what}: it has no mergeType, so only it applies",
+            )
+
+
+def _attached(route: Mapping[str, Any], gateway: str, namespace: str) -> bool:
+    """Whether the route names `gateway` in `namespace` among its parents (a parentRef's
+    namespace defaults to the route's own)."""
+    return any(
+        dig(ref, "name") == gateway
+        and (dig(ref, "namespace") or namespace_of(route)) == namespace
+        and (dig(ref, "kind") or "Gateway") == "Gateway"
+        for ref in items(route, "spec", "parentRefs")
+    )
 
 
 @resource_rule(
@@ -124,12 +173,18 @@ def _open(cidr: str) -> bool:
         return True
 
 
-def _targets(policy: Mapping[str, Any], gateway: str) -> bool:
+def _refs(policy: Mapping[str, Any]) -> list[Any]:
     refs = [*items(policy, "spec", "targetRefs")]
     single = dig(policy, "spec", "targetRef")
     if isinstance(single, Mapping):
         refs.append(single)
-    return any(dig(ref, "kind") == "Gateway" and dig(ref, "name") == gateway for ref in refs)
+    return refs
+
+
+def _targets(policy: Mapping[str, Any], gateway: str) -> bool:
+    return any(
+        dig(ref, "kind") == "Gateway" and dig(ref, "name") == gateway for ref in _refs(policy)
+    )
 
 
 def _directives(wasm: Any) -> list[str]:

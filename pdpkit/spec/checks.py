@@ -4,8 +4,8 @@ Each check yields ``(key path, message)``; the loader turns them into located pr
 Platform rules live in `platform_checks`, the Kubernetes version in `kubernetes_checks`,
 per-cloud rules in `cloud_checks` and `azure_rules`, gateway rules in `gateway_checks`;
 what the objects a value becomes accept in `workload_checks`, `label_checks`,
-`system_checks`, `storage_checks`, `endpoint_checks`, `name_checks`, `derived_names` and
-`text_checks`.
+`system_checks`, `telemetry_checks`, `storage_checks`, `endpoint_checks`, `name_checks`,
+`observability_api_checks`, `derived_names` and `text_checks`.
 """
 
 from __future__ import annotations
@@ -29,12 +29,14 @@ from pdpkit.spec.image_registry import agent_image_problems, image_pull_problems
 from pdpkit.spec.kubernetes_checks import kubernetes_version_problems
 from pdpkit.spec.label_checks import node_problems, tag_problems
 from pdpkit.spec.name_checks import name_problems
+from pdpkit.spec.observability_api_checks import observability_api_problems
 from pdpkit.spec.platform_checks import find_cycle, platform_problems
 from pdpkit.spec.production_checks import production_problems
 from pdpkit.spec.secret_key_checks import secret_key_problems
 from pdpkit.spec.stack import StackSpec
 from pdpkit.spec.storage_checks import storage_problems
 from pdpkit.spec.system_checks import system_problems
+from pdpkit.spec.telemetry_checks import telemetry_problems
 from pdpkit.spec.text_checks import control_character_problems
 from pdpkit.spec.workload_checks import workload_problems
 
@@ -47,6 +49,7 @@ def cross_field_problems(stack: StackSpec) -> list[Finding]:
     findings += region_problems(stack)
     findings += gateway_problems(stack.dataplane.gateways)
     findings += firewall_problems(stack.dataplane)
+    findings += observability_api_problems(stack.dataplane)
     findings += kubernetes_version_problems(stack)
     if stack.dataplane.target is Target.AWS:
         findings += aws_network_problems(stack)
@@ -73,6 +76,7 @@ def cross_field_problems(stack: StackSpec) -> list[Finding]:
     findings += node_problems(stack)
     findings += tag_problems(stack)
     findings += system_problems(stack)
+    findings += telemetry_problems(stack)
     findings += control_character_problems(stack)
     return findings
 

@@ -196,7 +196,7 @@ OCI_DIGEST_REF = r"^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)+(:[A-Za-z0-9._-]+)?@sha
 
 class WafSpec(SpecModel):
     """The web application firewall on every listener of the external gateway: Coraza with
-    the OWASP Core Rule Set, running inside the gateway's Envoy (docs/ingress-firewall.md)."""
+    the OWASP Core Rule Set, running inside the gateway's Envoy (docs/ingress-security.md)."""
 
     mode: WafMode | None = None
     """``blocking``, ``detection`` or ``off``; left out: blocking when the data plane is

@@ -10,6 +10,10 @@ from pydantic import Field
 from pdpkit.spec.base import NonEmptyStr, SpecModel
 from pdpkit.spec.formats import Hostname, HttpsUrl
 
+SYSTEM_TENANT = "pdp-system"
+"""Tenant of everything outside the platform's project namespaces (system components, the
+stores themselves); platform operators read it, no project token does."""
+
 
 class MetricsStore(StrEnum):
     """Where metrics are kept."""
@@ -68,7 +72,8 @@ class ObservabilitySpec(SpecModel):
     retention: RetentionSpec = RetentionSpec()
     """Days per signal; left out: logs 30, metrics 30, traces 7."""
     metrics_store: MetricsStore = MetricsStore.IN_CLUSTER
-    """``inCluster`` (default) or the cloud's ``managed`` Prometheus."""
+    """``inCluster`` (default) or the cloud's ``managed`` Prometheus (not yet supported:
+    `pdp validate` refuses it; metrics are not kept in the plane yet, docs/observability.md)."""
     size: ObservabilitySize = ObservabilitySize.SMALL
     """Replicas and resources of collectors and stores. Default small."""
     api: ObservabilityApiSpec | None = None

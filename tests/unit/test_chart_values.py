@@ -27,6 +27,15 @@ UNVERIFIED = {
 }
 """Charts whose values.yaml could not be read at the pinned version (named in the report)."""
 
+COLLECTOR_CONFIG = {
+    "opentelemetry-collector": "config",
+}
+"""Values subtrees that are a program's own configuration, rendered whole: the collector's
+``config`` (open-telemetry/opentelemetry-helm-charts opentelemetry-collector-0.170.0
+templates/_config.tpl:47,146: deep-copied, merged with the presets, ``toYaml``'d into the
+ConfigMap). Its keys are the collector's, not the chart's: receivers, processors,
+connectors, exporters and pipelines pdpkit names (tests/unit/dataplane/test_observability)."""
+
 
 def split(path: str) -> tuple[str, ...]:
     return tuple(part.replace("\\.", ".") for part in re.split(r"(?<!\\)\.", path))
@@ -53,6 +62,8 @@ def chart_paths(chart: str, version: str) -> tuple[set[tuple[str, ...]], set[tup
 
 def unknown_keys(chart: str, version: str, values: dict[str, Any]) -> list[str]:
     keys, free = chart_paths(chart, version)
+    if chart in COLLECTOR_CONFIG:
+        free = free | {(COLLECTOR_CONFIG[chart],)}
     return [
         ".".join(path)
         for path in set_paths(values)
@@ -61,9 +72,14 @@ def unknown_keys(chart: str, version: str, values: dict[str, Any]) -> list[str]:
 
 
 def releases() -> Iterator[tuple[str, dict[str, Any]]]:
+    from tests.unit.dataplane.observability_plans import plan_with_storage
+
     for stack in EXAMPLE_STACKS:
         for release in plan_of(stack).helm_releases():
             yield stack, release
+        # the observability chain, planned with the storage its target will provide
+        for release in plan_with_storage(stack).helm_releases():
+            yield f"{stack} (with observability storage)", release
 
 
 def test_every_pinned_chart_has_a_key_list_or_a_reason():
@@ -79,6 +95,12 @@ def test_the_check_catches_a_key_the_chart_does_not_have():
     ]
     # a free-form map takes any key
     assert unknown_keys("cert-manager", "v1.21.1", {"podLabels": {"any/label": "x"}}) == []
+    # the collector's own configuration is free-form, the chart's values around it are not
+    collector = "opentelemetry-collector"
+    assert unknown_keys(collector, "0.170.0", {"config": {"connectors": {"routing": {}}}}) == []
+    assert unknown_keys(collector, "0.170.0", {"presets": {"logCollection": {}}}) == [
+        "presets.logCollection"
+    ]
 
 
 @pytest.mark.slow

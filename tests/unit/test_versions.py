@@ -133,10 +133,17 @@ def test_no_plan_installs_a_near_limit_chart_as_a_helm_release(stack):
             assert release["installedBy"] == "pulumi-rendered", (stack, release["name"])
 
 
+RELEASE_ENTRIES = {"otel-node": "otelNodeCollector", "otel-gateway": "otelClusterCollector"}
+"""Releases of a chart pinned under two keys (one per role, each its own Pod Security fact)."""
+
+
 @pytest.mark.slow
+@pytest.mark.parametrize("storage", [False, True], ids=["as-is", "with-observability-storage"])
 @pytest.mark.parametrize("stack", EXAMPLE_STACKS)
-def test_no_namespace_is_labelled_stricter_than_its_charts_meet(stack):
-    plan = plan_of(stack)
+def test_no_namespace_is_labelled_stricter_than_its_charts_meet(stack, storage):
+    from tests.unit.dataplane.observability_plans import plan_with_storage
+
+    plan = plan_with_storage(stack) if storage else plan_of(stack)
     levels = {
         (ns.inputs.get("metadata") or {}).get("name"): PodSecurity(
             ns.inputs["metadata"]["labels"]["pod-security.kubernetes.io/enforce"]
@@ -150,7 +157,8 @@ def test_no_namespace_is_labelled_stricter_than_its_charts_meet(stack):
         label = levels.get(release["namespace"])
         if label is None:  # kube-system (Cilium): not a namespace pdpkit declares
             continue
-        meets = by_chart[release["chart"]].pod_security
+        entry = RELEASE_ENTRIES.get(release["name"])
+        meets = (chart(entry) if entry else by_chart[release["chart"]]).pod_security
         for mode in ("enforce", "audit", "warn"):
             ns = next(
                 r
@@ -170,9 +178,32 @@ def test_no_namespace_is_labelled_stricter_than_its_charts_meet(stack):
 @pytest.mark.slow
 def test_lokis_restricted_level_rests_on_the_values_pdpkit_sets():
     # grafana/loki helm-loki-6.30.1 values.yaml:96-100, 1056-1060: no seccompProfile by default
-    (loki,) = [r for r in plan_of("acme-onprem-local").helm_releases() if r["chart"] == "loki"]
+    # on-prem runs two: the log store Fluent Bit ships to, and the observability store
+    lokis = [r for r in plan_of("acme-onprem-local").helm_releases() if r["chart"] == "loki"]
+    assert len(lokis) == 2
     assert chart("loki").pod_security is PodSecurity.RESTRICTED
     runtime_default = {"seccompProfile": {"type": "RuntimeDefault"}}
-    assert loki["values"]["loki"]["podSecurityContext"] == runtime_default
-    assert loki["values"]["gateway"]["podSecurityContext"] == runtime_default
-    assert loki["values"]["test"] == {"enabled": False}
+    for loki in lokis:
+        assert loki["values"]["loki"]["podSecurityContext"] == runtime_default, loki["name"]
+        gateway = loki["values"]["gateway"]  # off in the observability store (queried directly)
+        assert gateway == {"enabled": False} or gateway["podSecurityContext"] == runtime_default
+        assert loki["values"]["test"] == {"enabled": False}, loki["name"]
+
+
+@pytest.mark.slow
+def test_the_collectors_levels_rest_on_the_values_pdpkit_sets():
+    from tests.unit.dataplane.observability_plans import plan_with_storage
+
+    found = {r["name"]: r for r in plan_with_storage("acme-gcp-staging").helm_releases()}
+    assert chart("otelClusterCollector").pod_security is PodSecurity.RESTRICTED
+    gateway = found["otel-gateway"]["values"]
+    # no host path: the presets that mount them stay off (templates/_pod.tpl:247-265)
+    assert "presets" not in gateway
+    assert gateway["securityContext"]["runAsNonRoot"] is True
+    assert gateway["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+    assert gateway["podSecurityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    # the node collector needs host paths: privileged, the only release in its namespace
+    assert chart("otelNodeCollector").pod_security is PodSecurity.PRIVILEGED
+    assert found["otel-node"]["values"]["presets"]["logsCollection"]["enabled"] is True
+    tempo = found["tempo"]["values"]["tempo"]
+    assert tempo["podSecurityContext"] == {"seccompProfile": {"type": "RuntimeDefault"}}

@@ -74,6 +74,10 @@ CHART_CLUSTER_RULES: dict[str, tuple[dict[str, Any], ...]] = {
     # cluster-scoped object in charts/opensearch/templates/ nor templates/ (no `kind: Cluster*`).
     "opensearch": (),
     "harbor": (),
+    # grafana/helm-charts tempo-distributed-1.61.3: the only cluster-scoped objects are the
+    # meta-monitoring agent's (templates/metamonitoring/grafana-agent-cluster-role*.yaml),
+    # rendered only with metaMonitoring.grafanaAgent, which pdpkit leaves off.
+    "tempo": (),
 }
 """Cluster-scoped permissions each Flux-released chart's objects need, keyed like
 `pdpkit.versions.CHARTS`; everything namespaced comes from `admin` in its target namespace."""

@@ -96,7 +96,7 @@ class Gateway(pulumi.ComponentResource):
             # Copied onto the Service's spec.loadBalancerSourceRanges by Envoy Gateway
             # (envoyproxy/gateway v1.9.0 api/v1alpha1/shared_types.go:358-364,
             # KubernetesServiceSpec; only for type LoadBalancer, :321). Who enforces it on each
-            # target: docs/ingress-firewall.md and `pdpkit.dataplane.*_system`.
+            # target: docs/ingress-security.md and `pdpkit.dataplane.*_system`.
             service["loadBalancerSourceRanges"] = list(args.source_ranges)
         # Per-gateway EnvoyProxy: replicas, hardening and the LB annotations (private LB).
         self.proxy = custom_resource(

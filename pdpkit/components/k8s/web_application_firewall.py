@@ -4,7 +4,7 @@ the gateway's Envoy as a Wasm extension by an `EnvoyExtensionPolicy`.
 Why in Envoy rather than in front of the load balancer: none of the clouds' WAFs can sit in
 front of the passthrough (layer 4) load balancer a `LoadBalancer` Service gets, and on-prem
 there is none; one WAF everywhere keeps the rules, the modes and the logs the same on every
-target (docs/ingress-firewall.md).
+target (docs/ingress-security.md).
 """
 
 from __future__ import annotations

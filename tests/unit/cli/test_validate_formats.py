@@ -139,7 +139,7 @@ CASES = [
     ),
     (
         AWS,
-        "roleArn: arn:aws:iam::109876543210:role/pdpkit-operator",
+        "roleArn: arn:aws:iam::109876543210:role/pdp-fleet-acme",
         "roleArn: pdpkit-operator",
         "pdp:dataplane.ci.identity.roleArn",
         "is not an IAM role ARN; got 'pdpkit-operator'; expected arn:aws:iam::",
@@ -227,9 +227,10 @@ def test_a_cloud_stack_without_a_ci_identity_is_refused(
     edit(
         project / AWS,
         "      identity:\n"
-        "        # The vendor's operator role GitHub's OIDC token assumes; pdpkit-deployer trusts it\n"
-        "        # with the external id (the workflow defines the AWS CLI profile pdp-acme-aws-prod).\n"
-        "        roleArn: arn:aws:iam::109876543210:role/pdpkit-operator\n",
+        "        # The vendor's role for acme GitHub's OIDC token assumes (fleet.yaml's sourceRoleArn,\n"
+        "        # the only principal pdpkit-deployer trusts) with the external id (the workflow\n"
+        "        # defines the AWS CLI profile pdp-acme-aws-prod).\n"
+        "        roleArn: arn:aws:iam::109876543210:role/pdp-fleet-acme\n",
         "",
     )
     code, output = validate(project, capsys, AWS)

@@ -88,7 +88,7 @@ def test_the_internal_gateway_is_never_internet_facing(stack: str) -> None:
     assert "loadBalancerSourceRanges" not in service
     if target == "onprem":
         # the cluster's own load balancer (MetalLB, kube-vip…) hands out the address: which
-        # pool it draws from is the site's (docs/ingress-firewall.md); no cloud annotation
+        # pool it draws from is the site's (docs/ingress-security.md); no cloud annotation
         assert annotations == {}
     else:
         assert INTERNAL_LOAD_BALANCER[target].items() <= annotations.items()

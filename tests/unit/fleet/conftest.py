@@ -30,9 +30,11 @@ def use_operator(root: Path) -> Path:
 
 
 def fleet_project(target: Path) -> Path:
-    """A copy of the project at `target` with its fleet.yaml."""
+    """A copy of the project at `target` with its fleet.yaml and what `pulumi install`
+    installs."""
     scratch_project(target, entry_point=False)
-    shutil.copy(ROOT / "fleet.yaml", target)
+    for name in ("fleet.yaml", "requirements.txt", "requirements-ci.txt"):
+        shutil.copy(ROOT / name, target)
     return target
 
 

@@ -34,6 +34,10 @@ WORKSPACE_SPEC = _object(
         "securityProfile": {"type": "string", "enum": ["baseline", "restricted"]},  # :10383;
         # the two values: operator/api/auto/v1alpha1/workspace_types.go:34-36
         "resources": _object({"requests": _RESOURCE_LIST, "limits": _RESOURCE_LIST}),  # :10323
+        "env": {  # :1283, EnvVar items: name required (:1436-1437)
+            "type": "array",
+            "items": _object({"name": _STRING, "value": _STRING}, ("name",)),
+        },
         "podTemplate": _object(  # :1715
             {
                 "metadata": _object({"labels": {"type": "object"}}),
@@ -51,8 +55,12 @@ WORKSPACE_SPEC = _object(
                             ),
                         },
                         "volumes": {"type": "array"},
+                        "nodeSelector": {  # :7558
+                            "type": "object",
+                            "additionalProperties": _STRING,
+                        },
                     },
-                    ("containers",),
+                    ("containers",),  # :10306-10307
                 ),
             }
         ),

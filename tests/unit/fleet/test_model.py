@@ -108,6 +108,24 @@ def test_an_identity_for_another_account_is_refused(project: Path) -> None:
     ), problems
 
 
+def test_a_ci_role_other_than_the_customers_source_role_is_refused(project: Path) -> None:
+    """The customer's deployer trusts only its source role: a stack whose workflows start from
+    another vendor role (a shared one) could not hop, and would reach every customer."""
+    stack = project / "stacks" / "Pulumi.acme-aws-prod.yaml"
+    text = stack.read_text(encoding="utf-8")
+    mine = "roleArn: arn:aws:iam::109876543210:role/pdp-fleet-acme"
+    assert mine in text
+    shared = "arn:aws:iam::109876543210:role/pdpkit-operator"
+    stack.write_text(text.replace(mine, f"roleArn: {shared}"), encoding="utf-8")
+    problems = _problems(project)
+    assert any(
+        "customers[0].identity.aws.sourceRoleArn: stack 'acme-aws-prod' runs CI as "
+        f"{shared} (ci.identity.roleArn), but arn:aws:iam::210987654321:role/pdpkit-deployer "
+        "trusts only the customer's source role arn:aws:iam::109876543210:role/pdp-fleet-acme" in p
+        for p in problems
+    ), problems
+
+
 def test_a_missing_and_an_unused_identity_are_refused(project: Path) -> None:
     _edit(
         project,

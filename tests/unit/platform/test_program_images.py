@@ -40,8 +40,10 @@ def test_deploy_passes_the_ledgers_images(
         dataplane: Any,
         images: Mapping[tuple[str, str], str],
         unverified: Mapping[tuple[str, str], str],
+        observability_api: Any = None,
     ) -> dict[str, Any]:
         seen.update(images)
+        assert observability_api is not None  # the stack's dataplane.observability.api
         assert unverified == {}  # every entry, the new release included, verifies
         return {}
 
@@ -49,7 +51,11 @@ def test_deploy_passes_the_ledgers_images(
         pdpkit.program,
         "build_dataplane",
         lambda spec: SimpleNamespace(
-            name=spec.name, target=Target.ONPREM, registry="harbor", secret_store="vault"
+            name=spec.name,
+            target=Target.ONPREM,
+            registry="harbor",
+            secret_store="vault",
+            observability_storage=None,
         ),
     )
     monkeypatch.setattr(pdpkit.platform.deploy, "deploy_platform", fake_platform)

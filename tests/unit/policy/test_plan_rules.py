@@ -532,3 +532,59 @@ def test_an_internal_route_on_the_external_gateway_is_flagged() -> None:
         "admin: internal route orders-prod/admin is attached to the external gateway"
     ]
     assert flagged("K8S-ROUTE-INTERNAL-STAYS-INTERNAL", [route("a", "internal", "internal")]) == []
+
+
+def gateway_route(name: str, parent: str = "external") -> PolicyResource:
+    spec = {"parentRefs": [{"name": parent, "namespace": NS}]}
+    inputs = {"metadata": {"name": name, "namespace": "acme-prod"}, "spec": spec}
+    return res(ROUTE, name, inputs)
+
+
+def route_extension(route_name: str, merge: str | None = None) -> PolicyResource:
+    spec: dict[str, Any] = {
+        "targetRefs": [
+            {"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": route_name}
+        ],
+        "wasm": [{"name": "other", "code": {"type": "Image"}}],
+    }
+    if merge:
+        spec["mergeType"] = merge
+    inputs = {"metadata": {"name": f"{route_name}-ext", "namespace": "acme-prod"}, "spec": spec}
+    return res(EXTENSION_POLICY, f"{route_name}-ext", inputs)
+
+
+def test_a_route_level_extension_policy_may_not_replace_the_gateway_waf() -> None:
+    blocking = waf(CRS[0], "SecRuleEngine On", *CRS[1:])
+    base = [gateway(), blocking, gateway_route("orders")]
+    assert flagged("K8S-GW-WAF", base, PRODUCTION) == []
+    assert flagged("K8S-GW-WAF", [*base, route_extension("orders")], PRODUCTION) == [
+        "orders-ext: EnvoyExtensionPolicy orders-ext replaces Gateway external's web "
+        "application firewall on route(s) orders: it has no mergeType, so only it applies"
+    ]
+    # merged into the gateway's policy, or on a route of the internal gateway: the WAF stays
+    merged = route_extension("orders", merge="StrategicMerge")
+    assert flagged("K8S-GW-WAF", [*base, merged], PRODUCTION) == []
+    internal = [gateway(), blocking, gateway_route("orders", parent="internal")]
+    assert flagged("K8S-GW-WAF", [*internal, route_extension("orders")], PRODUCTION) == []
+
+
+def test_observability_route_without_security_policy() -> None:
+    route = {
+        "kind": "HTTPRoute",
+        "metadata": {"name": "logs", "namespace": "pdp-observability"},
+        "spec": {
+            "rules": [
+                {
+                    "matches": [{"path": {"type": "PathPrefix", "value": "/loki/api/v1/query"}}],
+                    "backendRefs": [{"name": "loki-read", "port": 3100}],
+                }
+            ]
+        },
+    }
+    found = flagged(
+        "K8S-OBSERVABILITY-API",
+        [res("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "logs", route)],
+    )
+    assert any("without a SecurityPolicy" in m for m in found)
+    assert any("does not set X-Scope-OrgID" in m for m in found)
+    # more variants (the generated API and each weakening): test_observability_api_rule.py

@@ -116,8 +116,8 @@ def test_an_onprem_preview_runs_only_on_its_read_only_runner(
         ),
         (
             "stacks/Pulumi.acme-aws-prod.yaml",
-            "roleArn: arn:aws:iam::109876543210:role/pdpkit-operator",
-            "roleArn: arn:aws:iam::109876543210:role/pdpkit-operator\n"
+            "roleArn: arn:aws:iam::109876543210:role/pdp-fleet-acme",
+            "roleArn: arn:aws:iam::109876543210:role/pdp-fleet-acme\n"
             "      previewIdentity: {roleArn: 'arn:aws:iam::109876543210:role/pdp-preview'}",
             "pdp:dataplane.ci.previewIdentity: cannot be used with aws.assumeRoleArn",
         ),
