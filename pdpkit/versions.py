@@ -381,6 +381,51 @@ CHARTS: tuple[ChartVersion, ...] = (
         "(no crds/)",
     ),
     ChartVersion(
+        "cortex",
+        "https://cortexproject.github.io/cortex-helm-chart",
+        "cortex",
+        "3.3.4",
+        component="Cortex 1.21 (microservices)",
+        app_version="v1.21.1",
+        app_version_source="cortexproject/cortex-helm-chart v3.3.4 Chart.yaml:3. Cortex, not "
+        "Mimir: no mimir-distributed release could be read here (grafana/mimir is too large "
+        "to fetch; its only stored chart is 6.1.1-weekly.368, not a release), and Cortex "
+        "keeps the same X-Scope-OrgID tenancy, blocks storage and /prometheus read API",
+        kubernetes=KubernetesRange(
+            19, None, "cortexproject/cortex-helm-chart v3.3.4 Chart.yaml:6 (kubeVersion ^1.19.0-0)"
+        ),
+        pod_security=PodSecurity.RESTRICTED,
+        pod_security_source="cortexproject/cortex-helm-chart v3.3.4 values.yaml (every "
+        "component's securityContext is {} and containerSecurityContext only read-only root: "
+        "pdpkit sets non-root 10001, RuntimeDefault, no escalation, ALL dropped), rendered "
+        'with `omit ... "enabled" | toYaml` (templates/*/…-dep.yaml, ingester-statefulset.'
+        "yaml:153, store-gateway-statefulset.yaml:70,151, compactor-statefulset.yaml:67,147); "
+        "no hostPath; nginx, ruler, alertmanager and the memcached sub-charts are disabled; "
+        "cortexproject/cortex v1.21.1 cmd/cortex/Dockerfile sets no USER (pdpkit's values "
+        "run it as 10001)",
+        crds=CrdInstall.NONE,
+        crds_source="cortexproject/cortex-helm-chart v3.3.4 (no crds/)",
+    ),
+    ChartVersion(
+        "kubeStateMetrics",
+        "https://prometheus-community.github.io/helm-charts",
+        "kube-state-metrics",
+        "8.4.0",
+        component="kube-state-metrics 2.20",
+        app_version="2.20.0",
+        app_version_source="prometheus-community/helm-charts kube-state-metrics-8.4.0 "
+        "charts/kube-state-metrics/Chart.yaml:12",
+        kubernetes=None,
+        pod_security=PodSecurity.RESTRICTED,
+        pod_security_source="prometheus-community/helm-charts kube-state-metrics-8.4.0 "
+        "charts/kube-state-metrics/values.yaml:339-358 (securityContext: non-root 65534, "
+        "RuntimeDefault; containerSecurityContext: read-only root, no escalation, ALL "
+        "dropped); hostNetwork false (:88); kubeRBACProxy and selfMonitor stay off",
+        crds=CrdInstall.NONE,
+        crds_source="prometheus-community/helm-charts kube-state-metrics-8.4.0 "
+        "charts/kube-state-metrics (no crds/)",
+    ),
+    ChartVersion(
         "opensearch",
         "https://opensearch-project.github.io/helm-charts",
         "opensearch",
@@ -492,15 +537,16 @@ EVERY_DATA_PLANE = (
     "logAgent",
     "otelNodeCollector",
     "otelClusterCollector",
+    "kubeStateMetrics",
 )
 """Charts every data plane installs, whatever the target."""
 
 
 TARGET_CHARTS: dict[str, tuple[str, ...]] = {
-    "azure": (*EVERY_DATA_PLANE, "loki", "tempo"),  # AKS runs its own Cilium
-    "gcp": (*EVERY_DATA_PLANE, "loki", "tempo"),  # Dataplane V2 is Google's Cilium
-    "aws": ("cilium", *EVERY_DATA_PLANE, "loki", "tempo"),
-    "onprem": ("cilium", *EVERY_DATA_PLANE, "loki", "opensearch", "harbor", "tempo"),
+    "azure": (*EVERY_DATA_PLANE, "loki", "tempo", "cortex"),  # AKS runs its own Cilium
+    "gcp": (*EVERY_DATA_PLANE, "loki", "tempo", "cortex"),  # Dataplane V2 is Google's Cilium
+    "aws": ("cilium", *EVERY_DATA_PLANE, "loki", "tempo", "cortex"),
+    "onprem": ("cilium", *EVERY_DATA_PLANE, "loki", "opensearch", "harbor", "tempo", "cortex"),
 }
 """Per target (``Target`` value): the charts whose Kubernetes range applies to it."""
 

@@ -86,8 +86,11 @@ def template_paths(git_dir: str, tag: str, chart_dir: str) -> Iterator[str]:
 def main() -> None:
     git_dir, repo, tag, chart_dir, values_file, chart, version = sys.argv[1:8]
     text = git(git_dir, "show", f"{tag}:{values_file}")
-    # gateway-helm keeps values.tmpl.yaml, whose image tags are Go template placeholders
-    values = yaml.safe_load(text.replace("{{", "").replace("}}", "")) or {}
+    try:  # templated strings inside block scalars (cortex's config) parse as they are
+        values = yaml.safe_load(text) or {}
+    except yaml.YAMLError:
+        # gateway-helm keeps values.tmpl.yaml, whose image tags are Go template placeholders
+        values = yaml.safe_load(text.replace("{{", "").replace("}}", "")) or {}
     paths = set(key_paths(values)) | set(template_paths(git_dir, tag, chart_dir))
     paths |= set(referenced_paths(text))  # templated strings inside values.yaml (loki.config)
     sys.stdout.write(

@@ -14,7 +14,7 @@ from pdpkit.spec.enums import Target
 OBSERVABILITY_NAMESPACE = "pdp-observability"
 """Namespace of the in-plane observability collectors and stores (docs/observability.md)."""
 
-OBSERVABILITY_STORE_SERVICE_ACCOUNTS = ("loki", "mimir", "tempo")
+OBSERVABILITY_STORE_SERVICE_ACCOUNTS = ("loki", "cortex", "tempo")
 """Service accounts (in `OBSERVABILITY_NAMESPACE`) of the stores that read and write the
 observability buckets; the target's workload identity is bound to exactly these."""
 
@@ -29,7 +29,7 @@ class Signal(StrEnum):
 
 @dataclass(frozen=True)
 class ObservabilityStorage:
-    """Object storage the target provides for the in-plane stores (Loki, Mimir, Tempo).
+    """Object storage the target provides for the in-plane stores (Loki, Cortex, Tempo).
 
     The target creates one private, encrypted bucket (or container) per signal and an
     identity the stores' service accounts assume through the cluster's workload identity;
@@ -75,7 +75,8 @@ class ObservabilityQueryBackends:
     """The in-plane stores' query Services, per signal, for the read-only query API.
 
     Each Service is the store's query front end, which serves reads only: Loki's ``read``
-    target, Tempo's ``query-frontend``. A signal kept nowhere in the plane is None.
+    target, Cortex's and Tempo's ``query-frontend``. A signal kept nowhere in the plane is
+    None.
     """
 
     logs: QueryBackend | None
@@ -129,6 +130,25 @@ TEMPO_QUERY = QueryBackend(
 )
 """Tempo's read path as pdpkit installs it (docs/observability.md)."""
 
+CORTEX_QUERY = QueryBackend(
+    # release "cortex": fullname "cortex" (cortexproject/cortex-helm-chart v3.3.4 templates/
+    # _helpers.tpl:14-25), query-frontend/_helpers-query-frontend.tpl:4-6 and
+    # query-frontend-svc.yaml:16-19 (port config.server.http_listen_port = 8080, values.yaml)
+    service="cortex-query-frontend",
+    namespace=OBSERVABILITY_NAMESPACE,
+    port=8080,
+    # the query-frontend's Prometheus read API under the default prometheus_http_prefix
+    # (cortexproject/cortex v1.21.1 docs/api/_index.md:37-45,93); remote read (:46), push
+    # (:28-29), rules (:51-58), alertmanager (:60-67) and deletes (:68-72) are left out
+    path_prefixes=(
+        "/prometheus/api/v1/query",  # also matches query_range, query_exemplars
+        "/prometheus/api/v1/series",
+        "/prometheus/api/v1/label",  # labels, label/{name}/values
+        "/prometheus/api/v1/metadata",
+    ),
+)
+"""Cortex's read path as pdpkit installs it (docs/observability.md)."""
+
 
 @dataclass(frozen=True)
 class TelemetryEndpoint:
@@ -141,6 +161,10 @@ class TelemetryEndpoint:
     """Labels selecting the collector's pods (project namespaces' egress policy)."""
     ports: tuple[int, ...]
     """OTLP gRPC and HTTP ports."""
+    scraper_namespace: str | None = None
+    """Namespace of the collectors that scrape workloads' Prometheus endpoints (project
+    namespaces admit them); None: nothing scrapes."""
+    scraper_pod_labels: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The in-plane observability chain: collectors, Loki and Tempo on the target's storage.
+"""The in-plane observability chain: collectors, Loki, Cortex and Tempo on the target's
+storage.
 
 Installed by `with_observability` once the target provides `DataPlane.observability_storage`
 (the buckets and the stores' workload identity); docs/observability.md describes the flow.
@@ -12,11 +13,14 @@ from dataclasses import dataclass, field, replace
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pdpkit.components.k8s.cortex_store import CortexStore, CortexStoreArgs
+from pdpkit.components.k8s.kube_state_metrics import KubeStateMetrics, KubeStateMetricsArgs
 from pdpkit.components.k8s.loki_store import LokiStore, LokiStoreArgs
 from pdpkit.components.k8s.object_store import BucketAccess, StorageBackend, credentials_secret
 from pdpkit.components.k8s.objects import namespace, namespace_level
 from pdpkit.components.k8s.otel_collectors import (
     GATEWAY_POD_LABELS,
+    NODE_POD_LABELS,
     OTLP_GRPC_PORT,
     OTLP_HTTP_PORT,
     TelemetryCollectors,
@@ -24,6 +28,7 @@ from pdpkit.components.k8s.otel_collectors import (
 )
 from pdpkit.components.k8s.tempo_store import TempoStore, TempoStoreArgs
 from pdpkit.dataplane.contract import (
+    CORTEX_QUERY,
     LOKI_QUERY,
     OBSERVABILITY_NAMESPACE,
     TEMPO_QUERY,
@@ -73,7 +78,13 @@ class Observability(pulumi.ComponentResource):
     ):
         super().__init__("pdpkit:dataplane:Observability", name, None, opts)
         child = pulumi.ResourceOptions(parent=self, provider=args.provider)
-        level = namespace_level(chart("loki"), chart("tempo"), chart("otelClusterCollector"))
+        level = namespace_level(
+            chart("loki"),
+            chart("tempo"),
+            chart("cortex"),
+            chart("kubeStateMetrics"),
+            chart("otelClusterCollector"),
+        )
         ns = namespace(f"{name}-namespace", OBSERVABILITY_NAMESPACE, level, child)
         ready: list[pulumi.Resource] = [ns, *args.flux_ready]
         credentials_key = None
@@ -119,6 +130,31 @@ class Observability(pulumi.ComponentResource):
             ),
             pulumi.ResourceOptions(parent=self),
         )
+        cortex = CortexStore(
+            f"{name}-cortex",
+            CortexStoreArgs(
+                provider=args.provider,
+                namespace=OBSERVABILITY_NAMESPACE,
+                bucket=bucket_access(args.storage, Signal.METRICS, "cortex", credentials_key),
+                retention_days=spec.retention.metrics_days,
+                size=spec.size,
+                channel=args.channels.get("cortex"),
+                depends_on=tuple(ready),
+                holds_data=args.production,
+            ),
+            pulumi.ResourceOptions(parent=self),
+        )
+        KubeStateMetrics(
+            f"{name}-kube-state-metrics",
+            KubeStateMetricsArgs(
+                provider=args.provider,
+                namespace=OBSERVABILITY_NAMESPACE,
+                size=spec.size,
+                channel=args.channels.get("kubeStateMetrics"),
+                depends_on=(ns, *args.flux_ready),
+            ),
+            pulumi.ResourceOptions(parent=self),
+        )
         collectors = TelemetryCollectors(
             f"{name}-collectors",
             TelemetryCollectorsArgs(
@@ -127,6 +163,8 @@ class Observability(pulumi.ComponentResource):
                 gateway_namespace=OBSERVABILITY_NAMESPACE,
                 tenants=args.tenants,
                 logs_endpoint=loki.push_endpoint,
+                metrics_endpoint=cortex.push_endpoint,
+                ksm_namespace=OBSERVABILITY_NAMESPACE,
                 traces_endpoint=tempo.push_endpoint,
                 size=spec.size,
                 node_channel=args.channels.get("otelNodeCollector"),
@@ -135,15 +173,19 @@ class Observability(pulumi.ComponentResource):
             ),
             pulumi.ResourceOptions(parent=self),
         )
-        # Metrics are not kept in the plane yet (docs/observability.md, "Metrics").
         self.query_backends = ObservabilityQueryBackends(
-            logs=LOKI_QUERY, metrics=None, traces=TEMPO_QUERY, ready=(ns, loki, tempo)
+            logs=LOKI_QUERY,
+            metrics=CORTEX_QUERY,
+            traces=TEMPO_QUERY,
+            ready=(ns, loki, cortex, tempo),
         )
         self.telemetry = TelemetryEndpoint(
             otlp_endpoint=collectors.otlp_endpoint,
             namespace=OBSERVABILITY_NAMESPACE,
             pod_labels=dict(GATEWAY_POD_LABELS),
             ports=(OTLP_GRPC_PORT, OTLP_HTTP_PORT),
+            scraper_namespace=NODE_NAMESPACE,
+            scraper_pod_labels=dict(NODE_POD_LABELS),
         )
         self.register_outputs(
             {

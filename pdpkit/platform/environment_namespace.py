@@ -273,6 +273,28 @@ def _network_policies(args: EnvironmentNamespaceArgs) -> dict[str, dict[str, Any
                 }
             ],
         }
+    if args.telemetry is not None and args.telemetry.scraper_namespace is not None:
+        # the node collectors scrape pods annotated prometheus.io/scrape (docs/observability.md)
+        policies["allow-metrics-scrape"] = {
+            "podSelector": every_pod,
+            "policyTypes": ["Ingress"],
+            "ingress": [
+                {
+                    "from": [
+                        {
+                            "namespaceSelector": {
+                                "matchLabels": {
+                                    "kubernetes.io/metadata.name": args.telemetry.scraper_namespace
+                                }
+                            },
+                            "podSelector": {
+                                "matchLabels": dict(args.telemetry.scraper_pod_labels or {})
+                            },
+                        }
+                    ]
+                }
+            ],
+        }
     if args.egress:
         policies["allow-declared-egress"] = {
             "podSelector": every_pod,

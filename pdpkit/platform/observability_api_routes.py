@@ -22,7 +22,7 @@ JWT_PROVIDER = "control-plane"
 """Name of the JWT provider in each SecurityPolicy (jwt_types.go:54-59)."""
 METHODS = ("GET", "POST")
 """What the API admits: reads are GET, and POST for Prometheus/Loki queries too long for a URL
-(Mimir's query, query_range, series and labels take GET,POST; Loki's series takes POST)."""
+(Cortex's query, query_range, series and labels take GET,POST; Loki's series takes POST)."""
 REMOVED_HEADERS = ("Authorization",)
 """Request headers the stores never see. Envoy Gateway forwards the verified token upstream
 (internal/xds/translator/jwt.go:190 ``Forward: true``); the stores have no use for it and it
@@ -34,7 +34,7 @@ CORS_MAX_AGE = "600s"
 
 STORE_OF = {
     Signal.LOGS: QueryStore.LOKI,
-    Signal.METRICS: QueryStore.MIMIR,
+    Signal.METRICS: QueryStore.CORTEX,
     Signal.TRACES: QueryStore.TEMPO,
 }
 """Which store keeps each signal in the plane (`ObservabilityQueryBackends`)."""

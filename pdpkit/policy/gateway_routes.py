@@ -46,24 +46,34 @@ def _external(route: Resource) -> bool:
     )
 
 
-def _targets(policy: Mapping[str, Any], route: Resource) -> bool:
-    """Whether `policy` attaches to `route` directly or through the route's gateway."""
-    refs = [*items(policy, "spec", "targetRefs")]
-    single = dig(policy, "spec", "targetRef")
-    if isinstance(single, Mapping):
-        refs.append(single)
-    for ref in refs:
-        kind, name = dig(ref, "kind"), dig(ref, "name")
-        same_namespace = namespace_of(policy) == namespace_of(route.inputs)
-        if kind == "HTTPRoute" and name == name_of(route.inputs) and same_namespace:
-            return True
-        if kind == "Gateway" and name in _gateways(route.inputs):
-            return True
-    return False
+def _attachments(resources: Sequence[Resource], kind: str) -> dict[tuple[str, ...], list[Resource]]:
+    """Policies of `kind` by what they attach to: ``("HTTPRoute", namespace, name)`` (a route in
+    the policy's own namespace) or ``("Gateway", name)``. Built once per rule, so a plan of N
+    routes and M policies costs N + M lookups, not N x M scans."""
+    attached: dict[tuple[str, ...], list[Resource]] = {}
+    for policy in (r for r in resources if r.type == kind):
+        refs = [*items(policy.inputs, "spec", "targetRefs")]
+        single = dig(policy.inputs, "spec", "targetRef")
+        if isinstance(single, Mapping):
+            refs.append(single)
+        for ref in refs:
+            kind_, name = dig(ref, "kind"), str(dig(ref, "name"))
+            if kind_ == "HTTPRoute":
+                key: tuple[str, ...] = ("HTTPRoute", namespace_of(policy.inputs), name)
+            elif kind_ == "Gateway":
+                key = ("Gateway", name)
+            else:
+                continue
+            attached.setdefault(key, []).append(policy)
+    return attached
 
 
-def _policies(resources: Sequence[Resource], kind: str, route: Resource) -> list[Resource]:
-    return [r for r in resources if r.type == kind and _targets(r.inputs, route)]
+def _policies(attached: dict[tuple[str, ...], list[Resource]], route: Resource) -> list[Resource]:
+    """The policies that attach to `route` directly or through one of its gateways."""
+    found = list(attached.get(("HTTPRoute", namespace_of(route.inputs), name_of(route.inputs)), ()))
+    for gateway in sorted(_gateways(route.inputs)):
+        found += attached.get(("Gateway", gateway), ())
+    return found
 
 
 def _routes(resources: Sequence[Resource]) -> Iterator[Resource]:
@@ -84,12 +94,13 @@ def _routes(resources: Sequence[Resource]) -> Iterator[Resource]:
 def route_authn(
     resources: Sequence[Resource], _ctx: PolicyContext
 ) -> Iterator[tuple[Resource, str]]:
+    attached = _attachments(resources, SECURITY_POLICY)
     for route in _routes(resources):
         if not _external(route):
             continue
         if str(dig(route.inputs, "metadata", "annotations", PUBLIC_REASON) or "").strip():
             continue
-        policies = _policies(resources, SECURITY_POLICY, route)
+        policies = _policies(attached, route)
         if not any(dig(p.inputs, "spec", field) for p in policies for field in AUTHENTICATION):
             yield (
                 route,
@@ -109,10 +120,11 @@ def route_authn(
 def route_rate_limit(
     resources: Sequence[Resource], _ctx: PolicyContext
 ) -> Iterator[tuple[Resource, str]]:
+    attached = _attachments(resources, BACKEND_TRAFFIC_POLICY)
     for route in _routes(resources):
         if not _external(route):
             continue
-        policies = _policies(resources, BACKEND_TRAFFIC_POLICY, route)
+        policies = _policies(attached, route)
         if not any(dig(p.inputs, "spec", "rateLimit") for p in policies):
             yield (
                 route,

@@ -105,8 +105,8 @@ def _authorized_tenants(spec: Any) -> set[str] | None:
     "Every HTTPRoute to the observability stores (namespace pdp-observability) has a "
     "SecurityPolicy that requires a JWT and allows only callers whose token claims the route's "
     "tenant (default deny); every rule sets X-Scope-OrgID itself to that tenant; and no match "
-    "reaches a write, delete, admin, ruler or compactor path of Loki, Mimir or Tempo. Without "
-    "it, anyone reaching the gateway reads (or deletes) every tenant's logs.",
+    "reaches a write, delete, admin, ruler or compactor path of Loki, Cortex (or Mimir) or "
+    "Tempo. Without it, anyone reaching the gateway reads (or deletes) every tenant's logs.",
     "Declare the query API through dataplane.observability.api (pdpkit generates the route "
     "and its policies); never hand-write a route to the stores.",
 )

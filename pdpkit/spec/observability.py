@@ -72,8 +72,9 @@ class ObservabilitySpec(SpecModel):
     retention: RetentionSpec = RetentionSpec()
     """Days per signal; left out: logs 30, metrics 30, traces 7."""
     metrics_store: MetricsStore = MetricsStore.IN_CLUSTER
-    """``inCluster`` (default) or the cloud's ``managed`` Prometheus (not yet supported:
-    `pdp validate` refuses it; metrics are not kept in the plane yet, docs/observability.md)."""
+    """``inCluster`` (default: Cortex on the plane's metrics bucket) or the cloud's
+    ``managed`` Prometheus (not yet supported: `pdp validate` refuses it,
+    docs/observability.md)."""
     size: ObservabilitySize = ObservabilitySize.SMALL
     """Replicas and resources of collectors and stores. Default small."""
     api: ObservabilityApiSpec | None = None

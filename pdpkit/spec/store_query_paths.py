@@ -1,5 +1,5 @@
 """The stores' HTTP APIs as the observability API sees them: the read paths it routes, the write
-and admin paths it never does (docs/observability-api.md).
+and admin paths it never does (docs/observability.md).
 
 Pure data, read by the route builder (`pdpkit.platform.observability_api_routes`), the policy
 rule (`pdpkit.policy.observability_api`) and the tests. Each path is cited from the store's own
@@ -17,6 +17,7 @@ class QueryStore(StrEnum):
 
     LOKI = "loki"
     MIMIR = "mimir"
+    CORTEX = "cortex"
     TEMPO = "tempo"
 
 
@@ -42,6 +43,9 @@ class StorePath:
 _LOKI = "grafana/loki v3.5.0 docs/sources/reference/loki-http-api.md"
 _MIMIR = "grafana/mimir @096dc67 docs/sources/mimir/references/http-api/index.md"
 _TEMPO = "grafana/tempo v2.9.0 docs/sources/tempo/api_docs/_index.md"
+_CORTEX = "cortexproject/cortex v1.21.1 docs/api/_index.md"
+CORTEX_PROMETHEUS_PREFIX = "/prometheus"
+"""Cortex's ``-http.prometheus-http-prefix`` default (docs/api/_index.md:93)."""
 
 MIMIR_PROMETHEUS_PREFIX = "/prometheus"
 """Mimir's ``-http.prometheus-http-prefix`` default (the doc's "Path prefixes" table)."""
@@ -88,6 +92,19 @@ READ_PATHS: dict[QueryStore, tuple[StorePath, ...]] = {
             PathMatchType.EXACT,
             f"{_MIMIR} (table)",
         ),
+    ),
+    QueryStore.CORTEX: tuple(
+        StorePath(f"{CORTEX_PROMETHEUS_PREFIX}/api/v1/{path}", match, f"{_CORTEX}:{line}")
+        for path, match, line in (
+            ("query", PathMatchType.EXACT, 37),
+            ("query_range", PathMatchType.EXACT, 38),
+            ("query_exemplars", PathMatchType.EXACT, 39),
+            ("series", PathMatchType.EXACT, 42),
+            ("labels", PathMatchType.EXACT, 43),
+            # GET <prefix>/api/v1/label/{name}/values; nothing else lives under /label
+            ("label", PathMatchType.PATH_PREFIX, 44),
+            ("metadata", PathMatchType.EXACT, 45),
+        )
     ),
     QueryStore.TEMPO: (
         # GET /api/traces/<traceID>, /api/v2/traces/<traceID>
@@ -160,6 +177,41 @@ WRITE_PATHS: dict[QueryStore, tuple[str, ...]] = {
         "/config",
         "/services",
         "/metrics",
+    ),
+    # docs/api/_index.md:20-83 (line of each in the table)
+    QueryStore.CORTEX: (
+        "/api/v1/push",  # :28
+        "/api/prom/push",  # :211 (legacy prefix)
+        "/api/v1/otlp/v1/metrics",  # :29
+        "/prometheus/api/v1/read",  # :46 remote read: bulk export, not a console query
+        "/distributor/all_user_stats",  # :30
+        "/distributor/ha_tracker",  # :31
+        "/ingester/flush",  # :32
+        "/ingester/shutdown",  # :33
+        "/ingester/mode",  # :36
+        "/api/v1/user_stats",  # :48
+        "/prometheus/api/v1/rules",  # :51
+        "/prometheus/api/v1/alerts",  # :52
+        "/api/v1/rules",  # :53-58 (POST, DELETE)
+        "/api/v1/rules/ns",
+        "/api/v1/rules/ns/group",
+        "/ruler/delete_tenant_config",  # :59
+        "/multitenant_alertmanager/delete_tenant_config",  # :64
+        "/api/v1/alerts",  # :65-67 (GET, POST, DELETE)
+        "/purger/delete_tenant",  # :68
+        "/purger/delete_tenant_status",  # :69
+        "/api/v1/user-overrides",  # :70-72 (GET, POST, DELETE)
+        "/api/prom/configs/rules",  # :75-83 (deprecated configs API)
+        "/api/prom/configs/alertmanager",
+        "/api/prom/configs/deactivate",
+        "/runtime_config",  # :22
+        "/config",  # :21
+        "/services",  # :23
+        "/metrics",  # :25
+        "/debug/pprof/heap",  # :26
+        "/debug/fgprof",  # :27
+        "/compactor/ring",  # :74
+        "/store-gateway/ring",  # :73
     ),
     QueryStore.TEMPO: (
         "/v1/traces",  # OTLP/HTTP ingest (:108, :122)

@@ -114,7 +114,7 @@ class ObservabilityBucketsSpec(SpecModel):
     logs: NonEmptyStr = "pdp-observability-logs"
     """Loki's bucket. Default pdp-observability-logs."""
     metrics: NonEmptyStr = "pdp-observability-metrics"
-    """Mimir's bucket. Default pdp-observability-metrics."""
+    """Cortex's bucket (metrics). Default pdp-observability-metrics."""
     traces: NonEmptyStr = "pdp-observability-traces"
     """Tempo's bucket. Default pdp-observability-traces."""
 

@@ -1,5 +1,6 @@
 """What the observability chain cannot do yet, refused with a located message instead of a
-stack that plans something it does not deliver (docs/observability.md, "Metrics")."""
+stack that plans something it does not deliver (docs/observability.md, "Metrics": a managed
+Prometheus is not wired on any target yet)."""
 
 from __future__ import annotations
 

@@ -37,6 +37,27 @@ ConfigMap). Its keys are the collector's, not the chart's: receivers, processors
 connectors, exporters and pipelines pdpkit names (tests/unit/dataplane/test_observability)."""
 
 
+PASS_THROUGH = {
+    "cortex": tuple(
+        (component, "containerSecurityContext")
+        for component in (
+            "distributor",
+            "ingester",
+            "querier",
+            "query_frontend",
+            "store_gateway",
+            "compactor",
+        )
+    ),
+}
+"""Maps a chart renders whole but whose values.yaml spells out some keys (so the extractor
+does not mark them ``.*``): cortexproject/cortex-helm-chart v3.3.4 renders each component's
+containerSecurityContext with ``omit ... "enabled" | toYaml`` (templates/distributor/
+distributor-dep.yaml:90, ingester/ingester-statefulset.yaml:152-153, querier/querier-dep.yaml:89,
+query-frontend/query-frontend-dep.yaml:84, store-gateway/store-gateway-statefulset.yaml:151,
+compactor/compactor-statefulset.yaml:147)."""
+
+
 def split(path: str) -> tuple[str, ...]:
     return tuple(part.replace("\\.", ".") for part in re.split(r"(?<!\\)\.", path))
 
@@ -64,6 +85,7 @@ def unknown_keys(chart: str, version: str, values: dict[str, Any]) -> list[str]:
     keys, free = chart_paths(chart, version)
     if chart in COLLECTOR_CONFIG:
         free = free | {(COLLECTOR_CONFIG[chart],)}
+    free = free | set(PASS_THROUGH.get(chart, ()))
     return [
         ".".join(path)
         for path in set_paths(values)

@@ -178,16 +178,14 @@ def test_no_namespace_is_labelled_stricter_than_its_charts_meet(stack, storage):
 @pytest.mark.slow
 def test_lokis_restricted_level_rests_on_the_values_pdpkit_sets():
     # grafana/loki helm-loki-6.30.1 values.yaml:96-100, 1056-1060: no seccompProfile by default
-    # on-prem runs two: the log store Fluent Bit ships to, and the observability store
-    lokis = [r for r in plan_of("acme-onprem-local").helm_releases() if r["chart"] == "loki"]
-    assert len(lokis) == 2
+    # the on-prem log store (pdp-logs); the observability chain's own Loki is checked in
+    # tests/unit/dataplane/test_observability.py
+    (loki,) = [r for r in plan_of("acme-onprem-local").helm_releases() if r["name"] == "loki"]
     assert chart("loki").pod_security is PodSecurity.RESTRICTED
     runtime_default = {"seccompProfile": {"type": "RuntimeDefault"}}
-    for loki in lokis:
-        assert loki["values"]["loki"]["podSecurityContext"] == runtime_default, loki["name"]
-        gateway = loki["values"]["gateway"]  # off in the observability store (queried directly)
-        assert gateway == {"enabled": False} or gateway["podSecurityContext"] == runtime_default
-        assert loki["values"]["test"] == {"enabled": False}, loki["name"]
+    assert loki["values"]["loki"]["podSecurityContext"] == runtime_default
+    assert loki["values"]["gateway"]["podSecurityContext"] == runtime_default
+    assert loki["values"]["test"] == {"enabled": False}
 
 
 @pytest.mark.slow

@@ -1,4 +1,4 @@
-"""`ObservabilityBuckets`: the S3 buckets Loki, Mimir and Tempo keep their data in, and the
+"""`ObservabilityBuckets`: the S3 buckets Loki, Cortex and Tempo keep their data in, and the
 IRSA role they reach them with."""
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ OBJECT_ACTIONS = (
     "s3:PutObjectTagging",
 )
 """What the stores do to objects: Grafana Tempo's minimal S3 policy (grafana/tempo
-docs/sources/tempo/configuration/hosted-storage/s3.md; Loki's and Mimir's S3 clients need a
-subset of it)."""
+docs/sources/tempo/configuration/hosted-storage/s3.md; Loki's S3 client needs a subset of it;
+Cortex's, thanos-io/objstore over minio-go, was not checked call by call against it)."""
 BUCKET_ACTIONS = ("s3:ListBucket",)
 """What the stores do to a bucket: list it (the same Tempo policy)."""
 KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey")

@@ -1,4 +1,4 @@
-"""`ObservabilityStorage`: the blob containers Loki, Mimir and Tempo keep their data in, and the
+"""`ObservabilityStorage`: the blob containers Loki, Cortex and Tempo keep their data in, and the
 identity they reach them with."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`ObservabilityBuckets`: the GCS buckets Loki, Mimir and Tempo keep their data in, and the
+"""`ObservabilityBuckets`: the GCS buckets Loki, Cortex and Tempo keep their data in, and the
 Google service account they reach them with through Workload Identity."""
 
 from __future__ import annotations

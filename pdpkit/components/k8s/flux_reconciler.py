@@ -78,6 +78,9 @@ CHART_CLUSTER_RULES: dict[str, tuple[dict[str, Any], ...]] = {
     # meta-monitoring agent's (templates/metamonitoring/grafana-agent-cluster-role*.yaml),
     # rendered only with metaMonitoring.grafanaAgent, which pdpkit leaves off.
     "tempo": (),
+    # cortexproject/cortex-helm-chart v3.3.4 templates/clusterrole.yaml:1: the only
+    # cluster-scoped object, rendered only with the ruler's or alertmanager's sidecar (off).
+    "cortex": (),
 }
 """Cluster-scoped permissions each Flux-released chart's objects need, keyed like
 `pdpkit.versions.CHARTS`; everything namespaced comes from `admin` in its target namespace."""

@@ -30,7 +30,8 @@ class StoreSizing:
 
     replication_factor: int
     """Copies each write is acknowledged by (Loki ``commonConfig.replication_factor``,
-    Tempo ingester ``replication_factor``): 1 on small, 3 from medium up."""
+    Tempo ingester ``replication_factor``, Cortex's ingester ring): 1 on small, 3 from
+    medium up."""
     loki_read: int
     loki_write: int
     loki_backend: int
@@ -38,6 +39,10 @@ class StoreSizing:
     tempo_ingester: int
     tempo_querier: int
     tempo_query_frontend: int
+    cortex_distributor: int
+    cortex_ingester: int
+    cortex_querier: int
+    cortex_query_frontend: int
     gateway_collectors: int
     """Replicas of the OTLP/events collector Deployment."""
     store_pod: Resources
@@ -54,6 +59,10 @@ SIZES: dict[ObservabilitySize, StoreSizing] = {
         tempo_ingester=1,
         tempo_querier=1,
         tempo_query_frontend=1,
+        cortex_distributor=1,
+        cortex_ingester=1,
+        cortex_querier=1,
+        cortex_query_frontend=1,
         gateway_collectors=1,
         store_pod=Resources("100m", "256Mi", "1Gi"),
         collector_pod=Resources("50m", "128Mi", "512Mi"),
@@ -67,6 +76,10 @@ SIZES: dict[ObservabilitySize, StoreSizing] = {
         tempo_ingester=3,
         tempo_querier=2,
         tempo_query_frontend=2,
+        cortex_distributor=2,
+        cortex_ingester=3,
+        cortex_querier=2,
+        cortex_query_frontend=2,
         gateway_collectors=2,
         store_pod=Resources("250m", "1Gi", "4Gi"),
         collector_pod=Resources("100m", "256Mi", "1Gi"),
@@ -80,6 +93,10 @@ SIZES: dict[ObservabilitySize, StoreSizing] = {
         tempo_ingester=6,
         tempo_querier=4,
         tempo_query_frontend=2,
+        cortex_distributor=3,
+        cortex_ingester=6,
+        cortex_querier=4,
+        cortex_query_frontend=2,
         gateway_collectors=3,
         store_pod=Resources("500m", "2Gi", "8Gi"),
         collector_pod=Resources("250m", "512Mi", "2Gi"),

@@ -31,15 +31,17 @@ from pdpkit.components.k8s.telemetry_routing import (
     StoreExport,
     routing_connector,
     tenant_pipelines,
+    tenant_routes,
 )
-from pdpkit.spec.observability import ObservabilitySize
+from pdpkit.spec.observability import SYSTEM_TENANT, ObservabilitySize
 from pdpkit.versions import chart
 
 # open-telemetry/opentelemetry-collector-releases distributions/otelcol-k8s/manifest.yaml
 # (stored copy at 00dc9449, v0.96.0; not re-read at 0.158.0): the Kubernetes distribution
 # holds every component used here (file_log/filelog, k8sobjects and otlp receivers;
 # k8sattributes, resource, batch, memory_limiter processors; otlp and otlphttp exporters;
-# the routing connector; the file_storage extension). The chart leaves image.repository
+# the routing connector; the file_storage extension; for metrics the kubeletstats and
+# prometheus receivers, manifest.yaml receivers list). The chart leaves image.repository
 # empty (opentelemetry-collector-0.170.0 values.yaml:326-331); the tag defaults to appVersion.
 IMAGE = "otel/opentelemetry-collector-k8s"
 NODE_RELEASE = "otel-node"
@@ -68,6 +70,27 @@ GATEWAY_RULES: tuple[dict[str, Any], ...] = (
     {"apiGroups": ["events.k8s.io"], "resources": ["events"], "verbs": ["watch", "list"]},
 )
 
+# The node collector's ClusterRole: what the kubeletMetrics preset grants (templates/
+# clusterrole.yaml:57-61) and what kubernetes_sd needs to discover pods (clusterRole.rules,
+# :26-28); nothing else: it reads no Secret, ConfigMap or Event.
+NODE_RULES: tuple[dict[str, Any], ...] = (
+    {"apiGroups": [""], "resources": ["nodes/stats"], "verbs": ["get", "watch", "list"]},
+    {"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]},
+)
+NODE_POD_LABELS = {
+    "app.kubernetes.io/name": "opentelemetry-collector",
+    "app.kubernetes.io/instance": NODE_RELEASE,
+}
+"""The node collectors' selector labels (templates/_helpers.tpl:4-5,80-82): what a project
+namespace lets scrape its pods."""
+
+KSM_RELEASE = "kube-state-metrics"
+"""Release name of kube-state-metrics; its fullname is then ``kube-state-metrics``
+(prometheus-community/helm-charts kube-state-metrics-8.4.0 templates/_helpers.tpl:14-25)."""
+KSM_PORT = 8080
+"""kube-state-metrics' metrics port (values.yaml:64, service.port)."""
+SCRAPE_INTERVAL = "30s"
+
 _NO_LEGACY_PORTS = {
     name: {"enabled": False}
     for name in ("jaeger-compact", "jaeger-thrift", "jaeger-grpc", "zipkin")
@@ -90,6 +113,10 @@ class TelemetryCollectorsArgs:
     traces_endpoint: str
     """Tempo's OTLP/gRPC ``host:port``."""
     size: ObservabilitySize
+    metrics_endpoint: str | None = None
+    """Cortex's OTLP/HTTP metrics URL; None: no metrics are collected."""
+    ksm_namespace: str | None = None
+    """Namespace of kube-state-metrics (scraped by the node collector on its node)."""
     node_channel: str | None = None
     gateway_channel: str | None = None
     flux_namespace: str = "flux-system"
@@ -131,7 +158,9 @@ class TelemetryCollectors(pulumi.ComponentResource):
                 channel=args.node_channel,
                 flux_namespace=args.flux_namespace,
                 depends_on=(ns, quota, *args.depends_on),
-                cluster_rules=(),  # no API access: the file path names the namespace
+                # logs need no API access (the file path names the namespace); metrics read
+                # the kubelet's stats and discover this node's pods
+                cluster_rules=(RBAC_OBJECTS, *NODE_RULES) if args.metrics_endpoint else (),
             ),
             pulumi.ResourceOptions(parent=self),
         )
@@ -187,15 +216,181 @@ def _logs_export(args: TelemetryCollectorsArgs) -> StoreExport:
     return StoreExport("logs", "otlphttp", args.logs_endpoint, "loki")
 
 
-def node_values(args: TelemetryCollectorsArgs) -> dict[str, Any]:
-    """The node collector: container log files to Loki, per tenant."""
-    sizing = SIZES[args.size]
-    exporters, pipelines = tenant_pipelines(args.tenants, _logs_export(args), ("routing/logs",))
-    config: dict[str, Any] = {
+def _pods_scrape(tenant: str, namespaces: tuple[str, ...]) -> dict[str, Any]:
+    """A prometheus receiver scraping the annotated pods of one tenant's namespaces on this
+    node: what it discovers can only be that tenant's, so it feeds that tenant's pipeline.
+
+    Prometheus' ``kubernetes_sd_configs`` (role pod, ``namespaces.names``, ``selectors``
+    with a field selector) and the ``prometheus.io/{scrape,port,path}`` annotation convention
+    (``__meta_kubernetes_pod_annotation_<name>``): prometheus/prometheus docs/configuration/
+    configuration.md, kubernetes_sd_config (not re-read at the version the collector
+    vendors). ``$$`` is the collector's escape for a literal ``$`` in its configuration.
+    """
+    annotation = "__meta_kubernetes_pod_annotation_prometheus_io_"
+    return {
+        "config": {
+            "scrape_configs": [
+                {
+                    "job_name": f"pods/{tenant}",
+                    "scrape_interval": SCRAPE_INTERVAL,
+                    "kubernetes_sd_configs": [
+                        {
+                            "role": "pod",
+                            "namespaces": {"names": list(namespaces)},
+                            "selectors": [
+                                {"role": "pod", "field": "spec.nodeName=${env:K8S_NODE_NAME}"}
+                            ],
+                        }
+                    ],
+                    "relabel_configs": [
+                        {
+                            "source_labels": [f"{annotation}scrape"],
+                            "action": "keep",
+                            "regex": "true",
+                        },
+                        {
+                            "source_labels": [f"{annotation}path"],
+                            "action": "replace",
+                            "regex": "(.+)",
+                            "target_label": "__metrics_path__",
+                        },
+                        {
+                            "source_labels": ["__address__", f"{annotation}port"],
+                            "action": "replace",
+                            "regex": "([^:]+)(?::\\d+)?;(\\d+)",
+                            "replacement": "$$1:$$2",
+                            "target_label": "__address__",
+                        },
+                        {
+                            "source_labels": ["__meta_kubernetes_namespace"],
+                            "target_label": "namespace",
+                        },
+                        {"source_labels": ["__meta_kubernetes_pod_name"], "target_label": "pod"},
+                    ],
+                }
+            ]
+        }
+    }
+
+
+def _ksm_scrape(
+    name: str, ksm_namespace: str, keep: tuple[str, ...] | None, drop: tuple[str, ...]
+) -> dict[str, Any]:
+    """A prometheus receiver scraping kube-state-metrics when it runs on this node, keeping
+    the series of `keep`'s namespaces (a tenant) or, for the system tenant (`keep` None),
+    dropping those of every tenant namespace (`drop`)."""
+    series: dict[str, Any]
+    if keep is not None:
+        series = {"source_labels": ["namespace"], "action": "keep", "regex": "|".join(keep)}
+    else:
+        series = {"source_labels": ["namespace"], "action": "drop", "regex": "|".join(drop)}
+    return {
+        "config": {
+            "scrape_configs": [
+                {
+                    "job_name": f"kube-state-metrics/{name}",
+                    "scrape_interval": SCRAPE_INTERVAL,
+                    # the chart's selector label app.kubernetes.io/name (prometheus-community/
+                    # helm-charts kube-state-metrics-8.4.0 templates/_helpers.tpl:79-85) and
+                    # its metrics containerPort (templates/deployment.yaml:171-172)
+                    "kubernetes_sd_configs": [
+                        {
+                            "role": "pod",
+                            "namespaces": {"names": [ksm_namespace]},
+                            "selectors": [
+                                {
+                                    "role": "pod",
+                                    "label": f"app.kubernetes.io/name={KSM_RELEASE}",
+                                    "field": "spec.nodeName=${env:K8S_NODE_NAME}",
+                                }
+                            ],
+                        }
+                    ],
+                    "relabel_configs": [
+                        {
+                            "source_labels": ["__meta_kubernetes_pod_container_port_number"],
+                            "action": "keep",
+                            "regex": str(KSM_PORT),
+                        }
+                    ],
+                    "metric_relabel_configs": [series] if drop or keep else [],
+                }
+            ]
+        }
+    }
+
+
+def _metrics_config(args: TelemetryCollectorsArgs) -> dict[str, Any]:
+    """The node collector's metrics: the kubelet's stats (kubeletstats, routed by the
+    namespace the kubelet reports), this node's annotated pods and kube-state-metrics, each
+    scraped per tenant; all to Cortex's OTLP receiver with the tenant's header."""
+    assert args.metrics_endpoint is not None
+    routes = tenant_routes(args.tenants)
+    export = StoreExport(
+        "metrics", "otlphttp", args.metrics_endpoint, "cortex", endpoint_key="metrics_endpoint"
+    )
+    exporters, pipelines = tenant_pipelines(args.tenants, export, ("routing/metrics",))
+    receivers: dict[str, Any] = {
+        # the kubeletMetrics preset's receiver (templates/_config.tpl:242-248), plus: the
+        # kubelet's serving certificate is self-signed on most clusters; the request still
+        # carries the service account's token
+        "kubeletstats": {"insecure_skip_verify": True},
+    }
+    every_namespace = tuple(ns for namespaces in routes.values() for ns in namespaces)
+    for tenant, namespaces in routes.items():
+        receivers[f"prometheus/{tenant}"] = _pods_scrape(tenant, namespaces)
+        extra = [f"prometheus/{tenant}"]
+        if args.ksm_namespace is not None:
+            receivers[f"prometheus/ksm-{tenant}"] = _ksm_scrape(
+                tenant, args.ksm_namespace, namespaces, ()
+            )
+            extra.append(f"prometheus/ksm-{tenant}")
+        pipelines[f"metrics/{tenant}"]["receivers"] += extra
+    if args.ksm_namespace is not None:
+        receivers[f"prometheus/ksm-{SYSTEM_TENANT}"] = _ksm_scrape(
+            SYSTEM_TENANT, args.ksm_namespace, None, every_namespace
+        )
+        pipelines[f"metrics/{SYSTEM_TENANT}"]["receivers"].append(f"prometheus/ksm-{SYSTEM_TENANT}")
+    for pipeline in pipelines.values():
+        pipeline["processors"] = ["memory_limiter", "batch"]
+    return {
+        "receivers": receivers,
+        # kubeletstats sets k8s.namespace.name on pod, container and volume metrics (a
+        # resource attribute, enabled by default: open-telemetry/opentelemetry-collector-
+        # contrib receiver/kubeletstatsreceiver/metadata.yaml, stored copy, not re-read at
+        # v0.158.0), from the kubelet's summary; node metrics have none: the system tenant
         "connectors": {
-            "routing/logs": routing_connector(args.tenants, "logs", unattributed_to_system=True)
+            "routing/metrics": routing_connector(
+                args.tenants, "metrics", unattributed_to_system=True
+            )
         },
         "exporters": exporters,
+        "pipelines": {
+            # presets.kubeletMetrics appends kubeletstats to this pipeline (_config.tpl:236-239)
+            "metrics": {
+                "receivers": [],
+                "processors": ["memory_limiter", "batch"],
+                "exporters": ["routing/metrics"],
+            },
+            **pipelines,
+        },
+    }
+
+
+def node_values(args: TelemetryCollectorsArgs) -> dict[str, Any]:
+    """The node collector: container log files to Loki, metrics to Cortex, per tenant."""
+    sizing = SIZES[args.size]
+    exporters, pipelines = tenant_pipelines(args.tenants, _logs_export(args), ("routing/logs",))
+    metrics: dict[str, Any] = {"pipelines": {"metrics": None}}
+    if args.metrics_endpoint is not None:
+        metrics = _metrics_config(args)
+    config: dict[str, Any] = {
+        "receivers": metrics.get("receivers", {}),
+        "connectors": {
+            "routing/logs": routing_connector(args.tenants, "logs", unattributed_to_system=True),
+            **metrics.get("connectors", {}),
+        },
+        "exporters": {**exporters, **metrics.get("exporters", {})},
         "service": {
             "pipelines": {
                 # presets.logsCollection appends the file_log receiver to this pipeline
@@ -206,13 +401,13 @@ def node_values(args: TelemetryCollectorsArgs) -> dict[str, Any]:
                     "processors": ["memory_limiter", "batch"],
                     "exporters": ["routing/logs"],
                 },
-                "metrics": None,
                 "traces": None,
                 **pipelines,
+                **metrics["pipelines"],
             }
         },
     }
-    return {
+    values: dict[str, Any] = {
         "mode": "daemonset",
         "fullnameOverride": NODE_RELEASE,
         "image": {"repository": IMAGE},
@@ -230,6 +425,10 @@ def node_values(args: TelemetryCollectorsArgs) -> dict[str, Any]:
         "priorityClassName": PRIORITY_CLASS,
         "resources": sizing.collector_pod.values(),
     }
+    if args.metrics_endpoint is not None:
+        values["presets"]["kubeletMetrics"] = {"enabled": True}
+        values["clusterRole"] = {"create": True, "rules": [NODE_RULES[1]]}
+    return values
 
 
 def gateway_values(args: TelemetryCollectorsArgs) -> dict[str, Any]:

@@ -29,12 +29,16 @@ class StoreExport:
     """How one signal reaches its store: the exporter type and its endpoint."""
 
     signal: str
-    """Pipeline type: ``logs`` or ``traces``."""
+    """Pipeline type: ``logs``, ``metrics`` or ``traces``."""
     exporter: str
-    """Collector exporter type: ``otlphttp`` (Loki's OTLP endpoint) or ``otlp`` (Tempo)."""
+    """Collector exporter type: ``otlphttp`` (Loki's, Cortex's OTLP endpoint) or ``otlp``."""
     endpoint: str
     store: str
-    """Short name of the store in component ids (``loki``, ``tempo``)."""
+    """Short name of the store in component ids (``loki``, ``tempo``, ``cortex``)."""
+    endpoint_key: str = "endpoint"
+    """The exporter setting the endpoint goes in: ``endpoint`` (a base URL the exporter
+    appends ``/v1/<signal>`` to) or ``metrics_endpoint`` (the full URL: Cortex's receiver is
+    not under ``/v1/metrics``)."""
 
 
 def tenant_routes(tenants: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
@@ -91,7 +95,7 @@ def tenant_pipelines(
     for tenant in (*tenant_routes(tenants), SYSTEM_TENANT):
         exporter = f"{export.exporter}/{export.store}-{tenant}"
         settings: dict[str, Any] = {
-            "endpoint": export.endpoint,
+            export.endpoint_key: export.endpoint,
             "headers": {TENANT_HEADER: tenant},
         }
         if export.exporter == "otlp":
@@ -121,4 +125,36 @@ def namespace_tenants(config: Mapping[str, Any]) -> dict[str, set[str]]:
                     tenant = exporters[exporter]["headers"][TENANT_HEADER]
                     for ns in namespaces:
                         result.setdefault(ns, set()).add(tenant)
+    for name, receiver in config.get("receivers", {}).items():
+        # prometheus receivers discover targets in named namespaces only: each feeds one
+        # tenant's pipeline (workloads' endpoints); kube-state-metrics' series are kept per
+        # tenant by their `namespace` label (`ksm_namespaces`)
+        if not name.startswith("prometheus/") or receiver is None:
+            continue
+        scraped: set[str] = set()
+        for scrape in receiver["config"]["scrape_configs"]:
+            kept = ksm_namespaces(scrape)
+            scraped.update(kept)
+            for sd in scrape.get("kubernetes_sd_configs", []):
+                if not kept and not scrape.get("metric_relabel_configs"):
+                    scraped.update(sd.get("namespaces", {}).get("names", []))
+        for pipeline in pipelines.values():
+            if pipeline is None or name not in pipeline.get("receivers", []):
+                continue
+            for exporter in pipeline["exporters"]:
+                if exporter.startswith("routing/"):
+                    continue
+                tenant = exporters[exporter]["headers"][TENANT_HEADER]
+                for ns in scraped:
+                    result.setdefault(ns, set()).add(tenant)
     return result
+
+
+def ksm_namespaces(scrape: Mapping[str, Any]) -> set[str]:
+    """The namespaces a kube-state-metrics scrape keeps series of (its ``keep`` rule on the
+    ``namespace`` label), empty for any other scrape."""
+    kept: set[str] = set()
+    for rule in scrape.get("metric_relabel_configs", []):
+        if rule.get("action") == "keep" and rule.get("source_labels") == ["namespace"]:
+            kept.update(rule["regex"].split("|"))
+    return kept

@@ -76,3 +76,18 @@ def plan_with_storage(stack: str) -> Plan:
 
     with patch.object(pdpkit.program, "build_dataplane", with_storage):
         return plan_stack(ROOT, stack)
+
+
+@cache
+def plan_without_storage(stack: str) -> Plan:
+    """The example stack's plan, its target providing no observability storage."""
+    import pdpkit.program
+    from pdpkit.plan.run import plan_stack
+
+    original = pdpkit.program.build_dataplane
+
+    def without_storage(spec):  # type: ignore[no-untyped-def]
+        return replace(original(spec), observability_storage=None)
+
+    with patch.object(pdpkit.program, "build_dataplane", without_storage):
+        return plan_stack(ROOT, stack)

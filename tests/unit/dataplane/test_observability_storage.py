@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 
 AZURE, AWS, GCP, ONPREM = "acme-azure-dev", "acme-aws-prod", "acme-gcp-staging", "acme-onprem-local"
 SUBJECTS = sorted(
-    f"system:serviceaccount:{OBSERVABILITY_NAMESPACE}:{sa}" for sa in ("loki", "mimir", "tempo")
+    f"system:serviceaccount:{OBSERVABILITY_NAMESPACE}:{sa}" for sa in ("loki", "cortex", "tempo")
 )
 
 
@@ -66,8 +66,8 @@ def contract(stack: str, enabled: bool = True) -> Recording:
     return record(program, "pdp", f"{stack}-observability")
 
 
-def test_the_service_accounts_are_loki_mimir_and_tempo() -> None:
-    assert sorted(OBSERVABILITY_STORE_SERVICE_ACCOUNTS) == ["loki", "mimir", "tempo"]
+def test_the_service_accounts_are_loki_cortex_and_tempo() -> None:
+    assert sorted(OBSERVABILITY_STORE_SERVICE_ACCOUNTS) == ["cortex", "loki", "tempo"]
 
 
 # --- Azure ---------------------------------------------------------------------------------
@@ -248,7 +248,7 @@ def test_gcp_service_account_is_bound_to_exactly_the_stores_and_scoped_to_the_bu
     pool = "acme-pdp-staging.svc.id.goog"
     assert sorted(b.inputs["member"] for b in bindings) == [
         f"serviceAccount:{pool}[{OBSERVABILITY_NAMESPACE}/{sa}]"
-        for sa in ("loki", "mimir", "tempo")
+        for sa in ("cortex", "loki", "tempo")
     ]
     grants = of_type(GCP, "gcp:storage/bucketIAMMember:BucketIAMMember")
     buckets = {b.outputs["name"] for b in of_type(GCP, "gcp:storage/bucket:Bucket")}

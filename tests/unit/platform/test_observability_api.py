@@ -13,11 +13,11 @@ import pulumi
 import pytest
 
 from pdpkit.dataplane.contract import (
+    CORTEX_QUERY,
     LOKI_QUERY,
     OBSERVABILITY_NAMESPACE,
     TEMPO_QUERY,
     ObservabilityQueryBackends,
-    QueryBackend,
     Signal,
 )
 from pdpkit.plan.document import Plan, to_yaml_documents
@@ -32,14 +32,8 @@ from tests.golden_switch import HINT, rewrite_requested
 from tests.unit.platform.gateway_evaluator import Gateway, Request, normalize, path_matches
 from tests.unit.platform.recorded import synthetic_dataplane
 
-MIMIR_QUERY = QueryBackend(
-    service="mimir-query-frontend",
-    namespace=OBSERVABILITY_NAMESPACE,
-    port=8080,
-    path_prefixes=("/prometheus/api/v1/",),
-)
-"""Hand-written until the data plane publishes Mimir's query Service."""
-BACKENDS = ObservabilityQueryBackends(logs=LOKI_QUERY, metrics=MIMIR_QUERY, traces=TEMPO_QUERY)
+BACKENDS = ObservabilityQueryBackends(logs=LOKI_QUERY, metrics=CORTEX_QUERY, traces=TEMPO_QUERY)
+"""What the data plane publishes (pdpkit.dataplane.observability)."""
 
 
 @cache

@@ -373,6 +373,28 @@ def test_the_external_gateway_needs_a_blocking_waf_in_production() -> None:
     assert flagged("K8S-GW-WAF", [gateway()]) == []
 
 
+def test_observability_route_without_security_policy() -> None:
+    route = {
+        "kind": "HTTPRoute",
+        "metadata": {"name": "logs", "namespace": "pdp-observability"},
+        "spec": {
+            "rules": [
+                {
+                    "matches": [{"path": {"type": "PathPrefix", "value": "/loki/api/v1/query"}}],
+                    "backendRefs": [{"name": "loki-read", "port": 3100}],
+                }
+            ]
+        },
+    }
+    found = flagged(
+        "K8S-OBSERVABILITY-API",
+        [res("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "logs", route)],
+    )
+    assert any("without a SecurityPolicy" in m for m in found)
+    assert any("does not set X-Scope-OrgID" in m for m in found)
+    # more variants (the generated API and each weakening): test_observability_api_rule.py
+
+
 BLOB_DATA_CONTRIBUTOR = (
     "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/"
     "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
@@ -567,24 +589,4 @@ def test_a_route_level_extension_policy_may_not_replace_the_gateway_waf() -> Non
     internal = [gateway(), blocking, gateway_route("orders", parent="internal")]
     assert flagged("K8S-GW-WAF", [*internal, route_extension("orders")], PRODUCTION) == []
 
-
-def test_observability_route_without_security_policy() -> None:
-    route = {
-        "kind": "HTTPRoute",
-        "metadata": {"name": "logs", "namespace": "pdp-observability"},
-        "spec": {
-            "rules": [
-                {
-                    "matches": [{"path": {"type": "PathPrefix", "value": "/loki/api/v1/query"}}],
-                    "backendRefs": [{"name": "loki-read", "port": 3100}],
-                }
-            ]
-        },
-    }
-    found = flagged(
-        "K8S-OBSERVABILITY-API",
-        [res("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "logs", route)],
-    )
-    assert any("without a SecurityPolicy" in m for m in found)
-    assert any("does not set X-Scope-OrgID" in m for m in found)
     # more variants (the generated API and each weakening): test_observability_api_rule.py
