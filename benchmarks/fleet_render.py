@@ -61,6 +61,7 @@ def generate_fleet(target: Path, stacks: int) -> None:
     (target / "fleet.yaml").write_text(
         "customers:\n"
         + "".join(entries)
+        + "engine: operator\n"
         + "operator:\n  repositoryUrl: https://github.com/vendor/pdp-fleet.git\n",
         encoding="utf-8",
     )

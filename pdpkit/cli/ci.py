@@ -1,9 +1,11 @@
 """`pdp ci generate`: write the GitHub workflows for the stacks under stacks/, and the
 CODEOWNERS block that gives each release ledger to its gates' approvers.
 
-Generating twice gives the same bytes; files this command wrote before (``pdp-*.yml``)
-that no stack needs any more are removed, other workflows are left alone. CODEOWNERS
-lines outside the generated block are kept. ``--check`` writes nothing and exits 1 when
+The stacks fleet.yaml groups are left out of ``pdp-preview/up/drift.yml``: the fleet's
+engine handles them (`pdp fleet ci generate`, or the operator). Generating twice gives the
+same bytes; files this command wrote before (``pdp-*.yml``) that no stack needs any more are
+removed, other workflows are left alone. CODEOWNERS lines outside the generated block are
+kept. ``--check`` writes nothing and exits 1 when
 a file is not what it would write.
 """
 
@@ -15,6 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from pdpkit.cli.main import EXIT_INVALID, EXIT_OK
+from pdpkit.fleet.loader import fleet_path, load_fleet
 from pdpkit.platform.promotion_reviews import OwnerError
 from pdpkit.spec.errors import Problem, SpecError
 from pdpkit.spec.loader import find_project_root, load_stack, stack_names
@@ -50,14 +53,29 @@ def discover(root: Path) -> list[tuple[str, StackSpec]]:
     return stacks
 
 
+def fleet_stacks(root: Path) -> frozenset[str]:
+    """The stacks fleet.yaml groups (none without fleet.yaml): the fleet's engine previews,
+    applies and drift-checks them, never the per-stack workflows.
+
+    Raises `SpecError` when fleet.yaml is not valid: which stacks the per-stack workflows
+    may apply is not guessed from a broken file."""
+    if not fleet_path(root).is_file():
+        return frozenset()
+    return frozenset(load_fleet(root).stacks)
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         root = find_project_root()
         stacks = discover(root)
+        fleet = fleet_stacks(root) if stacks else frozenset()
     except SpecError as error:
         for problem in error.problems:
             print(problem.render(), file=sys.stderr)
-        print("pdp ci generate: fix the stacks above first; nothing written", file=sys.stderr)
+        print(
+            "pdp ci generate: fix the stacks (and fleet.yaml) above first; nothing written",
+            file=sys.stderr,
+        )
         return EXIT_INVALID
     if not stacks:
         print(
@@ -68,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out = out if out.is_absolute() else Path.cwd() / out
     try:
-        files = generate(stacks, pulumi_cli_version())
+        files = generate(stacks, pulumi_cli_version(), fleet)
         owners = _codeowners(root, out, stacks)
     except (UnsafeWorkflowValueError, CodeownersError, OwnerError) as error:
         print(f"pdp ci generate: {error}; nothing written", file=sys.stderr)
@@ -87,7 +105,8 @@ def run(args: argparse.Namespace) -> int:
     ]
     if getattr(args, "check", False):
         for path in changed:
-            print(f"pdp ci generate --check: {path} is out of date", file=sys.stderr)
+            state = "is out of date" if wanted[path] is not None else "is no longer generated"
+            print(f"pdp ci generate --check: {path} {state}", file=sys.stderr)
         if changed:
             print("run `pdp ci generate` and commit the result", file=sys.stderr)
             return EXIT_INVALID
@@ -104,6 +123,11 @@ def run(args: argparse.Namespace) -> int:
             path.write_text(text, encoding="utf-8")
             print(f"wrote {path}")
     print(f"{len(files)} workflow(s) for {len(stacks)} stack(s) in {args.out}")
+    if fleet:
+        print(
+            f"{len(fleet)} stack(s) of fleet.yaml are previewed, applied and drift-checked by "
+            "the fleet's engine: run `pdp fleet ci generate`"
+        )
     return EXIT_OK
 
 

@@ -49,11 +49,18 @@ def _validate(fleet: Fleet, fmt: str) -> int:
     stacks = len(fleet.stacks)
     customers = len(fleet.spec.customers)
     if fmt == "json":
-        print(json.dumps({"valid": True, "customers": customers, "stacks": stacks}))
+        document = {
+            "valid": True,
+            "customers": customers,
+            "stacks": stacks,
+            "engine": fleet.spec.engine.value,
+        }
+        print(json.dumps(document))
     else:
         print(
             f"fleet.yaml: valid ({plural(customers, 'customer')}, {plural(stacks, 'stack')}, "
-            f"{plural(len(fleet.spec.waves), 'wave')}; no shared state, key or credential)"
+            f"{plural(len(fleet.spec.waves), 'wave')}, applied by engine "
+            f"{fleet.spec.engine.value}; no shared state, key or credential)"
         )
     return EXIT_OK
 

@@ -249,17 +249,40 @@ def ci_generate(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     out = Path(args.out)
     out = out if out.is_absolute() else Path.cwd() / out
+    # a fleet workflow the engine no longer needs (fleet-up/drift.yml with the operator) is
+    # removed: left in place it would apply the fleet a second time
+    wanted: dict[Path, str | None] = {out / name: text for name, text in files.items()}
+    if out.is_dir():
+        for stale in sorted(out.glob("fleet-*.yml")):
+            if stale.name not in files:
+                wanted[stale] = None
+    changed = [
+        path
+        for path, text in wanted.items()
+        if (path.read_text(encoding="utf-8") if path.is_file() else None) != text
+    ]
+    if getattr(args, "check", False):
+        for path in changed:
+            state = "is out of date" if wanted[path] is not None else "is no longer generated"
+            print(f"pdp fleet ci generate --check: {path} {state}", file=sys.stderr)
+        if changed:
+            print("run `pdp fleet ci generate` and commit the result", file=sys.stderr)
+            return EXIT_INVALID
+        print(f"{len(files)} fleet workflow(s) up to date")
+        return EXIT_OK
     out.mkdir(parents=True, exist_ok=True)
-    for stale in sorted(out.glob("fleet-*.yml")):
-        if stale.name not in files:
-            stale.unlink()
-            print(f"removed {stale}")
-    for name, text in files.items():
-        path = out / name
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+    for path in changed:
+        text = wanted[path]
+        if text is None:
+            path.unlink()
+            print(f"removed {path}")
+        else:
             path.write_text(text, encoding="utf-8")
             print(f"wrote {path}")
-    print(f"{len(files)} fleet workflow(s) for {len(fleet.stacks)} stack(s) in {args.out}")
+    print(
+        f"{len(files)} fleet workflow(s) for {len(fleet.stacks)} stack(s) in {args.out} "
+        f"(engine {fleet.spec.engine.value})"
+    )
     return EXIT_OK
 
 

@@ -261,12 +261,18 @@ def _fleet_ci_parsers(fleet_sub: argparse._SubParsersAction[argparse.ArgumentPar
     fleet_ci = fleet_sub.add_parser("ci", help="the fleet's GitHub workflows")
     fleet_ci_sub = fleet_ci.add_subparsers(dest="fleet_ci_command", metavar="ACTION", required=True)
     fleet_generate = fleet_ci_sub.add_parser(
-        "generate", help="write fleet-preview/up/drift.yml from fleet.yaml"
+        "generate",
+        help="write fleet-preview.yml (and, with engine githubActions, fleet-up/drift.yml)",
     )
     fleet_generate.add_argument(
         "--out",
         default=".github/workflows",
         help="directory to write the workflows to (default: .github/workflows)",
+    )
+    fleet_generate.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when a fleet workflow is out of date or no longer generated",
     )
     fleet_generate.set_defaults(handler="fleet_ci")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from pdpkit.fleet.model import CustomerSpec, FleetFinding, FleetSpec
+from pdpkit.fleet.model import CustomerSpec, Engine, FleetFinding, FleetSpec
 from pdpkit.spec.dataplane import DataPlaneSpec
 from pdpkit.spec.enums import ManagementModel, Target
 from pdpkit.spec.stack import StackSpec
@@ -22,7 +22,7 @@ def consistency_findings(
 ) -> list[FleetFinding]:
     """What does not hold together; `known` is every stack file's name (`stacks` holds those
     that loaded)."""
-    found = _duplicate_names(spec) + _ownership(spec, known) + _waves(spec)
+    found = _duplicate_names(spec) + _ownership(spec, known) + _waves(spec) + _engine(spec)
     for index, customer in enumerate(spec.customers):
         found += _identity(index, customer, stacks)
     return found
@@ -96,6 +96,27 @@ def _waves(spec: FleetSpec) -> list[FleetFinding]:
         for index, customer in enumerate(spec.customers)
         if customer.wave is not None and customer.wave not in declared
     ]
+
+
+def _engine(spec: FleetSpec) -> list[FleetFinding]:
+    if spec.engine is Engine.OPERATOR and spec.operator is None:
+        return [
+            (
+                ("engine",),
+                "engine 'operator' needs the `operator:` section (at least `repositoryUrl:`, "
+                "this repository as the management cluster clones it; docs/fleet.md)",
+            )
+        ]
+    if spec.engine is not Engine.OPERATOR and spec.operator is not None:
+        return [
+            (
+                ("operator",),
+                f"the `operator:` settings are read only by the operator engine, but engine is "
+                f"{spec.engine.value!r} (the workflows apply the stacks); set `engine: operator` "
+                "to apply with the Pulumi Kubernetes Operator, or remove `operator:`",
+            )
+        ]
+    return []
 
 
 def _identity(

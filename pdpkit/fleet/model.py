@@ -17,6 +17,7 @@ across customers and stacks in `checks` and `isolation`. Example::
     waves:
       - {name: canary, maxParallel: 2}
       - {name: general, maxParallel: 10}
+    engine: githubActions   # or `operator` (with an `operator:` section)
 """
 
 from __future__ import annotations
@@ -79,6 +80,17 @@ TimeZone = Annotated[str, AfterValidator(_timezone)]
 """An IANA time zone name (``Europe/Amsterdam``)."""
 ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 """A wall-clock time ``HH:MM`` (24-hour)."""
+
+
+class Engine(StrEnum):
+    """What applies the fleet's stacks: exactly one engine, for the whole fleet."""
+
+    GITHUB_ACTIONS = "githubActions"
+    """The generated workflows (`pdp fleet ci generate`): ``fleet-up.yml`` applies in waves on
+    push to the default branch, ``fleet-drift.yml`` checks drift nightly."""
+    OPERATOR = "operator"
+    """The Pulumi Kubernetes Operator of a management cluster (`pdp fleet render`): its
+    ``Stack`` objects apply and check drift; the workflows only preview pull requests."""
 
 
 class Weekday(StrEnum):
@@ -248,8 +260,15 @@ class FleetSpec(SpecModel):
     """Every customer operated; together their stacks are every stack in ``stacks/``."""
     waves: tuple[WaveSpec, ...] = (WaveSpec(name="all"),)
     """Rollout waves, first to last; left out: one wave ``all`` of 10 stacks at a time."""
+    engine: Engine = Engine.GITHUB_ACTIONS
+    """What applies the fleet's stacks and checks them for drift: ``githubActions`` (the
+    workflows of ``pdp fleet ci generate``) or ``operator`` (the objects of ``pdp fleet
+    render``); left out: githubActions, which needs nothing but this repository. One engine
+    for the whole fleet: the stacks of a fleet are never applied by two (and ``pdp ci
+    generate`` leaves them out of its per-stack workflows)."""
     operator: OperatorSpec | None = None
-    """Settings of the in-cluster engine; required by ``pdp fleet render``."""
+    """Settings of the in-cluster engine: required with ``engine: operator``, refused
+    otherwise (settings no engine reads)."""
 
     def wave_of(self, customer: CustomerSpec) -> WaveSpec:
         """The customer's wave (the last one when it names none)."""

@@ -40,7 +40,7 @@ from typing import Any
 
 from pdpkit.fleet.loader import Fleet
 from pdpkit.fleet.locations import backend_location
-from pdpkit.fleet.model import CustomerSpec, OperatorSpec
+from pdpkit.fleet.model import CustomerSpec, Engine, OperatorSpec
 from pdpkit.spec.base import duration_seconds
 from pdpkit.spec.errors import Problem, SpecError
 from pdpkit.spec.stack import StackSpec
@@ -113,25 +113,31 @@ def install_problem(root: Path) -> str | None:
 
 def render_operator(fleet: Fleet, revision: str, wave: str | None = None) -> dict[str, list[Any]]:
     """File name -> the objects it holds: one file per customer (of `wave`, or all)."""
+    settings = fleet.spec.operator
+    if fleet.spec.engine is not Engine.OPERATOR or settings is None:
+        # one engine per fleet: objects rendered for a fleet the workflows apply would
+        # apply every stack a second time
+        raise SpecError(
+            [
+                Problem(
+                    "fleet.yaml",
+                    None,
+                    "engine",
+                    f"the fleet's engine is {fleet.spec.engine.value!r}: its stacks are "
+                    "applied by the workflows of `pdp fleet ci generate`, and operator "
+                    "objects would apply them a second time; to move the fleet to the "
+                    "operator set `engine: operator` with an `operator:` section (at least "
+                    "`repositoryUrl:`), run `pdp fleet ci generate` (it removes fleet-up.yml "
+                    "and fleet-drift.yml) and render again (docs/fleet.md)",
+                )
+            ]
+        )
     problem = revision_problem(revision)
     if problem:
         raise SpecError([Problem("--revision", None, "", problem)])
     problem = install_problem(fleet.root)
     if problem:
         raise SpecError([Problem(str(fleet.root / REQUIREMENTS), None, "", problem)])
-    settings = fleet.spec.operator
-    if settings is None:
-        raise SpecError(
-            [
-                Problem(
-                    "fleet.yaml",
-                    None,
-                    "operator",
-                    "`pdp fleet render` needs the `operator:` section (at least "
-                    "`repositoryUrl:`, this repository as the management cluster clones it)",
-                )
-            ]
-        )
     waves = [w.name for w in fleet.spec.waves]
     if wave is not None and wave not in waves:
         raise SpecError(

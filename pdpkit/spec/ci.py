@@ -73,7 +73,8 @@ class CiSpec(SpecModel):
     identity: CiIdentitySpec | None = None
     """The cloud identity CI deploys as (required on azure, aws and gcp): ``pulumi up``, drift
     checks; never given to pull requests (ledger changes deploy through ``pdp-up`` once their
-    pull request merges)."""
+    pull request merges). A stack in fleet.yaml is applied by the fleet's engine as its
+    customer's identity there, not this one."""
     preview_identity: CiIdentitySpec | None = None
     """The read-only cloud identity pull-request previews (``pulumi preview``) authenticate as,
     with the same keys as ``identity`` and never the same principal (docs/targets/<target>.md

@@ -1,9 +1,16 @@
 """The fleet's GitHub workflows (`pdp fleet ci generate`): the CI engine of issue 19.
 
-- ``fleet-preview.yml`` (pull requests from this repository; forks get nothing): one job
-  finds the stacks the change affects (`pdpkit.fleet.affected`), a matrix previews each as
-  its customer (``pulumi preview --json``, uploaded as an artifact with its run record), and
-  one job posts or edits **one** comment summing them all up (``pdp fleet summary``).
+They are the fleet's only workflows: `pdp ci generate` leaves the fleet's stacks out of its
+per-stack ``pdp-*.yml``. With ``engine: operator`` in fleet.yaml only ``fleet-preview.yml``
+is written (the operator's ``Stack`` objects apply and check drift), so every stack is
+applied, previewed and checked for drift by exactly one engine.
+
+- ``fleet-preview.yml`` (pull requests): one job finds the stacks the change affects
+  (`pdpkit.fleet.affected`) and a matrix runs each one's offline plan (``pdp plan``: no
+  credential, forks included); for pull requests from this repository only, a matrix
+  previews each as its customer (``pulumi preview --json``, uploaded as an artifact with its
+  run record), and one job posts or edits **one** comment summing them all up
+  (``pdp fleet summary``).
 - ``fleet-up.yml`` (push to the default branch, a dispatch, and hourly when a customer
   has a maintenance window): ``pulumi up`` in waves. Each wave is one matrix job (several
   beyond 256 stacks) with the wave's ``maxParallel``; a wave starts only when every job of
@@ -28,6 +35,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pdpkit.fleet.loader import Fleet
+from pdpkit.fleet.model import Engine
 from pdpkit.fleet.summary import MARKER
 from pdpkit.workflows.fleet_matrix import MATRIX_LIMIT, Shard, entry, job_id, rollout, shards
 from pdpkit.workflows.steps import (
@@ -242,8 +250,8 @@ def preview_workflow(fleet: Fleet, pulumi_version: str) -> dict[str, Any]:
     count = math.ceil(len(fleet.stacks) / MATRIX_LIMIT)
     jobs: dict[str, Any] = {
         "affected": {
+            # no credential: runs for forks too (their offline plans need it)
             "name": "stacks this change affects",
-            "if": SAME_REPOSITORY,
             "runs-on": "ubuntu-latest",
             "permissions": {"contents": "read"},
             "outputs": {
@@ -285,6 +293,28 @@ def preview_workflow(fleet: Fleet, pulumi_version: str) -> dict[str, Any]:
         ),
         _upload(f"pdp-fleet-preview-{_m('stack')}", OUT, 14),
     ]
+    for i in range(count):
+        # The offline plan needs no credential and no network path to a cluster: a
+        # GitHub-hosted runner, read-only token, for every pull request (forks too), as
+        # pdp-preview.yml gives the stacks outside a fleet.
+        output = f"needs.affected.outputs.shard{i + 1}"
+        jobs["plan" if count == 1 else f"plan-{i + 1}"] = {
+            "name": "offline plan ${{ matrix.stack }}",
+            "needs": ["affected"],
+            "if": f"{output} != ''",
+            "runs-on": "ubuntu-latest",
+            "permissions": {"contents": "read"},
+            "strategy": {"fail-fast": False, "matrix": f"${{{{ fromJSON({output}) }}}}"},
+            "steps": [
+                checkout(keep_token=False),
+                *setup_pdpkit(),
+                {
+                    "name": "Offline plan and policy verdicts",
+                    "env": {"STACK": _m("stack")},
+                    "run": '.venv/bin/pdp plan --stack "$STACK"\n',
+                },
+            ],
+        }
     shard_jobs = []
     for i in range(count):
         name = "preview" if count == 1 else f"preview-{i + 1}"
@@ -463,8 +493,8 @@ def up_workflow(fleet: Fleet, pulumi_version: str) -> dict[str, Any]:
                 permissions={"contents": "read", "id-token": "write"},
             )
             jobs[name]["concurrency"] = {
-                # the per-stack workflows (pdp-up.yml) use the same group: never two runs
-                # of one stack at once
+                # the group pdp-up.yml uses for a stack outside the fleet: never two runs of
+                # one stack at once, should a stack move in or out of the fleet mid-run
                 "group": "pdp-stack-${{ matrix.stack }}",
                 "cancel-in-progress": False,
             }
@@ -614,12 +644,13 @@ def fleet_dump(workflow: Mapping[str, Any]) -> str:
 
 
 def generate_fleet(fleet: Fleet, pulumi_version: str) -> dict[str, str]:
-    """File name → text of the fleet workflows (deterministic)."""
-    workflows = {
-        "fleet-preview.yml": preview_workflow(fleet, pulumi_version),
-        "fleet-up.yml": up_workflow(fleet, pulumi_version),
-        "fleet-drift.yml": drift_workflow(fleet, pulumi_version),
-    }
+    """File name → text of the fleet workflows (deterministic): the pull-request preview
+    always; the rollout and the drift check only when the workflows are the fleet's engine
+    (with ``engine: operator`` its ``Stack`` objects apply and check drift)."""
+    workflows = {"fleet-preview.yml": preview_workflow(fleet, pulumi_version)}
+    if fleet.spec.engine is Engine.GITHUB_ACTIONS:
+        workflows["fleet-up.yml"] = up_workflow(fleet, pulumi_version)
+        workflows["fleet-drift.yml"] = drift_workflow(fleet, pulumi_version)
     for workflow in workflows.values():
         scripts_without_expressions(workflow)
     return {name: fleet_dump(workflows[name]) for name in sorted(workflows)}

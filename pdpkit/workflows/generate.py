@@ -5,7 +5,7 @@
   ``pulumi preview`` with the policy pack as the stack's read-only preview identity.
 - ``pdp-up.yml``: on push to main (a merged pull request, ledger changes included) or a
   dispatch on the default branch, ``pulumi up`` per stack, each in the GitHub Environment
-  ``stack-<name>``: the only workflow that deploys.
+  ``stack-<name>``: the only per-stack workflow that deploys.
 - ``pdp-promote-<platform>.yml``: manual promotion: ``pdp promote`` with the approvers the
   dispatcher names, then a pull request with the ledger change that asks them to review.
 - ``pdp-build-<platform>-<integration>.yml``: on push to a track branch, build and push the
@@ -16,13 +16,20 @@
   records are the pull request's approving reviews.
 - ``pdp-drift.yml``: nightly ``pulumi refresh --preview-only --expect-no-changes`` per stack.
 
+Preview, up and drift cover only the stacks outside ``fleet.yaml``: a fleet's stacks are
+previewed by ``fleet-preview.yml`` and applied and drift-checked by the fleet's one engine
+(``fleet-up.yml`` / ``fleet-drift.yml``, or the Pulumi Kubernetes Operator), so that
+exactly one engine applies each stack (docs/fleet.md).
+
 No workflow pushes to the default branch: every ledger change is a pull request, and its
-merge (a push by the person who merges) is what ``pdp-up.yml`` rolls out. The trust model
+merge (a push by the person who merges) is what ``pdp-up.yml`` (``fleet-up.yml`` for a fleet's
+stacks, or the operator once the revision is rendered) rolls out. The trust model
 (who can move a build to production, and what proves it) is in docs/promotion.md.
 """
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from pdpkit.spec.enums import Target
@@ -49,18 +56,28 @@ from pdpkit.workflows.steps import (
 from pdpkit.workflows.values import checked
 
 
-def generate(stacks: Stacks, pulumi_version: str) -> dict[str, str]:
+def generate(
+    stacks: Stacks, pulumi_version: str, fleet_stacks: AbstractSet[str] = frozenset()
+) -> dict[str, str]:
     """File name → text of every workflow for `stacks` (sorted by name).
+
+    `fleet_stacks` (the stacks fleet.yaml groups) are left out of the per-stack preview, up
+    and drift workflows: the fleet's engine previews, applies and checks them
+    (`pdpkit.workflows.fleet`, or the operator), so no stack is applied twice. A per-stack
+    workflow with no stack left is not generated. The ledger workflows (promote, release,
+    build, approvals) cover every stack: their pull requests' merge is what the engine of
+    each stack rolls out.
 
     Raises `UnsafeWorkflowValueError` when a value does not match its grammar or a script would
     hold an expression (both refused by `pdp validate` first).
     """
     stacks = sorted(stacks, key=lambda s: checked("stack", s[0]))
-    workflows: dict[str, dict[str, Any]] = {
-        "pdp-preview.yml": _preview_workflow(stacks, pulumi_version),
-        "pdp-up.yml": _up_workflow(stacks, pulumi_version),
-        "pdp-drift.yml": _drift_workflow(stacks, pulumi_version),
-    }
+    alone = [(name, spec) for name, spec in stacks if name not in fleet_stacks]
+    workflows: dict[str, dict[str, Any]] = {}
+    if alone:
+        workflows["pdp-preview.yml"] = _preview_workflow(alone, pulumi_version)
+        workflows["pdp-up.yml"] = _up_workflow(alone, pulumi_version)
+        workflows["pdp-drift.yml"] = _drift_workflow(alone, pulumi_version)
     for platform, members in platforms(stacks):
         name = checked("name", platform.name)
         workflows[f"pdp-promote-{name}.yml"] = promote_workflow(platform, members)

@@ -4,7 +4,8 @@ Each runs its ledger job alone per platform (a concurrency group that queues), w
 ledger with `pdp`, commits it to a new branch ``pdp/ledger/<platform>/<run>`` and opens a
 pull request into the default branch — it never pushes to the default branch. The pull
 request merges once its approvals are proven (`pdp-approvals-<platform>.yml`, branch
-protection, CODEOWNERS), and that merge's push runs ``pulumi up`` (`pdp-up.yml`): these
+protection, CODEOWNERS), and that merge's push runs ``pulumi up`` (`pdp-up.yml`; for a fleet's
+stacks ``fleet-up.yml``, or the operator once rendered at the merge commit): these
 workflows deploy nothing themselves. Only the default branch's workflow writes (a job
 condition); a build releases only from its track branch, and only where that branch is
 the default branch or protected (``github.ref_protected``).

@@ -274,7 +274,8 @@ def ledger_pull_request(
     Never pushes to the default branch: the change reaches it only by merging the pull
     request, which branch protection lets happen once the gate's approvers have approved
     it and `pdp approvals` (`pdp-approvals-<platform>.yml`) has verified the approvals the
-    change records; the push of that merge runs `pdp-up.yml`. The branch is
+    change records; the push of that merge runs `pdp-up.yml` (a fleet's stacks: its engine,
+    `pdpkit.workflows.fleet`). The branch is
     ``pdp/ledger/<platform>/<run id>-<attempt>``, checked against `LEDGER_BRANCH_PATTERN`.
     `title` may use shell variables from `env`, never ``${{ }}`` expressions or spec values
     (no script injection). `reviewers` (an expression giving space- or comma-separated
@@ -312,7 +313,7 @@ def ledger_pull_request(
         'run="$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID"\n'
         'body="Opened by $run for $GITHUB_ACTOR. Merge it once every approver it records '
         "has approved it at its head commit (the ledger approvals check verifies that); "
-        'merging rolls it out (pdp-up)."\n'
+        'merging rolls it out (pdp-up.yml, or fleet-up.yml for a fleet)."\n'
         f'url="$(gh pr create --base "$DEFAULT_BRANCH" --head "$branch" --title "{title}" '
         '--body "$body")"\n'
         'echo "Opened $url" >> "$GITHUB_STEP_SUMMARY"\n'

@@ -28,6 +28,7 @@ from pdpkit.spec.errors import SpecError
 from pdpkit.versions import PULUMI_KUBERNETES_OPERATOR as ENGINE
 from pdpkit.workflows.steps import LOCK, PYTHON_VERSION
 from tests.examples import ROOT
+from tests.unit.fleet.conftest import fleet_project, use_operator
 
 REVISION = "0123456789abcdef0123456789abcdef01234567"
 
@@ -119,8 +120,17 @@ def test_the_lock_python_is_the_workflows_and_the_operator_workspaces() -> None:
     assert ENGINE.workspace_arch == "amd64"  # x86_64 in Kubernetes' GOARCH naming
 
 
-def test_every_workspace_installs_with_the_locks_python_on_its_platform() -> None:
-    files = render_operator(load_fleet(ROOT), REVISION)
+@pytest.fixture
+def operator_fleet(tmp_path: Path) -> Path:
+    """The example fleet on the operator engine (the repository's own runs on the workflows)."""
+    (tmp_path / "project").mkdir()
+    return use_operator(fleet_project(tmp_path / "project"))
+
+
+def test_every_workspace_installs_with_the_locks_python_on_its_platform(
+    operator_fleet: Path,
+) -> None:
+    files = render_operator(load_fleet(operator_fleet), REVISION)
     stacks = [o for objs in files.values() for o in objs if o["kind"] == "Stack"]
     assert len(stacks) == 8  # four stacks, each with its drift check
     for stack in stacks:
@@ -131,8 +141,10 @@ def test_every_workspace_installs_with_the_locks_python_on_its_platform() -> Non
         assert pod["containers"][0]["name"] == "pulumi"
 
 
-def test_render_refuses_a_project_pulumi_install_would_leave_empty(tmp_path: Path) -> None:
-    fleet = load_fleet(ROOT)
+def test_render_refuses_a_project_pulumi_install_would_leave_empty(
+    tmp_path: Path, operator_fleet: Path
+) -> None:
+    fleet = load_fleet(operator_fleet)
     assert install_problem(ROOT) is None
     problem = install_problem(tmp_path)
     assert problem is not None and "import pulumi" in problem

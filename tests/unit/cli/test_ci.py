@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from pdpkit.cli.ci import discover, pulumi_cli_version
+from pdpkit.cli.ci import discover, fleet_stacks, pulumi_cli_version
 from pdpkit.cli.main import main
 from pdpkit.spec.ci import aws_cli_profile
 from pdpkit.workflows.generate import generate
@@ -26,6 +26,8 @@ LOGIN_ACTIONS = {
 
 @pytest.fixture(scope="module")
 def files() -> dict[str, str]:
+    """The workflows of the example stacks in a project without fleet.yaml (every stack
+    previewed, applied and drift-checked by the per-stack workflows)."""
     return generate(discover(ROOT), pulumi_cli_version())
 
 
@@ -61,19 +63,26 @@ def test_generating_twice_gives_identical_bytes(
     capsys.readouterr()
 
 
-def test_the_repository_ships_the_generated_workflows(files: dict[str, str]) -> None:
+def test_the_repository_ships_the_generated_workflows() -> None:
+    """The repository's fleet.yaml groups every stack: its engine previews, applies and
+    checks them, so the per-stack preview, up and drift workflows are not shipped."""
+    files = generate(discover(ROOT), pulumi_cli_version(), fleet_stacks(ROOT))
     shipped = {p.name: p.read_text() for p in SHIPPED.glob("pdp-*.yml")}
     assert shipped == files, "run `pdp ci generate` and commit .github/workflows"
+    assert fleet_stacks(ROOT) == set(EXAMPLE_STACKS)
+    assert not {"pdp-preview.yml", "pdp-up.yml", "pdp-drift.yml"} & set(shipped)
 
 
 @pytest.mark.slow
-def test_workflows_pass_the_github_workflow_schema() -> None:
+def test_workflows_pass_the_github_workflow_schema(files: dict[str, str], tmp_path: Path) -> None:
     checker = Path(sys.executable).parent / "check-jsonschema"
     assert checker.exists(), (
         f"check-jsonschema is not installed next to {sys.executable}: "
         "run the README's setup command (pip install -e '.[dev]')"
     )
-    paths = sorted(str(p) for p in SHIPPED.glob("pdp-*.yml"))
+    for name, text in files.items():  # those of a project without fleet.yaml
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    paths = sorted(str(p) for p in [*SHIPPED.glob("pdp-*.yml"), *tmp_path.glob("pdp-*.yml")])
     result = subprocess.run(
         [str(checker), "--builtin-schema", "vendor.github-workflows", *paths],
         capture_output=True,

@@ -27,7 +27,10 @@ def _pdp(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_validate_render_and_status_of_the_example_fleet(project: Path, tmp_path: Path) -> None:
+def test_validate_render_and_status_of_the_example_fleet(
+    operator_project: Path, tmp_path: Path
+) -> None:
+    project = operator_project
     assert _pdp(project, "validate").returncode == 0
     out = tmp_path / "out"
     result = _pdp(project, "render", "--out", str(out), "--revision", REVISION)
@@ -39,6 +42,39 @@ def test_validate_render_and_status_of_the_example_fleet(project: Path, tmp_path
     status = _pdp(project, "status", "--from-operator", str(FIXTURE))
     assert status.returncode == 1  # a failed update and a drifted stack
     assert "drifted" in status.stdout and "retired-stack" in status.stdout
+
+
+def test_render_refuses_a_fleet_the_workflows_apply_and_writes_nothing(
+    project: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    result = _pdp(project, "render", "--out", str(out), "--revision", REVISION)
+    assert result.returncode == 1
+    assert "fleet.yaml engine: the fleet's engine is 'githubActions'" in result.stderr
+    assert not out.exists()
+
+
+def test_the_engine_and_its_settings_must_agree_with_their_lines(project: Path) -> None:
+    fleet = project / "fleet.yaml"
+    text = fleet.read_text(encoding="utf-8")
+    line = text.splitlines().index("engine: githubActions") + 1
+    fleet.write_text(text.replace("engine: githubActions", "engine: operator"), encoding="utf-8")
+    result = _pdp(project, "validate")
+    assert result.returncode == 1
+    assert f"fleet.yaml:{line} engine: engine 'operator' needs the `operator:` section" in (
+        result.stderr
+    )
+    fleet.write_text(text + "operator: {repositoryUrl: https://github.com/vendor/x.git}\n")
+    result = _pdp(project, "validate")
+    assert result.returncode == 1
+    assert f"fleet.yaml:{line + 1} operator: the `operator:` settings are read only" in (
+        result.stderr
+    )
+    fleet.write_text(text.replace("engine: githubActions", "engine: jenkins"), encoding="utf-8")
+    result = _pdp(project, "validate")
+    assert result.returncode == 1
+    assert f"fleet.yaml:{line} engine:" in result.stderr
+    assert "githubActions" in result.stderr and "'jenkins'" in result.stderr
 
 
 def test_a_shared_backend_is_refused_with_its_line(project: Path) -> None:
@@ -111,9 +147,12 @@ def test_add_customer_scaffolds_a_stack_keeps_comments_and_refuses_to_overwrite(
     assert "# PLACEHOLDER" in text
 
 
-def test_a_generated_customer_joins_the_rendered_fleet(project: Path, tmp_path: Path) -> None:
+def test_a_generated_customer_joins_the_rendered_fleet(
+    operator_project: Path, tmp_path: Path
+) -> None:
     """The example fleet plus one customer onboarded by add-customer (Azure: nothing secret
     to set, so the scaffold validates as it is) renders operator objects for both."""
+    project = operator_project
     result = _pdp(
         project,
         "add-customer",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pdpkit.fleet import load_fleet
-from pdpkit.fleet.model import MaintenanceWindow
+from pdpkit.fleet.model import Engine, MaintenanceWindow
 from pdpkit.spec.errors import SpecError
 from tests.examples import EXAMPLE_STACKS, ROOT
 
@@ -34,6 +34,21 @@ def test_the_example_fleet_holds_every_example_stack() -> None:
         ("canary", ["acme"]),
         ("general", ["acme-lab"]),
     ]
+
+
+def test_the_engine_defaults_to_the_workflows(project: Path) -> None:
+    assert load_fleet(ROOT).spec.engine is Engine.GITHUB_ACTIONS  # declared
+    _edit(project, "engine: githubActions\n", "")
+    assert load_fleet(project).spec.engine is Engine.GITHUB_ACTIONS  # left out
+
+
+def test_operator_settings_without_the_operator_engine_are_refused(project: Path) -> None:
+    _edit(
+        project, "engine: githubActions\n", "operator: {repositoryUrl: https://x.example/a.git}\n"
+    )
+    (problem,) = _problems(project)
+    assert problem.startswith("fleet.yaml:") and " operator: the `operator:` settings" in problem
+    assert "engine is 'githubActions'" in problem
 
 
 def test_an_unknown_stack_is_named_with_its_line_and_the_closest_stack(project: Path) -> None:

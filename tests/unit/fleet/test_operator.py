@@ -20,7 +20,7 @@ from tests.unit.fleet.operator_schema import SCHEMAS
 REVISION = "0123456789abcdef0123456789abcdef01234567"
 
 
-def _objects(root: Path = ROOT, wave: str | None = None) -> list[Any]:
+def _objects(root: Path, wave: str | None = None) -> list[Any]:
     files = render_operator(load_fleet(root), REVISION, wave)
     return [obj for objects in files.values() for obj in objects]
 
@@ -29,9 +29,9 @@ def _stacks(objects: list[Any]) -> dict[str, Any]:
     return {o["metadata"]["name"]: o for o in objects if o["kind"] == "Stack"}
 
 
-def test_every_custom_object_matches_the_crd_fields_it_relies_on() -> None:
+def test_every_custom_object_matches_the_crd_fields_it_relies_on(operator_example: Path) -> None:
     checked = 0
-    for obj in _objects():
+    for obj in _objects(operator_example):
         schema = SCHEMAS.get((obj["apiVersion"], obj["kind"]))
         if schema is not None:
             jsonschema.validate(obj["spec"], schema)
@@ -39,29 +39,33 @@ def test_every_custom_object_matches_the_crd_fields_it_relies_on() -> None:
     assert checked == 4 * 2 + 2  # an apply and a drift Stack per stack, a source per customer
 
 
-def test_the_schema_excerpt_refuses_what_the_crd_does_not_have() -> None:
-    stack = _stacks(_objects())["acme-aws-prod"]
+def test_the_schema_excerpt_refuses_what_the_crd_does_not_have(operator_example: Path) -> None:
+    stack = _stacks(_objects(operator_example))["acme-aws-prod"]
     wrong = {**stack["spec"], "destroyOnDelete": False}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(wrong, SCHEMAS[("pulumi.com/v1", "Stack")])
 
 
 @pytest.mark.slow
-def test_the_core_objects_are_valid_kubernetes() -> None:
+def test_the_core_objects_are_valid_kubernetes(operator_example: Path) -> None:
     """Namespaces, service accounts and bindings against the upstream Kubernetes schemas
     (kubernetes-validate knows no CRD: Stacks and GitRepositories are checked above)."""
     import kubernetes_validate
 
     core = [
-        o for o in _objects() if o["kind"] in ("Namespace", "ServiceAccount", "ClusterRoleBinding")
+        o
+        for o in _objects(operator_example)
+        if o["kind"] in ("Namespace", "ServiceAccount", "ClusterRoleBinding")
     ]
     assert len(core) == 6
     for obj in core:
         kubernetes_validate.validate(obj, "1.35", strict=True)
 
 
-def test_each_customer_is_alone_in_its_namespace_with_its_own_identity() -> None:
-    objects = _objects()
+def test_each_customer_is_alone_in_its_namespace_with_its_own_identity(
+    operator_example: Path,
+) -> None:
+    objects = _objects(operator_example)
     for obj in objects:
         customer = obj["metadata"]["labels"]["pdpkit.io/customer"]
         namespace = obj["metadata"].get("namespace", obj["metadata"]["name"])
@@ -78,8 +82,10 @@ def test_each_customer_is_alone_in_its_namespace_with_its_own_identity() -> None
     assert "annotations" not in accounts["pdp-acme-lab"]["metadata"]
 
 
-def test_stacks_run_the_pinned_program_with_their_customers_state_and_never_destroy() -> None:
-    objects = _objects()
+def test_stacks_run_the_pinned_program_with_their_customers_state_and_never_destroy(
+    operator_example: Path,
+) -> None:
+    objects = _objects(operator_example)
     sources = [o for o in objects if o["kind"] == "GitRepository"]
     assert {s["spec"]["ref"]["commit"] for s in sources} == {REVISION}
     for stack in _stacks(objects).values():
@@ -101,8 +107,10 @@ def test_stacks_run_the_pinned_program_with_their_customers_state_and_never_dest
     ]
 
 
-def test_production_waits_for_the_customers_rehearsals_and_drift_for_its_stack() -> None:
-    stacks = _stacks(_objects())
+def test_production_waits_for_the_customers_rehearsals_and_drift_for_its_stack(
+    operator_example: Path,
+) -> None:
+    stacks = _stacks(_objects(operator_example))
     assert [p["name"] for p in stacks["acme-aws-prod"]["spec"]["prerequisites"]] == [
         "acme-azure-dev",
         "acme-gcp-staging",
@@ -117,8 +125,9 @@ def test_production_waits_for_the_customers_rehearsals_and_drift_for_its_stack()
 
 
 def test_a_pulumi_cloud_backend_names_the_org_and_reads_the_token_from_the_namespace(
-    project: Path,
+    operator_project: Path,
 ) -> None:
+    project = operator_project
     text = (project / "fleet.yaml").read_text(encoding="utf-8")
     text = text.replace(
         "backend: s3://acme-pdp-state?region=eu-west-1", "backend: https://api.pulumi.com/acme-corp"
@@ -130,14 +139,27 @@ def test_a_pulumi_cloud_backend_names_the_org_and_reads_the_token_from_the_names
     assert spec["envRefs"]["PULUMI_ACCESS_TOKEN"]["secret"]["name"] == "pulumi-access-token"
 
 
-def test_a_wave_renders_only_its_customers() -> None:
-    names = {o["metadata"]["labels"]["pdpkit.io/customer"] for o in _objects(wave="canary")}
+def test_a_wave_renders_only_its_customers(operator_example: Path) -> None:
+    names = {
+        o["metadata"]["labels"]["pdpkit.io/customer"]
+        for o in _objects(operator_example, wave="canary")
+    }
     assert names == {"acme"}
 
 
 @pytest.mark.parametrize(
     "revision", ["main", "v1.2.0", "0123456", "0123456789ABCDEF0123456789ABCDEF01234567"]
 )
-def test_only_a_full_commit_pins_the_program(revision: str) -> None:
+def test_only_a_full_commit_pins_the_program(revision: str, operator_example: Path) -> None:
     with pytest.raises(SpecError, match="is not a full commit SHA"):
-        render_operator(load_fleet(ROOT), revision)
+        render_operator(load_fleet(operator_example), revision)
+
+
+def test_a_fleet_the_workflows_apply_renders_nothing() -> None:
+    """One engine per fleet: the repository's fleet (engine githubActions) is applied by
+    fleet-up.yml, so operator objects for it would apply every stack a second time."""
+    with pytest.raises(SpecError) as refused:
+        render_operator(load_fleet(ROOT), REVISION)
+    (problem,) = refused.value.problems
+    assert problem.path == "engine" and "'githubActions'" in problem.message
+    assert "set `engine: operator`" in problem.message

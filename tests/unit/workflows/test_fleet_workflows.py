@@ -249,10 +249,20 @@ def test_previews_run_for_this_repository_only_and_post_one_comment(
 ) -> None:
     preview = workflows["fleet-preview.yml"]
     jobs = preview["jobs"]
-    assert list(jobs) == ["affected", "preview", "summary"]
+    assert list(jobs) == ["affected", "plan", "preview", "summary"]
     for job in jobs.values():
-        assert SAME_REPOSITORY in job["if"]  # forks get nothing
         assert job["steps"][0]["with"]["persist-credentials"] is False
+    for name in ("preview", "summary"):
+        assert SAME_REPOSITORY in jobs[name]["if"]  # forks get no credential
+    # what forks get: the affected stacks and their offline plans, without any credential
+    for name in ("affected", "plan"):
+        job = jobs[name]
+        assert job["permissions"] == {"contents": "read"} and job["runs-on"] == "ubuntu-latest"
+        assert "environment" not in job and "secrets." not in yaml.safe_dump(job)
+    plan = jobs["plan"]
+    assert plan["strategy"]["matrix"] == "${{ fromJSON(needs.affected.outputs.shard1) }}"
+    assert plan["steps"][-1]["run"] == '.venv/bin/pdp plan --stack "$STACK"\n'
+    assert plan["steps"][-1]["env"] == {"STACK": "${{ matrix.stack }}"}
     assert jobs["preview"]["strategy"]["matrix"] == "${{ fromJSON(needs.affected.outputs.shard1) }}"
     capture = next(s for s in jobs["preview"]["steps"] if "run" in s and "preview" in s["run"])
     assert "pulumi preview" in capture["run"] and "--json" in capture["run"]
@@ -270,6 +280,7 @@ def test_the_preview_matrix_has_a_job_per_256_stacks_of_the_fleet() -> None:
     )
     jobs = preview["jobs"]
     assert [j for j in jobs if j.startswith("preview")] == ["preview-1", "preview-2", "preview-3"]
+    assert [j for j in jobs if j.startswith("plan")] == ["plan-1", "plan-2", "plan-3"]
     assert set(jobs["affected"]["outputs"]) == {"count", "shard1", "shard2", "shard3"}
     assert jobs["summary"]["needs"] == ["affected", "preview-1", "preview-2", "preview-3"]
 
