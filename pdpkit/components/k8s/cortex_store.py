@@ -7,7 +7,6 @@ storage on Azure Blob, S3 and GCS, and the Prometheus HTTP API under ``/promethe
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +14,12 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from pdpkit.components.k8s.flux_helm_release import FluxHelmRelease, FluxHelmReleaseArgs
-from pdpkit.components.k8s.object_store import CREDENTIALS_SECRET, BucketAccess, StorageBackend
+from pdpkit.components.k8s.object_store import (
+    CREDENTIALS_SECRET,
+    BucketAccess,
+    ResolvedBucket,
+    StorageBackend,
+)
 from pdpkit.components.k8s.observability_sizes import SIZES
 from pdpkit.spec.observability import ObservabilitySize
 from pdpkit.versions import chart
@@ -80,13 +84,7 @@ class CortexStore(pulumi.ComponentResource):
         self, name: str, args: CortexStoreArgs, opts: pulumi.ResourceOptions | None = None
     ):
         super().__init__("pdpkit:k8s:CortexStore", name, None, opts)
-        bucket = args.bucket
-        values = pulumi.Output.all(
-            pulumi.Output.from_input(bucket.bucket),
-            pulumi.Output.from_input(bucket.endpoint),
-            pulumi.Output.from_input(bucket.account_name),
-            pulumi.Output.from_input(dict(bucket.service_account_annotations)),
-        ).apply(lambda r: self.values(args, r[0], r[1], r[2], r[3]))
+        values = args.bucket.resolved().apply(lambda resolved: self.values(args, resolved))
         self.release = FluxHelmRelease(
             f"{name}-release",
             FluxHelmReleaseArgs(
@@ -106,18 +104,14 @@ class CortexStore(pulumi.ComponentResource):
         self.register_outputs({"release": self.release, "push_endpoint": self.push_endpoint})
 
     @staticmethod
-    def values(
-        args: CortexStoreArgs,
-        bucket: str,
-        endpoint: str | None,
-        account_name: str | None,
-        annotations: Mapping[str, str],
-    ) -> dict[str, Any]:
+    def values(args: CortexStoreArgs, resolved: ResolvedBucket) -> dict[str, Any]:
         """Chart values; every key exists in cortexproject/cortex-helm-chart v3.3.4
         values.yaml (tests/unit/test_chart_values.py). ``config`` is Cortex's own
         configuration, rendered whole (templates/secret.yaml:10, ``toYaml .Values.config``)
         over the chart's defaults; its keys are cortexproject/cortex v1.21.1
         docs/configuration/config-file-reference.md's."""
+        bucket, endpoint = resolved.bucket, resolved.endpoint
+        account_name, annotations = resolved.account_name, resolved.annotations
         access = args.bucket
         sizing = SIZES[args.size]
         # blocks_storage.<backend>: pkg/storage/bucket/{azure,gcs,s3}/config.go at v1.21.1

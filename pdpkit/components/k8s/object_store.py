@@ -26,6 +26,16 @@ class StorageBackend(StrEnum):
 
 
 @dataclass(frozen=True)
+class ResolvedBucket:
+    """`BucketAccess`'s outputs, resolved."""
+
+    bucket: str
+    endpoint: str | None
+    account_name: str | None
+    annotations: Mapping[str, str]
+
+
+@dataclass(frozen=True)
 class BucketAccess:
     """One store's bucket (Azure: container) and how it authenticates."""
 
@@ -45,6 +55,16 @@ class BucketAccess:
     credentials_key: str | None = None
     """Remote key (prefix applied) of an S3 access key in the secret store; None: workload
     identity."""
+
+    def resolved(self) -> pulumi.Output[ResolvedBucket]:
+        """The bucket's values once the target's outputs are known (what a store's chart values
+        are written from)."""
+        return pulumi.Output.all(
+            pulumi.Output.from_input(self.bucket),
+            pulumi.Output.from_input(self.endpoint),
+            pulumi.Output.from_input(self.account_name),
+            pulumi.Output.from_input(dict(self.service_account_annotations)),
+        ).apply(lambda r: ResolvedBucket(r[0], r[1], r[2], r[3]))
 
     @property
     def env_from(self) -> list[dict[str, object]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +9,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from pdpkit.components.k8s.flux_helm_release import FluxHelmRelease, FluxHelmReleaseArgs
-from pdpkit.components.k8s.object_store import BucketAccess, StorageBackend
+from pdpkit.components.k8s.object_store import BucketAccess, ResolvedBucket, StorageBackend
 from pdpkit.components.k8s.observability_sizes import SIZES
 from pdpkit.spec.observability import ObservabilitySize
 from pdpkit.versions import chart
@@ -49,13 +48,7 @@ class TempoStore(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: TempoStoreArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("pdpkit:k8s:TempoStore", name, None, opts)
-        bucket = args.bucket
-        values = pulumi.Output.all(
-            pulumi.Output.from_input(bucket.bucket),
-            pulumi.Output.from_input(bucket.endpoint),
-            pulumi.Output.from_input(bucket.account_name),
-            pulumi.Output.from_input(dict(bucket.service_account_annotations)),
-        ).apply(lambda r: self.values(args, r[0], r[1], r[2], r[3]))
+        values = args.bucket.resolved().apply(lambda resolved: self.values(args, resolved))
         self.release = FluxHelmRelease(
             f"{name}-release",
             FluxHelmReleaseArgs(
@@ -77,15 +70,11 @@ class TempoStore(pulumi.ComponentResource):
         self.register_outputs({"release": self.release, "push_endpoint": self.push_endpoint})
 
     @staticmethod
-    def values(
-        args: TempoStoreArgs,
-        bucket: str,
-        endpoint: str | None,
-        account_name: str | None,
-        annotations: Mapping[str, str],
-    ) -> dict[str, Any]:
+    def values(args: TempoStoreArgs, resolved: ResolvedBucket) -> dict[str, Any]:
         """Chart values; every key exists in grafana/helm-charts tempo-distributed-1.61.3
         charts/tempo-distributed/values.yaml (tests/unit/test_chart_values.py)."""
+        bucket, endpoint = resolved.bucket, resolved.endpoint
+        account_name, annotations = resolved.account_name, resolved.annotations
         access = args.bucket
         sizing = SIZES[args.size]
         # storage.trace.<backend> is rendered whole into Tempo's storage.trace block
