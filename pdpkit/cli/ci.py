@@ -16,6 +16,7 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from pdpkit.cli.generated_files import sync_generated
 from pdpkit.cli.main import EXIT_INVALID, EXIT_OK
 from pdpkit.fleet.loader import fleet_path, load_fleet
 from pdpkit.platform.promotion_reviews import OwnerError
@@ -98,30 +99,14 @@ def run(args: argparse.Namespace) -> int:
                 wanted[stale] = None
     if owners is not None:
         wanted[owners[0]] = owners[1]
-    changed = [
-        path
-        for path, text in wanted.items()
-        if (path.read_text(encoding="utf-8") if path.is_file() else None) != text
-    ]
-    if getattr(args, "check", False):
-        for path in changed:
-            state = "is out of date" if wanted[path] is not None else "is no longer generated"
-            print(f"pdp ci generate --check: {path} {state}", file=sys.stderr)
-        if changed:
-            print("run `pdp ci generate` and commit the result", file=sys.stderr)
-            return EXIT_INVALID
-        print(f"{len(files)} workflow(s) and CODEOWNERS up to date")
-        return EXIT_OK
-    out.mkdir(parents=True, exist_ok=True)
-    for path in changed:
-        text = wanted[path]
-        if text is None:
-            path.unlink()
-            print(f"removed {path}")
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            print(f"wrote {path}")
+    refused = sync_generated(
+        wanted,
+        check=getattr(args, "check", False),
+        command="pdp ci generate",
+        up_to_date=f"{len(files)} workflow(s) and CODEOWNERS up to date",
+    )
+    if refused is not None:
+        return refused
     print(f"{len(files)} workflow(s) for {len(stacks)} stack(s) in {args.out}")
     if fleet:
         print(

@@ -27,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from pdpkit.cli.ci import pulumi_cli_version
+from pdpkit.cli.generated_files import sync_generated
 from pdpkit.cli.main import EXIT_INVALID, EXIT_OK
 from pdpkit.fleet.affected import affected, changed_customers, platform_dirs, stack_inputs
 from pdpkit.fleet.ci_status import ci_status, records_from_ci, render_table
@@ -256,29 +257,14 @@ def ci_generate(args: argparse.Namespace) -> int:
         for stale in sorted(out.glob("fleet-*.yml")):
             if stale.name not in files:
                 wanted[stale] = None
-    changed = [
-        path
-        for path, text in wanted.items()
-        if (path.read_text(encoding="utf-8") if path.is_file() else None) != text
-    ]
-    if getattr(args, "check", False):
-        for path in changed:
-            state = "is out of date" if wanted[path] is not None else "is no longer generated"
-            print(f"pdp fleet ci generate --check: {path} {state}", file=sys.stderr)
-        if changed:
-            print("run `pdp fleet ci generate` and commit the result", file=sys.stderr)
-            return EXIT_INVALID
-        print(f"{len(files)} fleet workflow(s) up to date")
-        return EXIT_OK
-    out.mkdir(parents=True, exist_ok=True)
-    for path in changed:
-        text = wanted[path]
-        if text is None:
-            path.unlink()
-            print(f"removed {path}")
-        else:
-            path.write_text(text, encoding="utf-8")
-            print(f"wrote {path}")
+    refused = sync_generated(
+        wanted,
+        check=getattr(args, "check", False),
+        command="pdp fleet ci generate",
+        up_to_date=f"{len(files)} fleet workflow(s) up to date",
+    )
+    if refused is not None:
+        return refused
     print(
         f"{len(files)} fleet workflow(s) for {len(fleet.stacks)} stack(s) in {args.out} "
         f"(engine {fleet.spec.engine.value})"
